@@ -1,0 +1,3 @@
+from podpipe.cli import main
+
+main()

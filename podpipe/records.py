@@ -1,0 +1,137 @@
+"""Small result records the stages return and the orchestrator passes along.
+
+Each record round-trips through JSON (``to_dict``/``from_dict``) because the
+orchestrator caches stage results on disk and reuses them on the next publish.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from podpipe.config import Chapter, Cycle, Episode
+
+
+class _Json:
+    def to_dict(self) -> dict[str, Any]:
+        out = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, Path):
+                value = str(value)
+            elif isinstance(value, dict):
+                value = {k: str(v) if isinstance(v, Path) else v for k, v in value.items()}
+            out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        names = {f.name: f for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclass
+class AudioReport(_Json):
+    """What the audio stage measured and did (loudness in LUFS, peaks in dBTP)."""
+
+    input_lufs: float | None
+    input_true_peak_dbtp: float | None
+    input_lra: float | None
+    output_lufs: float | None
+    output_true_peak_dbtp: float | None
+    output_lra: float | None
+    gain_db: float | None
+    duration_s: float
+    sample_rate: int = 44100
+    channels: int = 1
+    bitrate_kbps: int = 96
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TranscriptReport(_Json):
+    """What the transcription stage wrote: files by format ('vtt', 'srt', 'json', 'txt')."""
+
+    engine: str
+    model: str
+    language: str | None
+    duration_s: float
+    word_count: int
+    segment_count: int
+    files: dict[str, str] = field(default_factory=dict)  # format -> file name in the stage dir
+    speakers: list[str] = field(default_factory=list)
+    seconds_taken: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return self.word_count == 0
+
+
+@dataclass(frozen=True)
+class EpisodeTags:
+    """ID3 metadata written into an episode's MP3."""
+
+    title: str
+    artist: str
+    album: str
+    track: int
+    date: str  # ISO date
+    description: str = ""
+    genre: str = "Podcast"
+    language: str = "eng"  # ISO 639-2, for COMM/USLT frames
+    cover: Path | None = None
+    chapters: tuple[Chapter, ...] = ()
+    duration_s: float | None = None  # end time of the last chapter
+    transcript_text: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Notes:
+    """Rendered show notes: the Markdown source and its HTML."""
+
+    markdown: str
+    html: str
+    announces: str | None = None  # slug of the cycle this episode announces
+    features: str | None = None  # slug of the cycle whose results it features
+
+
+@dataclass
+class PublishedEpisode:
+    """Everything the feed and the site need about one processed episode.
+
+    Paths point at finished stage outputs in podpipe's cache; the orchestrator
+    places them into the site under the URLs below (relative to the site root).
+    """
+
+    episode: Episode
+    guid: str
+    mp3: Path  # the final, tagged MP3
+    mp3_size: int
+    duration_s: float
+    audio: AudioReport
+    notes: Notes
+    transcript: TranscriptReport | None = None
+    transcript_dir: Path | None = None  # folder holding the transcript files
+    announces: Cycle | None = None
+    features: Cycle | None = None
+
+    # Site-relative URLs: "episodes/<slug>/..."
+    @property
+    def page_path(self) -> str:
+        return f"episodes/{self.episode.slug}/"
+
+    @property
+    def mp3_path(self) -> str:
+        return f"episodes/{self.episode.slug}/{self.episode.slug}.mp3"
+
+    def transcript_path(self, fmt: str) -> str:
+        """fmt: 'vtt', 'srt', 'json', 'txt' or 'html' (the transcript page)."""
+        return f"episodes/{self.episode.slug}/transcript.{fmt}"
+
+    @property
+    def chapters_path(self) -> str:
+        return f"episodes/{self.episode.slug}/chapters.json"
