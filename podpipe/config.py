@@ -7,6 +7,7 @@ as one :class:`ConfigError`, so the host fixes all of them in one go.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import re
@@ -230,8 +231,14 @@ class Episode:
 
 def _yaml():
     from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
 
+    class DatesAsText(RoundTripConstructor):
+        """Keep dates as text: we parse them ourselves, with a message naming the key."""
+
+    DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", DatesAsText.construct_yaml_str)
     y = YAML(typ="rt")
+    y.Constructor = DatesAsText
     y.allow_duplicate_keys = False
     return y
 
@@ -688,7 +695,8 @@ def _episode(file: Path, problems: list[Problem]) -> Episode | None:
     )
     sec.finish()
     if number is None or not title or not date or audio is None:
-        return None
+        # Invalid, but its number still counts for cross-references (no cascade of errors).
+        return dataclasses.replace(episode, title="") if number is not None else None
     return episode
 
 
@@ -784,15 +792,14 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         sec.problem("artwork", "missing: podcast apps require square artwork, 1400x1400 to "
                                "3000x3000 px (JPEG or PNG)", line=_line_of(sec.node))
     sec.finish()
-    episodes = _load_episodes(root, problems)
-    show = _replace(show, episodes=tuple(sorted(episodes, key=lambda e: (e.date, e.number))))
-    _cross_check(show, problems)
+    loaded = _load_episodes(root, problems)
+    _cross_check(show, loaded, problems)
+    valid = [e for e in loaded if e.title]
+    show = _replace(show, episodes=tuple(sorted(valid, key=lambda e: (e.date, e.number))))
     return show, problems
 
 
 def _replace(obj, **changes):
-    import dataclasses
-
     return dataclasses.replace(obj, **changes)
 
 
@@ -819,9 +826,9 @@ def _load_episodes(root: Path, problems: list[Problem]) -> list[Episode]:
     return episodes
 
 
-def _cross_check(show: Show, problems: list[Problem]) -> None:
+def _cross_check(show: Show, episodes: list[Episode], problems: list[Problem]) -> None:
     by_number: dict[int, Episode] = {}
-    for ep in show.episodes:
+    for ep in episodes:
         if ep.number in by_number:
             other = by_number[ep.number]
             problems.append(Problem(ep.source_file, _line_of_key(ep.source_file, "number"),
@@ -837,7 +844,7 @@ def _cross_check(show: Show, problems: list[Problem]) -> None:
                 problems.append(Problem(show_file, _find_line(show_file, f"{key}:", cycle.slug),
                                         f"club.cycles[{cycle.slug}].{key}",
                                         f"no episode number {number} (episodes: {known})"))
-    for ep in show.episodes:
+    for ep in episodes:
         if ep.announces and show.club.cycle(ep.announces) is None:
             slugs = [c.slug for c in show.club.cycles]
             problems.append(Problem(ep.source_file, _line_of_key(ep.source_file, "announces"),

