@@ -671,7 +671,7 @@ def _episode(file: Path, problems: list[Problem]) -> Episode | None:
     if sec.has("notes") and notes_file:
         sec.problem("notes_file", "set either 'notes' or 'notes_file', not both")
     speakers = []
-    for i, item, kp in sec.items("speakers"):
+    for _i, item, _kp in sec.items("speakers"):
         speakers.append(str(item).strip())
     if speakers and len(speakers) != 2:
         sec.problem("speakers", f"expected two names (left and right channel), found {len(speakers)}")
@@ -836,7 +836,7 @@ def _cross_check(show: Show, episodes: list[Episode], problems: list[Problem]) -
                                     f"{other.source_file}"))
         by_number[ep.number] = ep
     show_file = show.root / SHOW_FILE
-    for i, cycle in enumerate(show.club.cycles):
+    for _i, cycle in enumerate(show.club.cycles):
         for key in ("announced_in", "featured_in"):
             number = getattr(cycle, key)
             if number is not None and number not in by_number:
