@@ -1,0 +1,49 @@
+"""The command line as a surface: help for every command and option, exit codes."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from podpipe import __version__
+from podpipe.cli import cli
+
+
+def all_commands(group: click.Group, prefix=()):
+    for name, command in group.commands.items():
+        yield (*prefix, name), command
+        if isinstance(command, click.Group):
+            yield from all_commands(command, (*prefix, name))
+
+
+COMMANDS = list(all_commands(cli))
+
+
+def test_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_contract_commands_exist():
+    names = {" ".join(path) for path, _ in COMMANDS}
+    assert {"publish", "check", "audio", "transcribe"} <= names
+
+
+@pytest.mark.parametrize("path,command", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_command_and_option_has_help(path, command):
+    assert command.help and command.help.strip(), f"{' '.join(path)} has no help text"
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"{' '.join(path)} {param.opts} has no help"
+    result = CliRunner().invoke(cli, [*path, "--help"])
+    assert result.exit_code == 0
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.opts[0] in result.output
+
+
+def test_publish_flags_are_the_documented_contract():
+    publish = cli.commands["publish"]
+    opts = {o for p in publish.params for o in getattr(p, "opts", [])}
+    assert {"--show", "--only", "--force", "--dry-run", "--jobs"} <= opts

@@ -1,0 +1,162 @@
+"""`podpipe publish` end to end on a copy of the sample show: real audio, real Whisper,
+real feed, real site. The expensive first publish is done once per test session."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from podpipe import pipeline
+from tests.show_helpers import REPO, copy_sample_show, podpipe, tree_bytes
+
+pytestmark = pytest.mark.slow
+TODAY = "2026-11-24"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """The sample show, published once (the README's first command, minus the install)."""
+    show = copy_sample_show(tmp_path_factory.mktemp("published") / "show")
+    result = podpipe("publish", "--today", TODAY, cwd=show)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return show
+
+
+@pytest.fixture
+def show_copy(published, tmp_path) -> Path:
+    """A private copy of the published show (sources, cache and site) to change."""
+    dest = tmp_path / "show"
+    shutil.copytree(published, dest, symlinks=True)
+    return dest
+
+
+def feed_items(show: Path) -> list[ElementTree.Element]:
+    return ElementTree.parse(show / "site" / "feed.xml").getroot().findall("./channel/item")
+
+
+def test_fresh_publish_builds_feed_and_site(published):
+    site = published / "site"
+    assert (site / "index.html").is_file()
+    items = feed_items(published)
+    assert len(items) == 3
+    for item in items:
+        enclosure = item.find("enclosure")
+        url = enclosure.get("url")
+        assert url.startswith("https://podcast.example.org/episodes/")
+        assert enclosure.get("type") == "audio/mpeg"
+        local = site / url.removeprefix("https://podcast.example.org/")
+        assert int(enclosure.get("length")) == local.stat().st_size
+    # Real work happened: real transcripts, real loudness.
+    vtt = (site / "episodes/002-groupby-stories/transcript.vtt").read_text()
+    assert vtt.startswith("WEBVTT") and "groupby" in vtt.lower().replace(" ", "")
+    from podpipe.ffmpeg import measure
+
+    loudness = measure(site / "episodes/002-groupby-stories/002-groupby-stories.mp3")
+    assert abs(loudness.integrated_lufs - -16) <= 1.0
+    assert loudness.true_peak_dbtp <= -1.0 + 0.05
+
+
+def test_sources_are_never_modified(published):
+    assert tree_bytes(published / "episodes") == tree_bytes(REPO / "episodes")
+    assert (published / "show.yaml").read_bytes() == (REPO / "show.yaml").read_bytes()
+
+
+def test_second_publish_does_nothing(show_copy):
+    before = tree_bytes(show_copy / "site")
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stderr
+    assert "Nothing changed since the last publish" in result.stdout
+    assert tree_bytes(show_copy / "site") == before
+
+
+def test_editing_notes_redoes_only_that_episodes_notes(show_copy):
+    ep = show_copy / "episodes/003-windows-and-plots/episode.yaml"
+    ep.write_text(ep.read_text().replace("Dmitri Volkov teaches SQL", "Dmitri Volkov teaches SQL"
+                                         " and statistics"))
+    result = pipeline.publish(show_copy, today=pipeline.dt.date.fromisoformat(TODAY))
+    assert result.exit_code == 0
+    done = {o.episode.slug: o.done for o in result.outcomes}
+    assert done["003-windows-and-plots"] == {"audio": "reused", "transcript": "reused",
+                                             "notes": "done"}
+    for slug in ("001-why-a-learning-club", "002-groupby-stories"):
+        assert done[slug] == {"audio": "reused", "transcript": "reused", "notes": "reused"}
+    page = (show_copy / "site/episodes/003-windows-and-plots/index.html").read_text()
+    assert "teaches SQL and statistics" in page
+
+
+def test_force_redoes_everything(show_copy):
+    result = pipeline.publish(show_copy, force=True, only=("2",),
+                              today=pipeline.dt.date.fromisoformat(TODAY))
+    done = {o.episode.slug: o.done for o in result.outcomes}
+    assert done["002-groupby-stories"]["audio"] == "done"
+    assert done["002-groupby-stories"]["transcript"] == "done"
+    assert len(feed_items(show_copy)) == 3  # the others are still listed
+
+
+def test_dry_run_changes_nothing(show_copy):
+    ep = show_copy / "episodes/001-why-a-learning-club/episode.yaml"
+    ep.write_text(ep.read_text().replace("Why a learning club?", "Why learn together?"))
+    before = tree_bytes(show_copy / "site")
+    result = podpipe("publish", "--dry-run", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stderr
+    assert "Dry run" in result.stdout
+    assert tree_bytes(show_copy / "site") == before
+
+
+def test_corrupt_episode_fails_by_name_and_keeps_the_site(show_copy):
+    before = tree_bytes(show_copy / "site")
+    audio = show_copy / "episodes/002-groupby-stories/interview.mp3"
+    audio.write_bytes(b"this is not audio at all" * 100)
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 1
+    assert "FAILED: 002-groupby-stories:" in result.stdout
+    assert "interview.mp3" in result.stdout
+    assert tree_bytes(show_copy / "site") == before
+    assert audio.read_bytes() == b"this is not audio at all" * 100  # the source is untouched
+
+
+def test_second_publish_at_once_refuses(show_copy):
+    with pipeline.show_lock(pipeline.load(show_copy)[0]):
+        result = podpipe("publish", "--force", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 1
+    assert "another podpipe publish is running" in result.stderr
+
+
+@pytest.mark.parametrize("delay", [0.3, 1.5, 4.0, 8.0])
+def test_killed_publish_leaves_previous_site_intact(show_copy, delay):
+    """SIGKILL at several points of a full rebuild; then a publish completes."""
+    before = tree_bytes(show_copy / "site")
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "podpipe", "publish", "--force", "--today",
+                             TODAY], cwd=show_copy, env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(delay)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = tree_bytes(show_copy / "site")
+    if after != before:
+        # Only legitimate if the run had finished the swap: then the site is complete.
+        assert (show_copy / "site/feed.xml").is_file() and len(feed_items(show_copy)) == 3
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stderr
+    assert len(feed_items(show_copy)) == 3
+
+
+def test_summary_reports_loudness_and_words(published, tmp_path):
+    show = tmp_path / "s"
+    shutil.copytree(published, show)
+    (show / ".podpipe/published.fingerprint").unlink()
+    result = podpipe("publish", "--today", TODAY, cwd=show)
+    assert result.returncode == 0
+    assert "LUFS" in result.stdout and "reused" in result.stdout
+    report = json.loads(next((show / ".podpipe/stages/audio").glob("*/report.json")).read_text())
+    assert report["output_lufs"] is not None
