@@ -152,6 +152,23 @@ def publish(ctx: click.Context, show_dir: Path, only: tuple[str, ...], force: bo
     sys.exit(result.exit_code)
 
 
+@cli.command()
+@show_option
+@today_option
+@click.pass_context
+def status(ctx: click.Context, show_dir: Path, today: dt.datetime | None) -> None:
+    """Show each episode's state (up to date or stale), the club cycles and any problems.
+
+    Does no work. Exits non-zero when something would block publishing.
+    """
+    from podpipe import status as status_mod
+
+    report = run_command(ctx, status_mod.status, show_dir, _today(today))
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(report.exit_code)
+
+
 # --------------------------------------------------------------------------- audio (audio.py)
 
 
