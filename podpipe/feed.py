@@ -103,6 +103,7 @@ def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
     fg.description(show.description)
     fg.language(show.language)
     fg.generator(GENERATOR)
+    fg.docs("https://www.rssboard.org/rss-specification")
     if show.copyright:
         fg.copyright(show.copyright)
     if ordered:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+import lxml.etree  # noqa: F401  (feedgen.util uses lxml.etree without importing it)
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.ext.podcast import PodcastExtension
 from feedgen.ext.podcast_entry import PodcastEntryExtension
