@@ -133,7 +133,7 @@ def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
 
 
 def _category(text: str) -> dict[str, str]:
-    """"Education > Courses" -> {"cat": "Education", "sub": "Courses"}."""
+    """ "Education > Courses" -> {"cat": "Education", "sub": "Courses"}."""
     top, _, sub = (part.strip() for part in text.partition(">"))
     return {"cat": top, "sub": sub} if sub else {"cat": top}
 
@@ -143,8 +143,7 @@ def _person_tag(person: Person, default_role: str):
 
     # Only URLs are usable as img; a path in show.yaml is not published at a known URL.
     img = person.image if person.image and "://" in person.image else None
-    return PersonTag(name=person.name, role=person.role or default_role, img=img,
-                     href=person.link)
+    return PersonTag(name=person.name, role=person.role or default_role, img=img, href=person.link)
 
 
 def _item(entry, show: Show, published: PublishedEpisode) -> None:
@@ -173,12 +172,14 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
     ns = entry.podcast_ns
     language = (published.transcript.language if published.transcript else None) or show.language
     for fmt in transcript_formats(published):
-        ns.podcast_transcript(TranscriptTag(
-            url=base + published.transcript_path(fmt),
-            type=_transcript_type(fmt),
-            language=language,
-            rel="captions" if fmt == "vtt" else None,
-        ))
+        ns.podcast_transcript(
+            TranscriptTag(
+                url=base + published.transcript_path(fmt),
+                type=_transcript_type(fmt),
+                language=language,
+                rel="captions" if fmt == "vtt" else None,
+            )
+        )
     if ep.chapters:
         ns.podcast_chapters(base + published.chapters_path)
     for guest in ep.guests:

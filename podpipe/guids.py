@@ -145,8 +145,12 @@ def _new_record(episode: Episode):
 def _refresh(record, episode: Episode) -> bool:
     """Bring a record's descriptive fields up to date; the guid is never touched."""
     changed = False
-    current = {"folder": episode.slug, "number": episode.number, "title": episode.title,
-               "date": episode.date}
+    current = {
+        "folder": episode.slug,
+        "number": episode.number,
+        "title": episode.title,
+        "date": episode.date,
+    }
     for key, value in current.items():
         if str(record.get(key)) != str(value):
             record[key] = value
@@ -156,9 +160,14 @@ def _refresh(record, episode: Episode) -> bool:
 
 def _record(r) -> GuidRecord:
     line = r.lc.line + 1 if getattr(r, "lc", None) is not None else None
-    return GuidRecord(guid=str(r["guid"]), folder=str(r.get("folder", "")),
-                      number=_int(r.get("number")), title=str(r.get("title", "")),
-                      date=str(r.get("date", "")), line=line)
+    return GuidRecord(
+        guid=str(r["guid"]),
+        folder=str(r.get("folder", "")),
+        number=_int(r.get("number")),
+        title=str(r.get("title", "")),
+        date=str(r.get("date", "")),
+        line=line,
+    )
 
 
 # --------------------------------------------------------------------------- the file
@@ -205,8 +214,16 @@ def _parse(path: Path, text: str, indent: tuple[int, int, int]) -> Any:
         return _yaml(indent).load(text)
     except MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        raise ConfigError([Problem(path, mark.line + 1 if mark else None, "",
-                                   f"invalid YAML: {(e.problem or str(e)).strip()}")]) from e
+        raise ConfigError(
+            [
+                Problem(
+                    path,
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"invalid YAML: {(e.problem or str(e)).strip()}",
+                )
+            ]
+        ) from e
     except YAMLError as e:
         raise ConfigError([Problem(path, None, "", f"invalid YAML: {e}")]) from e
 
@@ -226,8 +243,16 @@ def _validate(path: Path, doc) -> None:
 
     records = doc["episodes"]
     if not isinstance(records, list):
-        raise ConfigError([Problem(path, doc.lc.key("episodes")[0] + 1, "episodes",
-                                   "expected a list of records (folder, guid, ...)")])
+        raise ConfigError(
+            [
+                Problem(
+                    path,
+                    doc.lc.key("episodes")[0] + 1,
+                    "episodes",
+                    "expected a list of records (folder, guid, ...)",
+                )
+            ]
+        )
     problems: list[Problem] = []
     seen_guids: dict[str, int] = {}
     seen_folders: dict[str, int] = {}
@@ -235,16 +260,30 @@ def _validate(path: Path, doc) -> None:
         line = records.lc.item(i)[0] + 1
         where = f"episodes[{i}]"
         if not isinstance(r, CommentedMap) or not r.get("guid") or not r.get("folder"):
-            problems.append(Problem(path, line, where, "expected a record with at least "
-                                                       "'folder' and 'guid'"))
+            problems.append(
+                Problem(path, line, where, "expected a record with at least 'folder' and 'guid'")
+            )
             continue
         guid, folder = str(r["guid"]), str(r["folder"])
         if guid in seen_guids:
-            problems.append(Problem(path, line, f"{where}.guid", f"GUID {guid} is also used on "
-                                    f"line {seen_guids[guid]}: every episode needs its own"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{where}.guid",
+                    f"GUID {guid} is also used on "
+                    f"line {seen_guids[guid]}: every episode needs its own",
+                )
+            )
         if folder in seen_folders:
-            problems.append(Problem(path, line, f"{where}.folder", f"folder {folder!r} is also "
-                                    f"recorded on line {seen_folders[folder]}"))
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{where}.folder",
+                    f"folder {folder!r} is also recorded on line {seen_folders[folder]}",
+                )
+            )
         seen_guids.setdefault(guid, line)
         seen_folders.setdefault(folder, line)
     if problems:

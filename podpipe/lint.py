@@ -96,7 +96,7 @@ def _parse(lint: _Lint, path: Path):
         return None
     channel = root.find("channel")
     if root.tag != "rss" or root.get("version") != "2.0" or channel is None:
-        lint.error("feed.xml:1", "expected an RSS 2.0 document (<rss version=\"2.0\"><channel>)")
+        lint.error("feed.xml:1", 'expected an RSS 2.0 document (<rss version="2.0"><channel>)')
         return None
     return channel
 
@@ -125,8 +125,10 @@ def _check_channel(lint: _Lint, channel) -> None:
 def _check_explicit(lint: _Lint, el) -> None:
     value = (el.text or "").strip()
     if value in ("yes", "no", "clean"):
-        lint.warn(_where(el), f"itunes:explicit is {value!r}: Apple's current values are "
-                              "'true' and 'false'")
+        lint.warn(
+            _where(el),
+            f"itunes:explicit is {value!r}: Apple's current values are 'true' and 'false'",
+        )
     elif value not in ("true", "false"):
         lint.error(_where(el), f"itunes:explicit must be 'true' or 'false', found {value!r}")
 
@@ -171,11 +173,20 @@ def check_image(path: Path) -> list[tuple[str, str]]:
     if w != h:
         out.append(("error", f"artwork is {w}x{h}: it must be square"))
     if not (ARTWORK_MIN <= w <= ARTWORK_MAX and ARTWORK_MIN <= h <= ARTWORK_MAX):
-        out.append(("error", f"artwork is {w}x{h} px: Apple requires {ARTWORK_MIN}x{ARTWORK_MIN}"
-                             f" to {ARTWORK_MAX}x{ARTWORK_MAX}"))
+        out.append(
+            (
+                "error",
+                f"artwork is {w}x{h} px: Apple requires {ARTWORK_MIN}x{ARTWORK_MIN}"
+                f" to {ARTWORK_MAX}x{ARTWORK_MAX}",
+            )
+        )
     if "A" in mode or "transparency" in info:
-        out.append(("error", f"artwork has an alpha channel (mode {mode}): save it as RGB "
-                             "without transparency"))
+        out.append(
+            (
+                "error",
+                f"artwork has an alpha channel (mode {mode}): save it as RGB without transparency",
+            )
+        )
     elif mode == "P":
         out.append(("warning", "artwork is a palette image: Apple asks for RGB"))
     elif mode not in ("RGB",):
@@ -204,12 +215,17 @@ def _check_items(lint: _Lint, channel) -> None:
             guids[guid] += 1
             first_line.setdefault(guid, item.sourceline)
             if guids[guid] == 2:
-                lint.error(_where(item), f"{label} repeats GUID {guid} (first used on line "
-                                         f"{first_line[guid]})")
+                lint.error(
+                    _where(item),
+                    f"{label} repeats GUID {guid} (first used on line {first_line[guid]})",
+                )
         if item.find("pubDate") is None:
             lint.warn(_where(item), f"{label} has no <pubDate>")
         if item.find("itunes:duration", NS) is None:
             lint.warn(_where(item), f"{label} has no <itunes:duration>")
+        explicit = item.find("itunes:explicit", NS)
+        if explicit is not None:
+            _check_explicit(lint, explicit)
         _check_enclosure(lint, item, label)
         image = item.find("itunes:image", NS)
         if image is not None and image.get("href"):
@@ -231,8 +247,9 @@ def _check_enclosure(lint: _Lint, item, label: str) -> None:
     elif kind != expected:
         lint.error(where, f"{label}: enclosure type is {kind!r}, expected {expected!r}")
     if not length.isdigit() or int(length) == 0:
-        lint.error(where, f"{label}: enclosure length must be the file size in bytes, "
-                          f"found {length!r}")
+        lint.error(
+            where, f"{label}: enclosure length must be the file size in bytes, found {length!r}"
+        )
         return
     path = _local_file(lint, url)
     if path is None:
@@ -240,8 +257,11 @@ def _check_enclosure(lint: _Lint, item, label: str) -> None:
     if not path.is_file():
         lint.error(where, f"{label}: enclosure {url} is missing from the site ({path})")
     elif path.stat().st_size != int(length):
-        lint.error(where, f"{label}: enclosure length is {length} bytes but "
-                          f"{_site_rel(lint, path)} is {path.stat().st_size} bytes")
+        lint.error(
+            where,
+            f"{label}: enclosure length is {length} bytes but "
+            f"{_site_rel(lint, path)} is {path.stat().st_size} bytes",
+        )
 
 
 def _check_linked_files(lint: _Lint, item, label: str) -> None:
@@ -305,12 +325,16 @@ def _check_urls(lint: _Lint, channel) -> None:
     if site_http:
         el, first = site_http[0]
         n = len(site_http)
-        message = (f"{n} URL{'s' if n != 1 else ''} into the site use plain http, e.g. {first}")
+        verb = "URLs into the site use" if n != 1 else "URL into the site uses"
+        message = f"{n} {verb} plain http, e.g. {first}"
         if base.scheme == "https":
             lint.error(_where(el), message + " (base_url is https)")
         else:
-            lint.warn(_where(el), message + f": base_url {lint.show.base_url} is fine for a "
-                                            "preview, but directories expect https in production")
+            lint.warn(
+                _where(el),
+                message + f": base_url {lint.show.base_url} is fine for a "
+                "preview, but directories expect https in production",
+            )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -321,7 +345,7 @@ def _local_file(lint: _Lint, url: str) -> Path | None:
     base = lint.show.base_url
     if not url.startswith(base):
         return None
-    rel = url[len(base):].split("#")[0].split("?")[0]
+    rel = url[len(base) :].split("#")[0].split("?")[0]
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
     return lint.site / rel

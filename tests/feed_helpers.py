@@ -36,9 +36,26 @@ def make_artwork(path: Path, size: int = 1400, mode: str = "RGB", fmt: str = "PN
 
 def make_mp3(path: Path, seconds: float, frequency: int = 440) -> Path:
     """A real mono 96 kbps MP3 of a sine tone, encoded by the bundled ffmpeg."""
-    run(["-f", "lavfi", "-i", f"sine=frequency={frequency}:duration={seconds}",
-         "-ac", "1", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "96k", "-y", str(path)],
-        file=path, what="test MP3")
+    run(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency={frequency}:duration={seconds}",
+            "-ac",
+            "1",
+            "-ar",
+            "44100",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "96k",
+            "-y",
+            str(path),
+        ],
+        file=path,
+        what="test MP3",
+    )
     return path
 
 
@@ -50,13 +67,28 @@ def make_show(tmp: Path) -> Path:
     shutil.copytree(REPO / "episodes", root / "episodes")
     make_artwork(root / "artwork.png")
     for folder in sorted((root / "episodes").iterdir()):
-        run(["-f", "lavfi", "-i", "anullsrc=r=8000:cl=mono", "-t", "0.2", "-y",
-             str(folder / "source.wav")], what="test source")
+        run(
+            [
+                "-f",
+                "lavfi",
+                "-i",
+                "anullsrc=r=8000:cl=mono",
+                "-t",
+                "0.2",
+                "-y",
+                str(folder / "source.wav"),
+            ],
+            what="test source",
+        )
     return root
 
 
-def publish(show: config.Show, work: Path, *, html: dict[str, str] | None = None,
-            ) -> list[PublishedEpisode]:
+def publish(
+    show: config.Show,
+    work: Path,
+    *,
+    html: dict[str, str] | None = None,
+) -> list[PublishedEpisode]:
     """PublishedEpisode records from real files, as the stages would return them."""
     from markdown_it import MarkdownIt
 
@@ -74,19 +106,27 @@ def publish(show: config.Show, work: Path, *, html: dict[str, str] | None = None
             files[fmt] = f"transcript.{fmt}"
         duration = probe_duration(mp3)
         notes_html = (html or {}).get(ep.slug) or MarkdownIt().render(ep.notes)
-        out.append(PublishedEpisode(
-            episode=ep,
-            guid=ids[ep.slug],
-            mp3=mp3,
-            mp3_size=mp3.stat().st_size,
-            duration_s=duration,
-            audio=AudioReport(None, None, None, -16.0, -1.5, 5.0, 0.0, duration),
-            notes=Notes(markdown=ep.notes, html=notes_html),
-            transcript=TranscriptReport(engine="faster-whisper", model="tiny.en",
-                                        language="en", duration_s=duration, word_count=42,
-                                        segment_count=5, files=files),
-            transcript_dir=tdir,
-        ))
+        out.append(
+            PublishedEpisode(
+                episode=ep,
+                guid=ids[ep.slug],
+                mp3=mp3,
+                mp3_size=mp3.stat().st_size,
+                duration_s=duration,
+                audio=AudioReport(None, None, None, -16.0, -1.5, 5.0, 0.0, duration),
+                notes=Notes(markdown=ep.notes, html=notes_html),
+                transcript=TranscriptReport(
+                    engine="faster-whisper",
+                    model="tiny.en",
+                    language="en",
+                    duration_s=duration,
+                    word_count=42,
+                    segment_count=5,
+                    files=files,
+                ),
+                transcript_dir=tdir,
+            )
+        )
     return out
 
 

@@ -87,9 +87,13 @@ def test_podcastparser_reads_back_every_episode(built):
         mp3 = built.site / p.mp3_path
         assert item["title"] == ep.title
         assert item["link"] == show.base_url + f"episodes/{ep.slug}/"
-        assert item["enclosures"] == [{"url": show.base_url + f"episodes/{ep.slug}/{ep.slug}.mp3",
-                                       "file_size": mp3.stat().st_size,
-                                       "mime_type": "audio/mpeg"}]
+        assert item["enclosures"] == [
+            {
+                "url": show.base_url + f"episodes/{ep.slug}/{ep.slug}.mp3",
+                "file_size": mp3.stat().st_size,
+                "mime_type": "audio/mpeg",
+            }
+        ]
         assert abs(item["total_time"] - MP3(mp3).info.length) <= 1.0
         assert abs(item["total_time"] - probe_duration(mp3)) <= 1.0
         assert item["published"] == int(feed.pub_datetime(ep.date).timestamp())
@@ -127,8 +131,11 @@ def test_feedparser_reads_back(built):
     assert parsed.feed.rights == show.copyright
     assert parsed.feed.image.href == show.base_url + "artwork.png"
     assert parsed.feed.author_detail.email == show.owner_email
-    expected_guid = str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"),
-                                   "podcast.example.org/feed.xml"))
+    expected_guid = str(
+        uuid.uuid5(
+            uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6"), "podcast.example.org/feed.xml"
+        )
+    )
     assert parsed.feed.podcast_guid == expected_guid
     self_links = [ln.href for ln in parsed.feed.links if ln.rel == "self"]
     assert self_links == [show.feed_url]
@@ -158,12 +165,17 @@ def test_podcast_namespace_elements_as_written(built):
     ns = {"podcast": PODCAST}
     host = root.find("channel/podcast:person", ns)
     assert (host.text, host.get("role"), host.get("href")) == (
-        "Ada Lindqvist", "host", "https://example.org/ada")
+        "Ada Lindqvist",
+        "host",
+        "https://example.org/ada",
+    )
     for item in root.findall("channel/item"):
         p = built.by_guid(item.findtext("guid"))
         base = built.show.base_url + f"episodes/{p.episode.slug}/"
-        transcripts = [(t.get("url"), t.get("type"), t.get("rel"), t.get("language"))
-                       for t in item.findall("podcast:transcript", ns)]
+        transcripts = [
+            (t.get("url"), t.get("type"), t.get("rel"), t.get("language"))
+            for t in item.findall("podcast:transcript", ns)
+        ]
         assert transcripts == [
             (base + "transcript.vtt", "text/vtt", "captions", "en"),
             (base + "transcript.srt", "application/x-subrip", None, "en"),
@@ -171,11 +183,12 @@ def test_podcast_namespace_elements_as_written(built):
             (base + "transcript.html", "text/html", None, "en"),
         ]
         for url, *_ in transcripts:
-            assert (built.site / url[len(built.show.base_url):]).is_file()
+            assert (built.site / url[len(built.show.base_url) :]).is_file()
         chapters = item.findall("podcast:chapters", ns)
         if p.episode.chapters:
             assert [(c.get("url"), c.get("type")) for c in chapters] == [
-                (base + "chapters.json", "application/json+chapters")]
+                (base + "chapters.json", "application/json+chapters")
+            ]
         else:
             assert chapters == []
         persons = [(g.text, g.get("role")) for g in item.findall("podcast:person", ns)]
@@ -185,8 +198,11 @@ def test_podcast_namespace_elements_as_written(built):
 def _validate_against_xsd(path: Path) -> set[str]:
     """Validate every podcast: element the XSD declares; return the names it does not."""
     schema_doc = etree.parse(str(XSD))
-    declared = {el.get("name") for el in schema_doc.getroot()
-                if el.tag == "{http://www.w3.org/2001/XMLSchema}element"}
+    declared = {
+        el.get("name")
+        for el in schema_doc.getroot()
+        if el.tag == "{http://www.w3.org/2001/XMLSchema}element"
+    }
     schema = etree.XMLSchema(schema_doc)
     _, elements = _podcast_elements(path)
     assert elements
@@ -204,8 +220,12 @@ def _validate_against_xsd(path: Path) -> set[str]:
 
 
 def test_podcast_elements_validate_against_the_namespace_xsd(built, tmp_path):
-    show = dataclasses.replace(built.show, locked=True, funding_url="https://example.org/give",
-                               funding_text="Support the club")
+    show = dataclasses.replace(
+        built.show,
+        locked=True,
+        funding_url="https://example.org/give",
+        funding_text="Support the club",
+    )
     out = tmp_path / "feed.xml"
     feed.build_feed(show, built.episodes, out)
     undeclared = _validate_against_xsd(out)
@@ -252,16 +272,26 @@ def test_chapters_json_follows_the_spec_example(built):
             assert {"startTime", "title"} <= chapter.keys() <= allowed
             assert _shape(chapter["startTime"]) == "number"
         assert [(c["startTime"], c["title"]) for c in doc["chapters"]] == [
-            (c.start, c.title) for c in p.episode.chapters]
+            (c.start, c.title) for c in p.episode.chapters
+        ]
 
 
 def test_chapters_json_keeps_fractions_and_urls(built):
-    ep = dataclasses.replace(built.episodes[0].episode, chapters=(
-        config.Chapter(0, "Intro"), config.Chapter(61.25, "Deep dive", "https://example.org/x")))
+    ep = dataclasses.replace(
+        built.episodes[0].episode,
+        chapters=(
+            config.Chapter(0, "Intro"),
+            config.Chapter(61.25, "Deep dive", "https://example.org/x"),
+        ),
+    )
     doc = json.loads(feed.chapters_json(ep))
-    assert doc == {"version": "1.2.0", "chapters": [
-        {"startTime": 0, "title": "Intro"},
-        {"startTime": 61.25, "title": "Deep dive", "url": "https://example.org/x"}]}
+    assert doc == {
+        "version": "1.2.0",
+        "chapters": [
+            {"startTime": 0, "title": "Intro"},
+            {"startTime": 61.25, "title": "Deep dive", "url": "https://example.org/x"},
+        ],
+    }
 
 
 def test_linked_transcript_json_follows_the_spec_example(built):
@@ -283,8 +313,12 @@ def test_feed_is_byte_stable(built, tmp_path):
 
 
 def test_feed_changes_only_when_inputs_do(built, tmp_path):
-    renamed = [dataclasses.replace(p, episode=dataclasses.replace(p.episode, title="New"))
-               if p.episode.number == 1 else p for p in built.episodes]
+    renamed = [
+        dataclasses.replace(p, episode=dataclasses.replace(p.episode, title="New"))
+        if p.episode.number == 1
+        else p
+        for p in built.episodes
+    ]
     out = tmp_path / "feed.xml"
     feed.build_feed(built.show, renamed, out)
     assert out.read_bytes() != built.feed.read_bytes()
@@ -293,14 +327,20 @@ def test_feed_changes_only_when_inputs_do(built, tmp_path):
 
 def test_explicit_is_written_true_false(built, tmp_path):
     show = dataclasses.replace(built.show, explicit=True)
-    episodes = [dataclasses.replace(p, episode=dataclasses.replace(p.episode, explicit=False))
-                if p.episode.number == 2 else p for p in built.episodes]
+    episodes = [
+        dataclasses.replace(p, episode=dataclasses.replace(p.episode, explicit=False))
+        if p.episode.number == 2
+        else p
+        for p in built.episodes
+    ]
     out = tmp_path / "feed.xml"
     feed.build_feed(show, episodes, out)
     root = etree.parse(str(out)).getroot()
     assert root.findtext(f"channel/{{{ITUNES}}}explicit") == "true"
-    by_number = {int(i.findtext(f"{{{ITUNES}}}episode")): i.findtext(f"{{{ITUNES}}}explicit")
-                 for i in root.findall("channel/item")}
+    by_number = {
+        int(i.findtext(f"{{{ITUNES}}}episode")): i.findtext(f"{{{ITUNES}}}explicit")
+        for i in root.findall("channel/item")
+    }
     assert by_number == {1: "true", 2: "false", 3: "true"}
     parsed = _podcastparser(out.read_bytes())
     assert parsed["explicit"] is True
@@ -310,13 +350,15 @@ def test_explicit_is_written_true_false(built, tmp_path):
 def test_episode_artwork_gets_its_own_itunes_image(built, tmp_path):
     art = tmp_path / "cover.jpg"
     art.write_bytes(b"")  # only the path matters to the feed
-    p = dataclasses.replace(built.episodes[0],
-                            episode=dataclasses.replace(built.episodes[0].episode, artwork=art))
+    p = dataclasses.replace(
+        built.episodes[0], episode=dataclasses.replace(built.episodes[0].episode, artwork=art)
+    )
     out = tmp_path / "feed.xml"
     feed.build_feed(built.show, [p], out)
     parsed = _podcastparser(out.read_bytes())["episodes"][0]
-    assert parsed["episode_art_url"] == (built.show.base_url +
-                                         f"episodes/{p.episode.slug}/artwork.jpg")
+    assert parsed["episode_art_url"] == (
+        built.show.base_url + f"episodes/{p.episode.slug}/artwork.jpg"
+    )
 
 
 def test_no_transcript_links_without_words(built, tmp_path):
@@ -349,5 +391,6 @@ def test_podcast_guid_matches_the_spec_examples():
 
     # docs/tags/guid.md in the namespace repository
     assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == (
-        "917393e3-1b1e-5cef-ace4-edaa54e1f810")
+        "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    )
     assert podcast_guid("http://podnews.net/rss////") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
