@@ -28,7 +28,7 @@ GENERATOR = "podpipe"
 
 def artwork_path(show: Show) -> str | None:
     """Site-relative URL of the show artwork ("artwork.png"), or None without artwork."""
-    return f"artwork{show.artwork.suffix.lower()}" if show.artwork else None
+    return f"artwork{_image_suffix(show.artwork)}" if show.artwork else None
 
 
 def episode_artwork_path(published: PublishedEpisode) -> str | None:
@@ -36,7 +36,13 @@ def episode_artwork_path(published: PublishedEpisode) -> str | None:
     art = published.episode.artwork
     if art is None:
         return None
-    return f"episodes/{published.episode.slug}/artwork{art.suffix.lower()}"
+    return f"episodes/{published.episode.slug}/artwork{_image_suffix(art)}"
+
+
+def _image_suffix(path: Path) -> str:
+    """ ".png" or ".jpg" (the site layout's spelling, whatever the host's file says)."""
+    suffix = path.suffix.lower()
+    return ".jpg" if suffix == ".jpeg" else suffix
 
 
 def pub_datetime(date: dt.date) -> dt.datetime:

@@ -78,6 +78,32 @@ def lint_site(show: Show, site_dir: Path) -> list[Finding]:
     return sorted(lint.findings, key=lambda f: f.severity != "error")
 
 
+def check(show: Show, site_dir: Path | None = None) -> list[Finding]:
+    """Everything ``podpipe check`` reports about the feed: the built site, then GUIDs.
+
+    A GUID recorded in guids.yaml whose episode is gone is a warning: subscribers keep the
+    episode, but it vanished from the feed (deleted or renamed beyond recognition).
+    """
+    from podpipe import guids
+
+    site = site_dir or show.site_dir
+    findings = lint_site(show, site) if (site / "feed.xml").exists() else []
+    registry = guids.registry_path(show)
+    for o in guids.orphans(show, registry):
+        where = f"{registry.name}:{o.line}" if o.line else registry.name
+        findings.append(
+            Finding(
+                "warning",
+                where,
+                f"GUID {o.guid} was published for "
+                f"{o.folder!r} ({o.title!r}), which is no longer in episodes/; "
+                "restore the folder, or delete this record if the episode was "
+                "withdrawn on purpose",
+            )
+        )
+    return findings
+
+
 def _where(el) -> str:
     return f"feed.xml:{el.sourceline}"
 

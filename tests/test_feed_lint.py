@@ -227,3 +227,17 @@ def test_missing_feed(site):
 def test_findings_read_well():
     f = lint.Finding("error", "feed.xml:12", "item 'x' has no <guid>")
     assert str(f) == "error: feed.xml:12: item 'x' has no <guid>"
+
+
+def test_check_warns_about_orphaned_guids(tmp_path):
+    import shutil as sh
+
+    from podpipe import guids
+
+    root = make_show(tmp_path)
+    guids.assign(config.load_show(root), root / "guids.yaml")
+    sh.rmtree(root / "episodes" / "003-windows-and-plots")
+    show = config.load_show(root, strict=False)
+    [finding] = lint.check(show, tmp_path / "no-site-yet")
+    assert finding.severity == "warning" and finding.where == "guids.yaml:15"
+    assert "'003-windows-and-plots' ('Windows, ranks and running totals')" in finding.message
