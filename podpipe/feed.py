@@ -40,7 +40,7 @@ def episode_artwork_path(published: PublishedEpisode) -> str | None:
 
 
 def _image_suffix(path: Path) -> str:
-    """ ".png" or ".jpg" (the site layout's spelling, whatever the host's file says)."""
+    """The site layout's spelling of an image suffix: .png or .jpg, never .jpeg."""
     suffix = path.suffix.lower()
     return ".jpg" if suffix == ".jpeg" else suffix
 

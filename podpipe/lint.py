@@ -141,6 +141,13 @@ def _check_channel(lint: _Lint, channel) -> None:
         _check_explicit(lint, explicit)
     for cat in channel.findall("itunes:category", NS):
         _check_category(lint, cat)
+    self_link = channel.find("atom:link[@rel='self']", NS)
+    if self_link is not None and self_link.get("href") != lint.show.feed_url:
+        lint.warn(
+            _where(self_link),
+            f"the feed was built for {self_link.get('href')}, but "
+            f"show.yaml now says {lint.show.feed_url}: publish again",
+        )
     if channel.find("podcast:guid", NS) is None:
         lint.warn(_where(channel), "no <podcast:guid>: Podcasting 2.0 apps identify the show by it")
     image = channel.find("itunes:image", NS)

@@ -241,3 +241,13 @@ def test_check_warns_about_orphaned_guids(tmp_path):
     [finding] = lint.check(show, tmp_path / "no-site-yet")
     assert finding.severity == "warning" and finding.where == "guids.yaml:15"
     assert "'003-windows-and-plots' ('Windows, ranks and running totals')" in finding.message
+
+
+def test_feed_built_for_another_base_url(good):
+    moved = dataclasses.replace(good.show, base_url="https://new.example.org/")
+    warnings = Site(moved, good.episodes, good.dir).messages("warning")
+    assert any(
+        "the feed was built for https://podcast.example.org/feed.xml, but show.yaml now says "
+        "https://new.example.org/feed.xml: publish again" in w
+        for w in warnings
+    )
