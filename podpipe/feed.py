@@ -1,0 +1,236 @@
+"""The RSS feed: feed.xml with feedgen, its iTunes extension and our Podcasting 2.0 extension.
+
+The feed must be byte-stable: the same show and episodes give identical bytes, so a
+republish with nothing new does not look like a new feed to apps and caches. That is
+why every date comes from the episodes (never from the clock) and items are ordered
+by (date, number).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from podpipe.config import Episode, Person, Show
+from podpipe.records import PublishedEpisode
+
+# Transcript formats linked from an item, in the order apps should try them: VTT and SRT
+# are what Apple Podcasts ingests; VTT is marked as captions because it carries timing
+# and speaker names; JSON for Podcasting 2.0 apps; the HTML page for people.
+FEED_TRANSCRIPT_FORMATS = ("vtt", "srt", "json", "html")
+CHAPTERS_VERSION = "1.2.0"
+GENERATOR = "podpipe"
+
+
+def artwork_path(show: Show) -> str | None:
+    """Site-relative URL of the show artwork ("artwork.png"), or None without artwork."""
+    return f"artwork{_image_suffix(show.artwork)}" if show.artwork else None
+
+
+def episode_artwork_path(published: PublishedEpisode) -> str | None:
+    """Site-relative URL of an episode's own artwork: episodes/<slug>/artwork.<ext>."""
+    art = published.episode.artwork
+    if art is None:
+        return None
+    return f"episodes/{published.episode.slug}/artwork{_image_suffix(art)}"
+
+
+def _image_suffix(path: Path) -> str:
+    """The site layout's spelling of an image suffix: .png or .jpg, never .jpeg."""
+    suffix = path.suffix.lower()
+    return ".jpg" if suffix == ".jpeg" else suffix
+
+
+def pub_datetime(date: dt.date) -> dt.datetime:
+    """An episode date as a publication time: noon UTC.
+
+    Noon rather than midnight so that apps from UTC-11 to UTC+11 show the same
+    calendar date the host wrote in episode.yaml.
+    """
+    return dt.datetime.combine(date, dt.time(12, 0), tzinfo=dt.UTC)
+
+
+def newest_first(episodes: Iterable[PublishedEpisode]) -> list[PublishedEpisode]:
+    return sorted(episodes, key=lambda p: (p.episode.date, p.episode.number), reverse=True)
+
+
+def chapters_json(episode: Episode) -> str:
+    """Podcasting 2.0 JSON chapters (version 1.2.0) for an episode, as text ending in a newline."""
+    chapters = []
+    for chapter in episode.chapters:
+        item: dict[str, object] = {"startTime": _number(chapter.start), "title": chapter.title}
+        if chapter.url:
+            item["url"] = chapter.url
+        chapters.append(item)
+    doc = {"version": CHAPTERS_VERSION, "chapters": chapters}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _number(seconds: float) -> int | float:
+    """Whole seconds as an int (as in the spec's example), fractions kept otherwise."""
+    return int(seconds) if float(seconds).is_integer() else round(seconds, 3)
+
+
+def build_feed(show: Show, episodes: list[PublishedEpisode], out: Path) -> None:
+    """Write ``out`` (feed.xml) atomically for ``episodes``, newest first."""
+    data = feed_bytes(show, episodes)
+    _write_atomic(out, data)
+
+
+def feed_bytes(show: Show, episodes: list[PublishedEpisode]) -> bytes:
+    """The feed document as UTF-8 bytes (what build_feed writes)."""
+    from feedgen.feed import FeedGenerator
+
+    from podpipe import podcast_ns
+
+    fg = FeedGenerator()
+    podcast_ns.register(fg)
+    ordered = newest_first(episodes)
+    _channel(fg, show, ordered)
+    for published in ordered:
+        _item(fg.add_entry(order="append"), show, published)
+    data = fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    if not ordered:
+        data = _drop_build_date(data)
+    return data
+
+
+def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
+    from podpipe import podcast_ns
+
+    fg.title(show.title)
+    # feedgen takes the RSS <link> from the last link set: the site, after atom:link self.
+    fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=show.base_url, rel="alternate")
+    fg.description(show.description)
+    fg.language(show.language)
+    fg.generator(GENERATOR)
+    fg.docs("https://www.rssboard.org/rss-specification")
+    if show.copyright:
+        fg.copyright(show.copyright)
+    if ordered:
+        # The newest episode's date, not the build time: an unchanged show gives
+        # an unchanged feed.
+        newest = pub_datetime(ordered[0].episode.date)
+        fg.lastBuildDate(newest)
+        fg.pubDate(newest)
+    art = artwork_path(show)
+    if art:
+        fg.image(url=show.base_url + art, title=show.title, link=show.base_url)
+        fg.podcast.itunes_image(show.base_url + art)
+    fg.podcast.itunes_author(show.author)
+    fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
+    fg.podcast.itunes_type(show.show_type)
+    fg.podcast.itunes_explicit_bool(show.explicit)
+    if show.categories:
+        fg.podcast.itunes_category([_category(c) for c in show.categories])
+    ns = fg.podcast_ns
+    ns.podcast_guid(podcast_ns.podcast_guid(show.feed_url))
+    if show.locked:
+        ns.podcast_locked(show.owner_email)
+    if show.funding_url:
+        ns.podcast_funding(show.funding_url, show.funding_text or "Support the show")
+    for host in show.hosts:
+        ns.podcast_person(_person_tag(host, "host"))
+
+
+def _category(text: str) -> dict[str, str]:
+    """ "Education > Courses" -> {"cat": "Education", "sub": "Courses"}."""
+    top, _, sub = (part.strip() for part in text.partition(">"))
+    return {"cat": top, "sub": sub} if sub else {"cat": top}
+
+
+def _person_tag(person: Person, default_role: str):
+    from podpipe.podcast_ns import PersonTag
+
+    # Only URLs are usable as img; a path in show.yaml is not published at a known URL.
+    img = person.image if person.image and "://" in person.image else None
+    return PersonTag(name=person.name, role=person.role or default_role, img=img, href=person.link)
+
+
+def _item(entry, show: Show, published: PublishedEpisode) -> None:
+    from podpipe.podcast_ns import TranscriptTag
+
+    ep = published.episode
+    base = show.base_url
+    entry.title(ep.title)
+    entry.link(href=base + published.page_path)
+    entry.guid(published.guid, permalink=False)
+    entry.pubDate(pub_datetime(ep.date))
+    entry.description(published.notes.html or ep.summary or ep.title)
+    if published.notes.html:
+        entry.content(published.notes.html, type="CDATA")
+    entry.enclosure(base + published.mp3_path, str(published.mp3_size), "audio/mpeg")
+    it = entry.podcast
+    it.itunes_duration(str(int(published.duration_s + 0.5)))  # whole seconds, half up
+    it.itunes_episode(ep.number)
+    if ep.season is not None:
+        it.itunes_season(ep.season)
+    it.itunes_episode_type(ep.episode_type)
+    it.itunes_explicit_bool(show.explicit if ep.explicit is None else ep.explicit)
+    art = episode_artwork_path(published)
+    if art:
+        it.itunes_image(base + art)
+    ns = entry.podcast_ns
+    language = (published.transcript.language if published.transcript else None) or show.language
+    for fmt in transcript_formats(published):
+        ns.podcast_transcript(
+            TranscriptTag(
+                url=base + published.transcript_path(fmt),
+                type=_transcript_type(fmt),
+                language=language,
+                rel="captions" if fmt == "vtt" else None,
+            )
+        )
+    if ep.chapters:
+        ns.podcast_chapters(base + published.chapters_path)
+    for guest in ep.guests:
+        ns.podcast_person(_person_tag(guest, "guest"))
+
+
+def transcript_formats(published: PublishedEpisode) -> list[str]:
+    """Transcript formats the feed links for an episode (the files the site must hold).
+
+    None for an episode without a transcript or with an empty one (Whisper heard no
+    words): an empty captions file would only confuse apps.
+    """
+    report = published.transcript
+    if report is None or report.empty:
+        return []
+    formats = [f for f in FEED_TRANSCRIPT_FORMATS if f in report.files]
+    # The HTML page is rendered by the site from the other formats.
+    if formats and "html" not in formats:
+        formats.append("html")
+    return formats
+
+
+def _transcript_type(fmt: str) -> str:
+    from podpipe.podcast_ns import TRANSCRIPT_TYPES
+
+    return TRANSCRIPT_TYPES[fmt]
+
+
+def _drop_build_date(data: bytes) -> bytes:
+    """feedgen always writes lastBuildDate (default: now); a show without episodes has none."""
+    from lxml import etree
+
+    root = etree.fromstring(data)
+    for el in root.findall("channel/lastBuildDate"):
+        el.getparent().remove(el)
+    return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _write_atomic(out: Path, data: bytes) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,303 @@
+"""Feed GUIDs that never change: guids.yaml, a registry the host commits with the show.
+
+An item's ``<guid>`` is how podcast apps recognise an episode. If it changes, every
+subscriber downloads the episode again as a new one. So a GUID is a random UUID
+assigned on the episode's first publish and recorded in ``<show>/guids.yaml``; after
+that it is looked up, never derived from anything the host may edit.
+
+Matching an episode to its record, in three passes (each pass only sees records no
+earlier pass claimed, so one episode cannot take another's record):
+
+1. the record's ``folder`` is the episode's folder name;
+2. the record's ``number`` is the episode's number (the folder was renamed);
+3. the record's ``date`` and ``title`` both match (folder and number changed).
+
+A matched record is updated to the episode's current folder, number, title and date, so
+the next rename is matched again. An episode whose folder, number and title all changed
+at once gets a new GUID; to keep the old one, edit ``folder`` in guids.yaml first.
+Deleting a record is the only way to give an episode a new GUID. Records that match no
+episode are *orphans*: their episode disappeared from the feed (``podpipe check`` warns).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from podpipe.config import Episode, Show
+from podpipe.errors import ConfigError, Problem
+
+REGISTRY_FILE = "guids.yaml"
+HEADER = """\
+# Permanent feed GUIDs, one per published episode, written by podpipe. Commit this file.
+# A GUID must never change once published: podcast apps would download the episode again.
+# Delete an entry only to give that episode a new GUID on its next publish.
+"""
+
+
+@dataclass(frozen=True)
+class GuidRecord:
+    guid: str
+    folder: str
+    number: int | None
+    title: str
+    date: str  # ISO date
+    line: int | None = None  # 1-based line in guids.yaml
+
+
+def registry_path(show: Show) -> Path:
+    return show.root / REGISTRY_FILE
+
+
+def assign(show: Show, registry_path: Path) -> dict[str, str]:
+    """Each episode's permanent GUID, by folder name; new episodes get one and are recorded.
+
+    Rewrites the registry (atomically, keeping the host's comments and layout) only when
+    a record was added or updated.
+    """
+    doc, indent = _load(registry_path)
+    records = doc["episodes"]
+    matches = _match(show.episodes, records)
+    changed = False
+    out: dict[str, str] = {}
+    for episode in show.episodes:
+        index = matches.get(episode.slug)
+        if index is None:
+            records.append(_new_record(episode))
+            changed = True
+            record = records[-1]
+        else:
+            record = records[index]
+            changed |= _refresh(record, episode)
+        out[episode.slug] = str(record["guid"])
+    if changed:
+        _save(registry_path, doc, indent)
+    return out
+
+
+def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:
+    """Recorded GUIDs that no episode of the show claims any more."""
+    if not registry_path.exists():
+        return []
+    doc, _ = _load(registry_path)
+    records = doc["episodes"]
+    claimed = set(_match(show.episodes, records).values())
+    return [_record(r) for i, r in enumerate(records) if i not in claimed]
+
+
+# --------------------------------------------------------------------------- matching
+
+
+def _match(episodes: tuple[Episode, ...], records: list) -> dict[str, int]:
+    """Episode folder name -> index of its record, by folder, then number, then date+title."""
+    found: dict[str, int] = {}
+    keys = (
+        lambda r: str(r.get("folder")),
+        lambda r: _int(r.get("number")),
+        lambda r: (str(r.get("date")), str(r.get("title"))),
+    )
+    wants = (
+        lambda e: e.slug,
+        lambda e: e.number,
+        lambda e: (e.date.isoformat(), e.title),
+    )
+    for key, want in zip(keys, wants, strict=True):
+        free: dict[Any, list[int]] = {}
+        claimed = set(found.values())
+        for i, record in enumerate(records):
+            if i not in claimed:
+                free.setdefault(key(record), []).append(i)
+        for episode in episodes:
+            if episode.slug in found:
+                continue
+            candidates = free.get(want(episode), [])
+            # Ambiguous (two free records with the same number): claim neither, rather
+            # than guess and hand an episode another one's GUID.
+            if len(candidates) == 1:
+                found[episode.slug] = candidates.pop()
+    return found
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _new_record(episode: Episode):
+    from ruamel.yaml.comments import CommentedMap
+
+    record = CommentedMap()
+    record["folder"] = episode.slug
+    record["guid"] = str(uuid.uuid4())
+    record["number"] = episode.number
+    record["title"] = episode.title
+    record["date"] = episode.date
+    return record
+
+
+def _refresh(record, episode: Episode) -> bool:
+    """Bring a record's descriptive fields up to date; the guid is never touched."""
+    changed = False
+    current = {
+        "folder": episode.slug,
+        "number": episode.number,
+        "title": episode.title,
+        "date": episode.date,
+    }
+    for key, value in current.items():
+        if str(record.get(key)) != str(value):
+            record[key] = value
+            changed = True
+    return changed
+
+
+def _record(r) -> GuidRecord:
+    line = r.lc.line + 1 if getattr(r, "lc", None) is not None else None
+    return GuidRecord(
+        guid=str(r["guid"]),
+        folder=str(r.get("folder", "")),
+        number=_int(r.get("number")),
+        title=str(r.get("title", "")),
+        date=str(r.get("date", "")),
+        line=line,
+    )
+
+
+# --------------------------------------------------------------------------- the file
+
+
+def _yaml(indent: tuple[int, int, int] = (2, 4, 2)):
+    from ruamel.yaml import YAML
+
+    y = YAML(typ="rt")
+    y.allow_duplicate_keys = False
+    mapping, sequence, offset = indent
+    y.indent(mapping=mapping, sequence=sequence, offset=offset)
+    y.width = 4096  # never fold a long title onto two lines
+    return y
+
+
+def _load(path: Path) -> tuple[Any, tuple[int, int, int]]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    if not path.exists():
+        doc = _yaml().load(HEADER + "episodes: []\n")
+        doc["episodes"] = CommentedSeq()
+        return doc, (2, 4, 2)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError([Problem(path, None, "", f"cannot read the GUID registry: {e}")]) from e
+    indent = _guess_indent(text)
+    doc = _parse(path, text, indent)
+    if doc is None:  # an empty file
+        doc = CommentedMap()
+    if not isinstance(doc, CommentedMap):
+        raise ConfigError([Problem(path, 1, "", "expected a mapping with an 'episodes' list")])
+    if doc.get("episodes") is None:
+        doc["episodes"] = CommentedSeq()
+    _validate(path, doc)
+    return doc, indent
+
+
+def _parse(path: Path, text: str, indent: tuple[int, int, int]) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    try:
+        return _yaml(indent).load(text)
+    except MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        raise ConfigError(
+            [
+                Problem(
+                    path,
+                    mark.line + 1 if mark else None,
+                    "",
+                    f"invalid YAML: {(e.problem or str(e)).strip()}",
+                )
+            ]
+        ) from e
+    except YAMLError as e:
+        raise ConfigError([Problem(path, None, "", f"invalid YAML: {e}")]) from e
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """The host's sequence layout: "- folder:" flush under "episodes:" or indented."""
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if stripped.startswith("- "):
+            offset = len(line) - len(stripped)
+            return 2, offset + 2, offset
+    return 2, 4, 2
+
+
+def _validate(path: Path, doc) -> None:
+    from ruamel.yaml.comments import CommentedMap
+
+    records = doc["episodes"]
+    if not isinstance(records, list):
+        raise ConfigError(
+            [
+                Problem(
+                    path,
+                    doc.lc.key("episodes")[0] + 1,
+                    "episodes",
+                    "expected a list of records (folder, guid, ...)",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    seen_guids: dict[str, int] = {}
+    seen_folders: dict[str, int] = {}
+    for i, r in enumerate(records):
+        line = records.lc.item(i)[0] + 1
+        where = f"episodes[{i}]"
+        if not isinstance(r, CommentedMap) or not r.get("guid") or not r.get("folder"):
+            problems.append(
+                Problem(path, line, where, "expected a record with at least 'folder' and 'guid'")
+            )
+            continue
+        guid, folder = str(r["guid"]), str(r["folder"])
+        if guid in seen_guids:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{where}.guid",
+                    f"GUID {guid} is also used on "
+                    f"line {seen_guids[guid]}: every episode needs its own",
+                )
+            )
+        if folder in seen_folders:
+            problems.append(
+                Problem(
+                    path,
+                    line,
+                    f"{where}.folder",
+                    f"folder {folder!r} is also recorded on line {seen_folders[folder]}",
+                )
+            )
+        seen_guids.setdefault(guid, line)
+        seen_folders.setdefault(folder, line)
+    if problems:
+        raise ConfigError(problems)
+
+
+def _save(path: Path, doc, indent: tuple[int, int, int]) -> None:
+    buf = io.StringIO()
+    _yaml(indent).dump(doc, buf)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(buf.getvalue())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,158 @@
+"""Item GUIDs never change: guids.yaml, the registry the host commits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import podcastparser
+import pytest
+
+from podpipe import config, guids
+from podpipe.errors import ConfigError
+from tests.feed_helpers import make_mp3, make_show, publish, stage_site
+
+
+@pytest.fixture
+def show_root(tmp_path) -> Path:
+    return make_show(tmp_path)
+
+
+def _edit(episode_yaml: Path, old: str, new: str) -> None:
+    text = episode_yaml.read_text()
+    assert old in text
+    episode_yaml.write_text(text.replace(old, new))
+
+
+def _load(root: Path) -> config.Show:
+    # Renumbering or deleting an episode breaks the sample club's announced_in links;
+    # that is the config check's business, not the registry's.
+    return config.load_show(root, strict=False)
+
+
+def _feed_guids(feed_xml: Path) -> dict[str, str]:
+    with feed_xml.open("rb") as f:
+        parsed = podcastparser.parse("https://podcast.example.org/feed.xml", f)
+    return {e["title"]: e["guid"] for e in parsed["episodes"]}
+
+
+def test_rename_retitle_and_new_audio_keep_the_guid(show_root, tmp_path):
+    show = config.load_show(show_root)
+    first = publish(show, tmp_path / "work1")
+    before = _feed_guids(stage_site(show, first, tmp_path / "site1"))
+    old_guid = before["Groupby stories"]
+
+    # The host renames the folder, changes the title and re-records the audio.
+    old = show_root / "episodes" / "002-groupby-stories"
+    new = show_root / "episodes" / "002-what-you-built-with-groupby"
+    old.rename(new)
+    _edit(new / "episode.yaml", "title: Groupby stories", "title: What you built with groupby")
+    (new / "source.wav").unlink()
+    make_mp3(new / "take2.mp3", 2.0, frequency=880)
+
+    show = config.load_show(show_root)
+    assert show.episode(2).audio.name == "take2.mp3"
+    second = publish(show, tmp_path / "work2")
+    after = _feed_guids(stage_site(show, second, tmp_path / "site2"))
+    assert after["What you built with groupby"] == old_guid
+    assert "Groupby stories" not in after
+    assert sorted(after.values()) == sorted(before.values())
+    assert guids.orphans(show, show_root / "guids.yaml") == []
+
+
+def test_a_second_publish_leaves_the_registry_untouched(show_root):
+    show = config.load_show(show_root)
+    registry = show_root / "guids.yaml"
+    ids = guids.assign(show, registry)
+    assert len(set(ids.values())) == 3
+    text, mtime = registry.read_text(), registry.stat().st_mtime_ns
+    assert guids.assign(show, registry) == ids
+    assert registry.read_text() == text and registry.stat().st_mtime_ns == mtime
+
+
+def test_new_number_and_folder_match_by_date_and_title(show_root):
+    registry = show_root / "guids.yaml"
+    ids = guids.assign(_load(show_root), registry)
+    ep = show_root / "episodes" / "003-windows-and-plots"
+    ep.rename(show_root / "episodes" / "007-windows")
+    _edit(show_root / "episodes" / "007-windows" / "episode.yaml", "number: 3", "number: 7")
+    again = guids.assign(_load(show_root), registry)
+    assert again["007-windows"] == ids["003-windows-and-plots"]
+    assert "folder: 007-windows" in registry.read_text()
+
+
+def test_everything_changed_means_a_new_episode(show_root):
+    registry = show_root / "guids.yaml"
+    ids = guids.assign(_load(show_root), registry)
+    ep = show_root / "episodes" / "003-windows-and-plots"
+    ep.rename(show_root / "episodes" / "009-other")
+    _edit(ep.parent / "009-other" / "episode.yaml", "number: 3", "number: 9")
+    _edit(
+        ep.parent / "009-other" / "episode.yaml",
+        "title: Windows, ranks and running totals",
+        "title: Something else",
+    )
+    show = _load(show_root)
+    again = guids.assign(show, registry)
+    assert again["009-other"] not in ids.values()
+    orphans = guids.orphans(show, registry)
+    assert [(o.guid, o.folder) for o in orphans] == [
+        (ids["003-windows-and-plots"], "003-windows-and-plots")
+    ]
+
+
+def test_orphans_list_published_episodes_that_disappeared(show_root):
+    registry = show_root / "guids.yaml"
+    ids = guids.assign(_load(show_root), registry)
+    shutil.rmtree(show_root / "episodes" / "001-why-a-learning-club")
+    show = _load(show_root)
+    orphans = guids.orphans(show, registry)
+    assert len(orphans) == 1
+    o = orphans[0]
+    assert (o.guid, o.folder, o.number, o.title, o.date) == (
+        ids["001-why-a-learning-club"],
+        "001-why-a-learning-club",
+        1,
+        "Why a learning club?",
+        "2026-09-25",
+    )
+    assert o.line == 5  # after the three header comment lines and "episodes:"
+
+
+def test_host_layout_and_comments_survive(show_root):
+    registry = show_root / "guids.yaml"
+    registry.write_text(
+        "# our GUIDs; see the README\n"
+        "episodes:\n"
+        "- folder: 001-why-a-learning-club   # the pilot\n"
+        "  guid: 11111111-2222-4333-8444-555555555555\n"
+        "  number: 1\n"
+        "  title: Why a learning club?\n"
+        "  date: 2026-09-25\n"
+    )
+    ids = guids.assign(config.load_show(show_root), registry)
+    assert ids["001-why-a-learning-club"] == "11111111-2222-4333-8444-555555555555"
+    text = registry.read_text()
+    assert text.startswith(
+        "# our GUIDs; see the README\nepisodes:\n"
+        "- folder: 001-why-a-learning-club   # the pilot\n"
+        "  guid: 11111111-2222-4333-8444-555555555555\n"
+    )
+    assert "\n- folder: 002-groupby-stories\n  guid: " in text
+    assert "\n- folder: 003-windows-and-plots\n  guid: " in text
+
+
+def test_duplicate_guids_in_the_registry_are_a_config_error(show_root):
+    registry = show_root / "guids.yaml"
+    registry.write_text("episodes:\n  - folder: a\n    guid: same\n  - folder: b\n    guid: same\n")
+    with pytest.raises(ConfigError) as e:
+        guids.assign(config.load_show(show_root), registry)
+    assert f"{registry}:4: episodes[1].guid: GUID same is also used on line 2" in str(e.value)
+
+
+def test_broken_registry_yaml_names_the_file_and_line(show_root):
+    registry = show_root / "guids.yaml"
+    registry.write_text("episodes:\n  - folder: a\n    guid: [unclosed\n")
+    with pytest.raises(ConfigError) as e:
+        guids.assign(config.load_show(show_root), registry)
+    assert str(registry) in str(e.value) and "invalid YAML" in str(e.value)

@@ -1,0 +1,253 @@
+"""`lint_site` finds what directories and apps reject, seeded into a good built site."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from podpipe import config, feed, lint
+from tests.feed_helpers import make_artwork, make_show, publish, stage_site
+
+
+@dataclasses.dataclass
+class Site:
+    show: config.Show
+    episodes: list
+    dir: Path
+
+    def findings(self, severity: str | None = None) -> list[lint.Finding]:
+        found = lint.lint_site(self.show, self.dir)
+        return [f for f in found if severity is None or f.severity == severity]
+
+    def messages(self, severity: str = "error") -> list[str]:
+        return [f"{f.where}: {f.message}" for f in self.findings(severity)]
+
+    def edit_feed(self, old: str, new: str, count: int = 1) -> None:
+        path = self.dir / "feed.xml"
+        text = path.read_text(encoding="utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Site:
+    tmp = tmp_path_factory.mktemp("lint")
+    show = config.load_show(make_show(tmp))
+    episodes = publish(show, tmp / "work")
+    stage_site(show, episodes, tmp / "site")
+    return Site(show, episodes, tmp / "site")
+
+
+@pytest.fixture
+def site(good, tmp_path) -> Site:
+    """A private copy of the good site for one test to break."""
+    shutil.copytree(good.dir, tmp_path / "site")
+    return Site(good.show, good.episodes, tmp_path / "site")
+
+
+def test_the_good_site_is_clean(site):
+    assert site.findings() == []
+
+
+def test_wrong_enclosure_length(site):
+    p = site.episodes[0]
+    with (site.dir / p.mp3_path).open("ab") as f:
+        f.write(b"\0" * 10)
+    size = (site.dir / p.mp3_path).stat().st_size
+    [message] = site.messages()
+    assert message.endswith(
+        f"item {p.episode.title!r}: enclosure length is {p.mp3_size} bytes "
+        f"but {p.mp3_path} is {size} bytes"
+    )
+    assert message.startswith("feed.xml:")
+
+
+def test_missing_mp3(site):
+    p = site.episodes[1]
+    (site.dir / p.mp3_path).unlink()
+    [message] = site.messages()
+    assert f"enclosure {site.show.base_url}{p.mp3_path} is missing from the site" in message
+
+
+def test_missing_transcript_and_chapters_files(site):
+    p = site.episodes[0]
+    (site.dir / p.transcript_path("vtt")).unlink()
+    (site.dir / p.chapters_path).unlink()
+    assert sorted(m.split(": ", 1)[1] for m in site.messages()) == sorted(
+        [
+            f"item {p.episode.title!r}: transcript file {site.show.base_url}"
+            f"{p.transcript_path('vtt')} is missing from the site",
+            f"item {p.episode.title!r}: chapters file {site.show.base_url}"
+            f"{p.chapters_path} is missing from the site",
+        ]
+    )
+
+
+def test_broken_chapters_json(site):
+    p = site.episodes[0]
+    (site.dir / p.chapters_path).write_text('{"version": "1.2.0", "chapters": [{"title": "x"}]}')
+    [message] = site.messages()
+    assert message.endswith(f"{p.chapters_path}: chapter 1 needs a 'startTime' in seconds")
+
+
+def test_bad_artwork_size_shape_and_alpha(site):
+    Image.new("RGBA", (1000, 800), (0, 0, 0, 0)).save(site.dir / "artwork.png")
+    assert site.messages() == [
+        "artwork.png: artwork is 1000x800: it must be square",
+        "artwork.png: artwork is 1000x800 px: Apple requires 1400x1400 to 3000x3000",
+        "artwork.png: artwork has an alpha channel (mode RGBA): save it as RGB without "
+        "transparency",
+    ]
+
+
+def test_cmyk_artwork(site):
+    make_artwork(site.dir / "artwork.png", 1400, mode="CMYK", fmt="JPEG")
+    assert site.messages() == ["artwork.png: artwork colour mode is CMYK: Apple requires RGB"]
+
+
+def test_large_artwork_is_a_warning(site):
+    import os
+
+    img = Image.frombytes("RGB", (1600, 1600), os.urandom(1600 * 1600 * 3))
+    img.save(site.dir / "artwork.png")
+    assert site.messages() == []
+    [warning] = site.messages("warning")
+    assert warning.startswith("artwork.png: artwork is ") and "at most 512 KB" in warning
+
+
+def test_missing_artwork_file(site):
+    (site.dir / "artwork.png").unlink()
+    assert any(
+        "artwork https://podcast.example.org/artwork.png is missing" in m for m in site.messages()
+    )
+
+
+def test_duplicate_guids(good, tmp_path):
+    a, b = good.episodes[0], good.episodes[1]
+    twin = dataclasses.replace(b, guid=a.guid)
+    shutil.copytree(good.dir, tmp_path / "site")
+    feed.build_feed(good.show, [a, twin, good.episodes[2]], tmp_path / "site" / "feed.xml")
+    errors = Site(good.show, [], tmp_path / "site").messages()
+    assert len(errors) == 1 and f"repeats GUID {a.guid} (first used on line" in errors[0]
+
+
+def test_missing_required_channel_tags(site):
+    site.edit_feed("<itunes:author>Ada Lindqvist</itunes:author>", "")
+    site.edit_feed("<language>en</language>", "")
+    assert [m.split(": ", 1)[1] for m in site.messages()] == [
+        "missing <language>: directories require it",
+        "missing <itunes:author>: directories require it",
+    ]
+
+
+def test_old_explicit_spelling_is_a_warning_nonsense_an_error(site):
+    site.edit_feed(
+        "<itunes:explicit>false</itunes:explicit>", "<itunes:explicit>no</itunes:explicit>"
+    )
+    site.edit_feed(
+        "<itunes:explicit>false</itunes:explicit>", "<itunes:explicit>maybe</itunes:explicit>"
+    )
+    assert [m.split(": ", 1)[1] for m in site.messages()] == [
+        "itunes:explicit must be 'true' or 'false', found 'maybe'"
+    ]
+    assert [m.split(": ", 1)[1] for m in site.messages("warning")] == [
+        "itunes:explicit is 'no': Apple's current values are 'true' and 'false'"
+    ]
+
+
+def test_unknown_category(site):
+    site.edit_feed('<itunes:category text="Courses"/>', '<itunes:category text="Cooking"/>')
+    assert [m.split(": ", 1)[1] for m in site.messages()] == [
+        "'Cooking' is not a subcategory of 'Education'"
+    ]
+
+
+def test_http_url_into_an_https_site_is_an_error(site):
+    p = site.episodes[0]
+    site.edit_feed(
+        f'url="https://podcast.example.org/{p.mp3_path}"',
+        f'url="http://podcast.example.org/{p.mp3_path}"',
+    )
+    [message] = site.messages()
+    assert message.endswith(
+        f"1 URL into the site uses plain http, e.g. http://podcast.example.org/"
+        f"{p.mp3_path} (base_url is https)"
+    )
+
+
+def test_relative_url_is_an_error(site):
+    site.edit_feed(
+        '<itunes:image href="https://podcast.example.org/artwork.png"/>',
+        '<itunes:image href="artwork.png"/>',
+    )
+    messages = site.messages()
+    assert any(
+        m.endswith("URL 'artwork.png' is not absolute: apps cannot resolve it") for m in messages
+    )
+
+
+def test_http_base_url_is_a_preview_warning(good, tmp_path):
+    show = dataclasses.replace(good.show, base_url="http://localhost:8000/")
+    shutil.copytree(good.dir, tmp_path / "site")
+    feed.build_feed(show, good.episodes, tmp_path / "site" / "feed.xml")
+    site = Site(show, good.episodes, tmp_path / "site")
+    assert site.messages() == []
+    [warning] = site.messages("warning")
+    assert "URLs into the site use plain http" in warning
+    assert "base_url http://localhost:8000/ is fine for a preview" in warning
+
+
+def test_external_http_link_is_a_warning(site):
+    site.edit_feed('href="https://example.org/ben"', 'href="http://example.org/ben"')
+    assert site.messages() == []
+    assert [m.split(": ", 1)[1] for m in site.messages("warning")] == [
+        "http://example.org/ben is not https"
+    ]
+
+
+def test_malformed_feed(site):
+    text = (site.dir / "feed.xml").read_text()
+    (site.dir / "feed.xml").write_text(text[: len(text) // 2])
+    [finding] = site.findings()
+    assert finding.severity == "error" and finding.message.startswith("not well-formed XML")
+    assert finding.where.startswith("feed.xml:")
+
+
+def test_missing_feed(site):
+    (site.dir / "feed.xml").unlink()
+    assert [f.message for f in site.findings()] == [
+        f"no feed at {site.dir / 'feed.xml'}: publish the show first"
+    ]
+
+
+def test_findings_read_well():
+    f = lint.Finding("error", "feed.xml:12", "item 'x' has no <guid>")
+    assert str(f) == "error: feed.xml:12: item 'x' has no <guid>"
+
+
+def test_check_warns_about_orphaned_guids(tmp_path):
+    import shutil as sh
+
+    from podpipe import guids
+
+    root = make_show(tmp_path)
+    guids.assign(config.load_show(root), root / "guids.yaml")
+    sh.rmtree(root / "episodes" / "003-windows-and-plots")
+    show = config.load_show(root, strict=False)
+    [finding] = lint.check(show, tmp_path / "no-site-yet")
+    assert finding.severity == "warning" and finding.where == "guids.yaml:15"
+    assert "'003-windows-and-plots' ('Windows, ranks and running totals')" in finding.message
+
+
+def test_feed_built_for_another_base_url(good):
+    moved = dataclasses.replace(good.show, base_url="https://new.example.org/")
+    warnings = Site(moved, good.episodes, good.dir).messages("warning")
+    assert any(
+        "the feed was built for https://podcast.example.org/feed.xml, but show.yaml now says "
+        "https://new.example.org/feed.xml: publish again" in w
+        for w in warnings
+    )
