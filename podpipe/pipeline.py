@@ -387,22 +387,22 @@ def _staging_dir(show: Show) -> Path:
 
 
 def _place_media(show: Show, published: list[PublishedEpisode], out: Path) -> None:
+    """Put the files the feed and pages link into the staging site, at their URLs."""
     from podpipe import feed
 
     if show.artwork:
-        shutil.copyfile(show.artwork, out / f"artwork{show.artwork.suffix.lower()}")
+        shutil.copyfile(show.artwork, out / feed.artwork_path(show))
     for p in published:
-        folder = out / p.page_path
-        folder.mkdir(parents=True, exist_ok=True)
+        (out / p.page_path).mkdir(parents=True, exist_ok=True)
         _link_or_copy(p.mp3, out / p.mp3_path)
         if p.transcript and p.transcript_dir:
             for fmt, name in p.transcript.files.items():
                 shutil.copyfile(p.transcript_dir / name, out / p.transcript_path(fmt))
         if p.episode.chapters:
             (out / p.chapters_path).write_text(feed.chapters_json(p.episode), encoding="utf-8")
-        if p.episode.artwork:
-            shutil.copyfile(p.episode.artwork,
-                            folder / f"artwork{p.episode.artwork.suffix.lower()}")
+        art = feed.episode_artwork_path(p)
+        if art:
+            shutil.copyfile(p.episode.artwork, out / art)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -566,12 +566,6 @@ class CheckReport:
 def check(show_dir: Path) -> CheckReport:
     """Validate the configuration (raises ConfigError on errors) and lint the built site."""
     show, problems, _ = load(show_dir)
-    from podpipe import guids, lint
+    from podpipe import lint
 
-    registry = show.root / "guids.yaml"
-    for guid, record in guids.orphans(show, registry):
-        problems.append(Problem(registry, None, guid, f"published GUID of {record} has no "
-                                "episode any more: podcast apps keep the old item; remove "
-                                "this record only if you mean to unpublish it", "warning"))
-    findings = lint.lint_site(show, show.site_dir) if show.site_dir.is_dir() else []
-    return CheckReport(show, problems, findings)
+    return CheckReport(show, problems, lint.check(show, show.site_dir))
