@@ -47,7 +47,7 @@ def test_rename_retitle_and_new_audio_keep_the_guid(show_root, tmp_path):
     new = show_root / "episodes" / "002-what-you-built-with-groupby"
     old.rename(new)
     _edit(new / "episode.yaml", "title: Groupby stories", "title: What you built with groupby")
-    (new / "source.wav").unlink()
+    (new / "interview.mp3").unlink()
     make_mp3(new / "take2.mp3", 2.0, frequency=880)
 
     show = config.load_show(show_root)
