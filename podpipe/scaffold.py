@@ -28,7 +28,7 @@ from podpipe.config import (
     _is_http_url,
     load_show_with_warnings,
 )
-from podpipe.errors import ConfigError, ProcessingError, Problem
+from podpipe.errors import ConfigError, Problem, ProcessingError
 
 log = logging.getLogger(__name__)
 
@@ -103,14 +103,21 @@ def check_base_url(value: str) -> str:
     """An absolute http(s) URL, ending with '/' (the site's root)."""
     value = value.strip()
     if not _is_http_url(value):
-        raise ValueError(f"expected an absolute http(s) URL like https://example.com/show/, "
-                         f"found {value!r}")
+        raise ValueError(
+            f"expected an absolute http(s) URL like https://example.com/show/, found {value!r}"
+        )
     return value if value.endswith("/") else value + "/"
 
 
-def init_show(root: Path, *, title: str | None = None, author: str | None = None,
-              email: str | None = None, base_url: str | None = None,
-              today: dt.date | None = None) -> NewShow:
+def init_show(
+    root: Path,
+    *,
+    title: str | None = None,
+    author: str | None = None,
+    email: str | None = None,
+    base_url: str | None = None,
+    today: dt.date | None = None,
+) -> NewShow:
     """Create a new show folder at ``root``; raise ConfigError if a show is already there.
 
     Files that exist already (artwork.png, .gitignore, episodes/) are kept; the
@@ -120,9 +127,18 @@ def init_show(root: Path, *, title: str | None = None, author: str | None = None
     root = root.resolve()
     show_file = root / SHOW_FILE
     if show_file.exists():
-        raise ConfigError([Problem(show_file, None, "", "a show already exists here; "
-                                   "podpipe init changed nothing (edit this show.yaml, or run "
-                                   "podpipe init in a new folder)")])
+        raise ConfigError(
+            [
+                Problem(
+                    show_file,
+                    None,
+                    "",
+                    "a show already exists here; "
+                    "podpipe init changed nothing (edit this show.yaml, or run "
+                    "podpipe init in a new folder)",
+                )
+            ]
+        )
     today = today or dt.date.today()
     title = (title or "").strip() or default_title(root)
     author = (author or "").strip() or DEFAULT_AUTHOR
@@ -153,8 +169,9 @@ def init_show(root: Path, *, title: str | None = None, author: str | None = None
     gitignore = root / ".gitignore"
     (kept if gitignore.exists() else created).append(gitignore)
     update_gitignore(gitignore)
-    text = render_show_yaml(title=title, author=author, email=email, base_url=base_url,
-                            cycle=cycle, today=today)
+    text = render_show_yaml(
+        title=title, author=author, email=email, base_url=base_url, cycle=cycle, today=today
+    )
     _write_text_atomic(show_file, text)
     created.append(show_file)
     return NewShow(root=root, created=tuple(created), kept=tuple(kept), cycle=cycle)
@@ -163,20 +180,31 @@ def init_show(root: Path, *, title: str | None = None, author: str | None = None
 def example_cycle(today: dt.date) -> Cycle:
     """The first learning-club cycle: two weeks from the next Monday."""
     start = next_monday(today)
-    return Cycle(slug="first-topic", title="Our first topic",
-                 summary="Pick one skill, learn it together for two weeks, share what you built.",
-                 start=start, end=start + dt.timedelta(days=13))
+    return Cycle(
+        slug="first-topic",
+        title="Our first topic",
+        summary="Pick one skill, learn it together for two weeks, share what you built.",
+        start=start,
+        end=start + dt.timedelta(days=13),
+    )
 
 
-def render_show_yaml(*, title: str, author: str, email: str, base_url: str, cycle: Cycle,
-                     today: dt.date) -> str:
+def render_show_yaml(
+    *, title: str, author: str, email: str, base_url: str, cycle: Cycle, today: dt.date
+) -> str:
     env = _environment()
     return env.get_template("init/show.yaml.j2").render(
-        title=title, author=author, email=email, base_url=base_url, cycle=cycle,
-        today=today, club_name=f"The {title} club",
+        title=title,
+        author=author,
+        email=email,
+        base_url=base_url,
+        cycle=cycle,
+        today=today,
+        club_name=f"The {title} club",
         description=f"{title}: interviews, and a learning club that picks one topic "
-                    "every two weeks and learns it together.",
-        copyright=f"© {today.year} {author}")
+        "every two weeks and learns it together.",
+        copyright=f"© {today.year} {author}",
+    )
 
 
 def update_gitignore(path: Path) -> None:
@@ -201,17 +229,20 @@ def write_placeholder_artwork(path: Path, title: str) -> None:
 
     image = Image.new("RGB", (ARTWORK_SIZE, ARTWORK_SIZE), (31, 64, 104))
     draw = ImageDraw.Draw(image)
-    draw.rectangle((60, 60, ARTWORK_SIZE - 61, ARTWORK_SIZE - 61), outline=(242, 200, 75),
-                   width=12)
+    draw.rectangle((60, 60, ARTWORK_SIZE - 61, ARTWORK_SIZE - 61), outline=(242, 200, 75), width=12)
     lines = _wrap(title, 16)[:4]
     big, small = _font(ImageFont, 120), _font(ImageFont, 48)
     y = ARTWORK_SIZE // 2 - 80 * len(lines)
     for line in lines:
         draw.text((ARTWORK_SIZE // 2, y), line, fill=(255, 255, 255), font=big, anchor="mt")
         y += 160
-    draw.text((ARTWORK_SIZE // 2, ARTWORK_SIZE - 160),
-              "placeholder artwork: replace artwork.png", fill=(242, 200, 75), font=small,
-              anchor="mt")
+    draw.text(
+        (ARTWORK_SIZE // 2, ARTWORK_SIZE - 160),
+        "placeholder artwork: replace artwork.png",
+        fill=(242, 200, 75),
+        font=small,
+        anchor="mt",
+    )
     _write_atomic(path, lambda tmp: image.save(tmp, format="PNG", optimize=True))
 
 
@@ -235,9 +266,16 @@ def _wrap(text: str, width: int) -> list[str]:
 # --------------------------------------------------------------------------- episode add
 
 
-def add_episode(show_root: Path, audio: Path, *, title: str | None = None,
-                guests: tuple[str, ...] = (), date: dt.date | None = None,
-                speakers: tuple[str, ...] = (), link: bool = False) -> NewEpisode:
+def add_episode(
+    show_root: Path,
+    audio: Path,
+    *,
+    title: str | None = None,
+    guests: tuple[str, ...] = (),
+    date: dt.date | None = None,
+    speakers: tuple[str, ...] = (),
+    link: bool = False,
+) -> NewEpisode:
     """Create episodes/<NNN>-<slug>/episode.yaml for ``audio`` with the next free number.
 
     The recording is checked by decoding it (ProcessingError if ffmpeg cannot) before
@@ -251,8 +289,12 @@ def add_episode(show_root: Path, audio: Path, *, title: str | None = None,
     show, problems = load_show_with_warnings(show_root)  # ConfigError when no show.yaml
     audio = audio.expanduser().absolute()
     if not audio.is_file():
-        raise ProcessingError("no such audio file" if not audio.exists() else
-                              "not a file (expected an audio recording)", file=audio)
+        raise ProcessingError(
+            "no such audio file"
+            if not audio.exists()
+            else "not a file (expected an audio recording)",
+            file=audio,
+        )
     duration = probe_duration(audio)
     if duration <= 0:
         raise ProcessingError("the recording has no audio (decoded 0 seconds)", file=audio)
@@ -266,15 +308,31 @@ def add_episode(show_root: Path, audio: Path, *, title: str | None = None,
     if folder.exists():
         raise ProcessingError("an episode folder with this name already exists", file=folder)
     cycle = default_cycle(show, number, date)
-    text = render_episode_yaml(number=number, title=title, date=date, audio=audio.name,
-                               guests=guests, speakers=speakers, cycle=cycle)
+    text = render_episode_yaml(
+        number=number,
+        title=title,
+        date=date,
+        audio=audio.name,
+        guests=guests,
+        speakers=speakers,
+        cycle=cycle,
+    )
     how = _build_episode_folder(folder, audio, text, link=link)
     errors = sum(1 for p in problems if p.severity == "error")
     log.info("added episode %d in %s (%s)", number, folder, how)
-    return NewEpisode(folder=folder, number=number, title=title, date=date,
-                      audio=folder / audio.name, audio_how=how, duration_s=duration,
-                      guests=tuple(guests), speakers=tuple(speakers), cycle=cycle,
-                      show_problems=errors)
+    return NewEpisode(
+        folder=folder,
+        number=number,
+        title=title,
+        date=date,
+        audio=folder / audio.name,
+        audio_how=how,
+        duration_s=duration,
+        guests=tuple(guests),
+        speakers=tuple(speakers),
+        cycle=cycle,
+        show_problems=errors,
+    )
 
 
 def _build_episode_folder(folder: Path, audio: Path, episode_yaml: str, *, link: bool) -> str:
@@ -345,13 +403,27 @@ def default_cycle(show: Show, number: int, date: dt.date) -> Cycle | None:
     return named or next((c for c in cycles if c.start >= date), None)
 
 
-def render_episode_yaml(*, number: int, title: str, date: dt.date, audio: str,
-                        guests: tuple[str, ...], speakers: tuple[str, ...],
-                        cycle: Cycle | None) -> str:
+def render_episode_yaml(
+    *,
+    number: int,
+    title: str,
+    date: dt.date,
+    audio: str,
+    guests: tuple[str, ...],
+    speakers: tuple[str, ...],
+    cycle: Cycle | None,
+) -> str:
     env = _environment()
     return env.get_template("init/episode.yaml.j2").render(
-        number=number, title=title, date=date, audio=audio, guests=guests,
-        speakers=speakers, cycle=cycle, today=dt.date.today())
+        number=number,
+        title=title,
+        date=date,
+        audio=audio,
+        guests=guests,
+        speakers=speakers,
+        cycle=cycle,
+        today=dt.date.today(),
+    )
 
 
 def title_from_filename(audio: Path) -> str:
