@@ -366,7 +366,8 @@ def episode_add(ctx: click.Context, audio_file: Path, show_dir: Path, title: str
     minutes, seconds = divmod(round(new.duration_s), 60)
     click.echo(f"Added episode {new.number}, {new.title!r} ({new.date}, {minutes}:{seconds:02d})")
     click.echo(f"  {_shown(new.episode_file)}")
-    click.echo(f"  {_shown(new.audio)} ({new.audio_how} from {audio_file})")
+    origin = "" if new.audio_how == "kept in place" else f" from {audio_file}"
+    click.echo(f"  {_shown(new.audio)} ({new.audio_how}{origin})")
     if new.guests:
         click.echo(f"  guests: {', '.join(new.guests)}")
     if new.cycle:

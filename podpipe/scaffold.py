@@ -20,6 +20,7 @@ from pathlib import Path
 
 from podpipe.config import (
     _EMAIL_RE,
+    _SLUG_RE,
     EPISODE_FILE,
     EPISODES_DIR,
     SHOW_FILE,
@@ -280,7 +281,9 @@ def add_episode(
 
     The recording is checked by decoding it (ProcessingError if ffmpeg cannot) before
     anything is written. It is copied, or linked with ``link`` (a hard link, or a
-    symlink across file systems); the source is never moved or modified.
+    symlink across file systems); the source is never moved or modified. A recording
+    already sitting in its own folder under episodes/ (with no episode.yaml yet) is
+    adopted where it is: only the episode.yaml is written.
     """
     from podpipe.ffmpeg import probe_duration
 
@@ -289,23 +292,24 @@ def add_episode(
     show, problems = load_show_with_warnings(show_root)  # ConfigError when no show.yaml
     audio = audio.expanduser().absolute()
     if not audio.is_file():
-        raise ProcessingError(
-            "no such audio file"
-            if not audio.exists()
-            else "not a file (expected an audio recording)",
-            file=audio,
-        )
+        reason = "not a file (expected an audio recording)" if audio.exists() else "not found"
+        raise ProcessingError(reason, file=audio)
     duration = probe_duration(audio)
     if duration <= 0:
         raise ProcessingError("the recording has no audio (decoded 0 seconds)", file=audio)
+    _refuse_duplicate(show, audio)
 
     date = date or dt.date.today()
     title = (title or "").strip() or title_from_filename(audio)
     episodes_dir = show.root / EPISODES_DIR
     episodes_dir.mkdir(exist_ok=True)
-    number = next_episode_number(episodes_dir)
-    folder = episodes_dir / f"{number:03d}-{slugify(title)}"
-    if folder.exists():
+    adopt = _adoptable_folder(episodes_dir, audio)
+    number = next_episode_number(episodes_dir, skip=adopt)
+    prefix = _folder_number(adopt) if adopt else None
+    if prefix is not None and prefix not in used_episode_numbers(episodes_dir, skip=adopt):
+        number = prefix  # "007-interview/" becomes episode 7
+    folder = adopt or episodes_dir / f"{number:03d}-{slugify(title)}"
+    if not adopt and folder.exists():
         raise ProcessingError("an episode folder with this name already exists", file=folder)
     cycle = default_cycle(show, number, date)
     text = render_episode_yaml(
@@ -317,7 +321,11 @@ def add_episode(
         speakers=speakers,
         cycle=cycle,
     )
-    how = _build_episode_folder(folder, audio, text, link=link)
+    if adopt:
+        _write_text_atomic(adopt / EPISODE_FILE, text)
+        how = "kept in place"
+    else:
+        how = _build_episode_folder(folder, audio, text, link=link)
     errors = sum(1 for p in problems if p.severity == "error")
     log.info("added episode %d in %s (%s)", number, folder, how)
     return NewEpisode(
@@ -333,6 +341,45 @@ def add_episode(
         cycle=cycle,
         show_problems=errors,
     )
+
+
+def _refuse_duplicate(show: Show, audio: Path) -> None:
+    """Adding the same recording twice is almost always a repeated command: say so."""
+    size = audio.stat().st_size
+    for episode in show.episodes:
+        other = episode.audio
+        if not other.is_file() or other.stat().st_size != size:
+            continue
+        if os.path.samefile(other, audio) or _sha256(other) == _sha256(audio):
+            raise ProcessingError(
+                f"this recording is already episode {episode.number} ({other}); nothing was added",
+                file=audio,
+            )
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _adoptable_folder(episodes_dir: Path, audio: Path) -> Path | None:
+    """episodes/<folder>/ holding ``audio`` and no episode.yaml yet, else None."""
+    folder = audio.parent
+    if folder.parent.resolve() != episodes_dir.resolve() or (folder / EPISODE_FILE).exists():
+        return None
+    if not _SLUG_RE.match(folder.name):
+        raise ProcessingError(
+            f"the folder name {folder.name!r} would become the episode's page URL: rename it "
+            f"to lower-case letters, digits and '-' (e.g. {slugify(folder.name)!r}) and "
+            "add the recording again",
+            file=audio,
+        )
+    return folder
 
 
 def _build_episode_folder(folder: Path, audio: Path, episode_yaml: str, *, link: bool) -> str:
@@ -361,23 +408,31 @@ def _place_audio(source: Path, target: Path, *, link: bool) -> str:
         return "symlinked"
 
 
-def next_episode_number(episodes_dir: Path) -> int:
-    """One more than the highest number in use, 1 for the first episode.
+def next_episode_number(episodes_dir: Path, *, skip: Path | None = None) -> int:
+    """One more than the highest number in use, 1 for the first episode."""
+    return max(used_episode_numbers(episodes_dir, skip=skip), default=0) + 1
+
+
+def used_episode_numbers(episodes_dir: Path, *, skip: Path | None = None) -> set[int]:
+    """Numbers taken by the folders in episodes/ (except ``skip``).
 
     Numbers come from every episode.yaml that has one; a folder whose episode.yaml is
     missing or broken still reserves the number its name starts with ("007-...").
     """
-    used = [0]
+    used: set[int] = set()
     for folder in episodes_dir.iterdir():
-        if not folder.is_dir() or folder.name.startswith("."):
+        if not folder.is_dir() or folder.name.startswith(".") or folder == skip:
             continue
-        number = _number_in_file(folder / EPISODE_FILE)
-        if number is not None:
-            used.append(number)
-        match = re.match(r"^(\d+)-", folder.name)
-        if match:
-            used.append(int(match.group(1)))
-    return max(used) + 1
+        for number in (_number_in_file(folder / EPISODE_FILE), _folder_number(folder)):
+            if number is not None:
+                used.add(number)
+    return used
+
+
+def _folder_number(folder: Path) -> int | None:
+    """7 for '007-interview'; None for '2026-11-20-interview' (a date, not a number)."""
+    match = re.match(r"^(\d+)-(?!\d{1,2}-\d{1,2}(?:-|$))", folder.name)
+    return int(match.group(1)) if match else None
 
 
 def _number_in_file(file: Path) -> int | None:

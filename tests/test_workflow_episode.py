@@ -14,7 +14,7 @@ from podpipe import scaffold
 from podpipe.cli import cli
 from podpipe.config import load_show, load_show_with_warnings
 from podpipe.errors import ProcessingError
-from tests.workflow_helpers import WORKTREE, copy_speech, run_podpipe, snapshot
+from tests.workflow_helpers import WORKTREE, copy_speech, make_tone, run_podpipe, snapshot
 
 TODAY = dt.date(2026, 11, 24)  # a Tuesday; the example cycle starts Monday 2026-11-30
 
@@ -95,9 +95,10 @@ def test_title_comes_from_the_file_name(show, speech):
     assert episode.folder.name == "001-interview-with-jfk"
 
 
-def test_numbers_follow_the_highest_in_use(show, speech):
+def test_numbers_follow_the_highest_in_use(show, tmp_path):
     for expected in (1, 2, 3):
-        result = add(show, speech, "--title", f"Part {expected}")
+        tone = make_tone(tmp_path / f"take{expected}.wav", hz=300 + 100 * expected)
+        result = add(show, tone, "--title", f"Part {expected}")
         assert result.exit_code == 0, result.output
         assert f"Added episode {expected}," in result.output
     numbers = sorted(e.number for e in load_show(show).episodes)
@@ -107,6 +108,41 @@ def test_numbers_follow_the_highest_in_use(show, speech):
         "002-part-2",
         "003-part-3",
     ]
+
+
+def test_the_same_recording_twice_is_refused(show, speech, tmp_path):
+    assert add(show, speech).exit_code == 0
+    renamed = tmp_path / "again.flac"
+    shutil.copyfile(speech, renamed)
+    before = snapshot(show)
+    result = add(show, renamed, "--title", "Again")
+    assert result.exit_code == 1
+    assert "this recording is already episode 1" in result.output
+    assert snapshot(show) == before
+
+
+def test_a_recording_already_in_episodes_is_adopted_in_place(show, tmp_path):
+    folder = show / "episodes" / "007-garden-chat"
+    tone = make_tone(folder / "raw take.wav")
+    before = tone.read_bytes(), tone.stat().st_mtime_ns
+    result = add(show, tone, "--title", "Garden chat")
+    assert result.exit_code == 0, result.output
+    assert "kept in place" in result.output
+    (episode,) = load_show(show).episodes
+    assert episode.number == 7  # the folder's own number
+    assert episode.folder == folder and episode.audio == tone
+    assert (tone.read_bytes(), tone.stat().st_mtime_ns) == before
+    assert sorted(p.name for p in folder.iterdir()) == ["episode.yaml", "raw take.wav"]
+
+
+def test_adopting_a_folder_with_a_bad_name_says_how_to_fix_it(show):
+    tone = make_tone(show / "episodes" / "My Interview" / "take.wav")
+    result = add(show, tone)
+    assert result.exit_code == 1
+    assert "rename it to lower-case letters, digits and '-' (e.g. 'my-interview')" in (
+        result.output
+    )
+    assert not (tone.parent / "episode.yaml").exists()
 
 
 def test_numbering_tolerates_broken_episode_files(show, speech):
@@ -120,6 +156,8 @@ def test_numbering_tolerates_broken_episode_files(show, speech):
     (episodes / "odd" / "episode.yaml").write_bytes(b"\xff\xfe not utf-8")
     (episodes / "text").mkdir()
     (episodes / "text" / "episode.yaml").write_text("just a string\n")
+    (episodes / "2026-11-20-chat").mkdir()  # a date, not episode 2026
+    (episodes / "2026-11-20-chat" / "episode.yaml").write_text("number: [\n")
     assert scaffold.next_episode_number(episodes) == 21
     shutil.rmtree(episodes / "020-broken")
     assert scaffold.next_episode_number(episodes) == 13
