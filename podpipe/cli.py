@@ -283,7 +283,8 @@ def _ask(label: str, default: str, check=None) -> str:
 @click.argument("directory", metavar="[DIR]", default=".",
                 type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", default=None, help="The show's title (default: from the folder name).")
-@click.option("--author", default=None, help="The host's name, shown as the author.")
+@click.option("--author", default=None,
+              help="The host's name, shown as the author (default: a placeholder).")
 @click.option("--email", default=None, callback=_checked("check_email"),
               help="The owner's email for directories.")
 @click.option("--base-url", default=None, callback=_checked("check_base_url"),
@@ -340,7 +341,7 @@ def episode() -> None:
 @click.option("--guest", "guests", multiple=True, metavar="NAME[,NAME]", callback=_names,
               help="Guest name(s); repeatable or comma-separated.")
 @click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Publication date, YYYY-MM-DD (default: today).")
+              metavar="YYYY-MM-DD", help="Publication date (default: today).")
 @click.option("--speakers", default=None, metavar="NAME,NAME", callback=_names,
               help="Left and right channel speakers of a double-ender recording.")
 @click.option("--link", is_flag=True,

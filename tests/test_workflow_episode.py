@@ -272,3 +272,20 @@ def test_sample_show_gets_episode_4_and_its_next_cycle(tmp_path, speech):
     show, problems = load_show_with_warnings(root)
     assert [p for p in problems if p.file == new.episode_file] == []
     assert show.episode(4).title == "Interview with jfk"
+
+
+def test_other_show_problems_warn_but_do_not_block(show, speech):
+    text = (show / "show.yaml").read_text()
+    (show / "show.yaml").write_text(text.replace("explicit: false", "explicit: maybe"))
+    result = add(show, speech)
+    assert result.exit_code == 0, result.output
+    assert "the show has 1 configuration problem(s) to fix before publishing" in result.output
+    assert "podpipe check" in result.output
+
+
+def test_broken_show_yaml_is_reported_with_its_line(show, speech):
+    (show / "show.yaml").write_text("title: [unclosed\n")
+    result = add(show, speech)
+    assert result.exit_code == 2
+    assert "show.yaml:" in result.output and "invalid YAML" in result.output
+    assert list((show / "episodes").iterdir()) == []
