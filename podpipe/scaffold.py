@@ -150,6 +150,20 @@ def init_show(
         raise ConfigError([Problem(show_file, None, "", f"not created: {e}")]) from None
     cycle = example_cycle(today)
 
+    text = render_show_yaml(
+        title=title, author=author, email=email, base_url=base_url, cycle=cycle, today=today
+    )
+    try:
+        created, kept = _create_show_files(root, title, text)
+    except OSError as e:  # a read-only folder, a file where a folder should be, a full disk
+        raise ProcessingError(
+            f"could not create the show: {e.strerror or e}", file=Path(e.filename or root)
+        ) from e
+    return NewShow(root=root, created=tuple(created), kept=tuple(kept), cycle=cycle)
+
+
+def _create_show_files(root: Path, title: str, show_yaml: str) -> tuple[list[Path], list[Path]]:
+    """Make what is missing, keep what is there; show.yaml last. Returns (created, kept)."""
     created: list[Path] = []
     kept: list[Path] = []
     if not root.is_dir():
@@ -170,12 +184,9 @@ def init_show(
     gitignore = root / ".gitignore"
     (kept if gitignore.exists() else created).append(gitignore)
     update_gitignore(gitignore)
-    text = render_show_yaml(
-        title=title, author=author, email=email, base_url=base_url, cycle=cycle, today=today
-    )
-    _write_text_atomic(show_file, text)
-    created.append(show_file)
-    return NewShow(root=root, created=tuple(created), kept=tuple(kept), cycle=cycle)
+    _write_text_atomic(root / SHOW_FILE, show_yaml)
+    created.append(root / SHOW_FILE)
+    return created, kept
 
 
 def example_cycle(today: dt.date) -> Cycle:
@@ -390,6 +401,9 @@ def _build_episode_folder(folder: Path, audio: Path, episode_yaml: str, *, link:
         how = _place_audio(audio, tmp / audio.name, link=link)
         (tmp / EPISODE_FILE).write_text(episode_yaml, encoding="utf-8")
         os.rename(tmp, folder)  # fails rather than merge if the folder appeared meanwhile
+    except OSError as e:  # a full disk, a read-only show folder: nothing is left behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ProcessingError(f"could not add the episode: {e.strerror or e}", file=folder) from e
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -222,7 +222,7 @@ def test_a_failed_copy_leaves_no_temporary_folder(show, speech, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(scaffold.shutil, "copy2", disk_full)
-    with pytest.raises(OSError):
+    with pytest.raises(ProcessingError, match="could not add the episode: No space left"):
         scaffold.add_episode(show, speech)
     assert list((show / "episodes").iterdir()) == []
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pty
 import subprocess
 import sys
 
@@ -168,6 +167,7 @@ def test_init_over_an_existing_show_by_subprocess(tmp_path):
 
 def test_init_asks_in_a_terminal(tmp_path):
     """Through a real pseudo-terminal: the four questions, one rejected answer, the result."""
+    pty = pytest.importorskip("pty")  # POSIX only
     main, sub = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(WORKTREE), NO_COLOR="1")
     proc = subprocess.Popen(
@@ -196,3 +196,12 @@ def test_init_does_not_ask_without_a_terminal(tmp_path):
     proc = run_podpipe("init", "show", cwd=tmp_path)  # stdin is /dev/null
     assert proc.returncode == 0, proc.stderr
     assert load_show(tmp_path / "show").title == "Show"
+
+
+def test_init_where_a_file_blocks_a_folder_says_so(tmp_path):
+    (tmp_path / "episodes").write_text("not a folder")
+    result = CliRunner().invoke(cli, ["init", "--yes", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "could not create the show" in result.output
+    assert str(tmp_path / "episodes") in result.output
+    assert not (tmp_path / "show.yaml").exists()
