@@ -300,7 +300,7 @@ def init(ctx: click.Context, directory: Path, title: str | None, author: str | N
     """
     from podpipe import scaffold
 
-    if (directory / "show.yaml").exists():  # refuse before asking anything
+    if os.path.lexists(directory / "show.yaml"):  # refuse before asking anything
         run_command(ctx, scaffold.init_show, directory)
     if sys.stdin.isatty() and not yes:
         title = title or _ask("Show title", scaffold.default_title(directory))

@@ -41,6 +41,10 @@ GITIGNORE_LINES = ("site/", ".podpipe/")
 # cleanly (example.com is reserved for documentation) and are easy to spot later.
 DEFAULT_AUTHOR = "Your Name"
 DEFAULT_EMAIL = "you@example.com"
+SHOW_EXISTS = (
+    "a show already exists here; podpipe init changed nothing "
+    "(edit this show.yaml, or run podpipe init in a new folder)"
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class NewEpisode:
     title: str
     date: dt.date
     audio: Path  # the recording inside the episode folder
-    audio_how: str  # "copied", "hard-linked" or "symlinked"
+    audio_how: str  # "copied", "hard-linked", "symlinked" or "kept in place"
     duration_s: float
     guests: tuple[str, ...]
     speakers: tuple[str, ...]
@@ -127,19 +131,8 @@ def init_show(
     """
     root = root.resolve()
     show_file = root / SHOW_FILE
-    if show_file.exists():
-        raise ConfigError(
-            [
-                Problem(
-                    show_file,
-                    None,
-                    "",
-                    "a show already exists here; "
-                    "podpipe init changed nothing (edit this show.yaml, or run "
-                    "podpipe init in a new folder)",
-                )
-            ]
-        )
+    if os.path.lexists(show_file):  # even a dangling symlink: the host put it there
+        raise ConfigError([Problem(show_file, None, "", SHOW_EXISTS)])
     today = today or dt.date.today()
     title = (title or "").strip() or default_title(root)
     author = (author or "").strip() or DEFAULT_AUTHOR
