@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 
@@ -205,3 +206,28 @@ def test_init_where_a_file_blocks_a_folder_says_so(tmp_path):
     assert "could not create the show" in result.output
     assert str(tmp_path / "episodes") in result.output
     assert not (tmp_path / "show.yaml").exists()
+
+
+def test_show_yaml_mentions_every_key_config_reads(tmp_path, monkeypatch):
+    """Set or commented out, each key podpipe.config reads is in the template."""
+    from podpipe import config
+
+    read: dict[str, set[str]] = {}
+    finish = config.Section.finish
+
+    def recording_finish(self):
+        read.setdefault(re.sub(r"\[\d+\]", "[]", self.where), set()).update(self.known)
+        finish(self)
+
+    monkeypatch.setattr(config.Section, "finish", recording_finish)
+    scaffold.init_show(tmp_path)
+    load_show(tmp_path)
+    text = (tmp_path / "show.yaml").read_text()
+    missing = [
+        f"{where}.{key}" if where else key
+        for where, keys in read.items()
+        for key in sorted(keys)
+        if not re.search(rf"^\s*(# )?\s*(- )?{re.escape(key)}:", text, re.MULTILINE)
+    ]
+    assert {"", "audio", "transcription", "club", "club.cycles[]", "owner"} <= set(read)
+    assert missing == []
