@@ -289,3 +289,19 @@ def test_broken_show_yaml_is_reported_with_its_line(show, speech):
     assert result.exit_code == 2
     assert "show.yaml:" in result.output and "invalid YAML" in result.output
     assert list((show / "episodes").iterdir()) == []
+
+
+def test_uncommenting_the_examples_gives_a_valid_episode(show, speech):
+    """The commented examples in episode.yaml are valid keys with valid values."""
+    assert add(show, speech, "--guest", "Ada").exit_code == 0
+    file = next((show / "episodes").glob("*/episode.yaml"))
+    lines = file.read_text().splitlines()
+    keys = ("notes", "  What", "chapters", "  - start", "    title", "season", "type", "explicit")
+    lines = [
+        line[2:] if line.startswith("# ") and line[2:].startswith(keys) else line for line in lines
+    ]
+    file.write_text("\n".join(lines) + "\n")
+    (episode,) = load_show(show).episodes
+    assert episode.notes.startswith("What we talked about")
+    assert [c.title for c in episode.chapters] == ["Welcome"]
+    assert episode.season == 1 and episode.episode_type == "full" and episode.explicit is False
