@@ -261,7 +261,145 @@ def transcribe(ctx, audio_file, out_dir, engine, model, language, speakers, beam
 
 
 # --------------------------------------------------------------------------- workflow
-# (podpipe init, episode add, status)
+# (podpipe init, episode add, status; scaffold.py)
+
+
+def _checked(name: str):
+    """A click callback running scaffold.<name> (its ValueError -> a usage error, exit 2)."""
+
+    def callback(ctx, param, value):
+        if value is None:
+            return None
+        from podpipe import scaffold
+
+        try:
+            return getattr(scaffold, name)(value)
+        except ValueError as e:
+            raise click.BadParameter(str(e)) from None
+
+    return callback
+
+
+def _names(ctx, param, value: str | None) -> tuple[str, ...]:
+    """'Ada, Ben' -> ('Ada', 'Ben'); repeated options add up."""
+    values = value if isinstance(value, tuple) else (value,) if value else ()
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+def _ask(label: str, default: str, check=None) -> str:
+    def value_proc(text: str) -> str:
+        try:
+            return check(text) if check else text.strip()
+        except ValueError as e:
+            raise click.UsageError(str(e)) from None
+
+    return click.prompt(label, default=default, value_proc=value_proc)
+
+
+@cli.command()
+@click.argument("directory", metavar="[DIR]", default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", default=None, help="The show's title (default: from the folder name).")
+@click.option("--author", default=None,
+              help="The host's name, shown as the author (default: a placeholder).")
+@click.option("--email", default=None, callback=_checked("check_email"),
+              help="The owner's email for directories.")
+@click.option("--base-url", default=None, callback=_checked("check_base_url"),
+              help="Where site/ will be served, e.g. https://example.org/podcast/.")
+@click.option("--yes", "-y", is_flag=True, help="Use the defaults for what was not given; ask nothing.")
+@click.pass_context
+def init(ctx: click.Context, directory: Path, title: str | None, author: str | None,
+         email: str | None, base_url: str | None, yes: bool) -> None:
+    """Start a new show in DIR (default: here): show.yaml, episodes/, artwork, .gitignore.
+
+    Asks for the title, author, email and base URL when run in a terminal. Never
+    overwrites a show: exits 2 if DIR already has a show.yaml.
+    """
+    from podpipe import scaffold
+
+    if os.path.lexists(directory / "show.yaml"):  # refuse before asking anything
+        run_command(ctx, scaffold.init_show, directory)
+    if sys.stdin.isatty() and not yes:
+        title = title or _ask("Show title", scaffold.default_title(directory))
+        author = author or _ask("Author (your name)", scaffold.DEFAULT_AUTHOR)
+        email = email or _ask("Owner email", scaffold.DEFAULT_EMAIL, scaffold.check_email)
+        base_url = base_url or _ask("Base URL of the site", scaffold.default_base_url(title),
+                                    scaffold.check_base_url)
+    new = run_command(ctx, scaffold.init_show, directory, title=title, author=author,
+                      email=email, base_url=base_url)
+    for path in new.created:
+        click.echo(f"created {_shown(path)}{'/' if path.is_dir() else ''}")
+    for path in new.kept:
+        click.echo(f"kept    {_shown(path)}{'/' if path.is_dir() else ''} (already there)")
+    cycle = new.cycle
+    click.echo(f"\nThe first club cycle, {cycle.slug!r}, runs {cycle.start} to {cycle.end}.")
+    click.echo("Next: replace artwork.png with your own square artwork (1400 to 3000 px), "
+               "check show.yaml,\nthen add a recording: podpipe episode add RECORDING.wav"
+               + ("" if directory.resolve() == Path.cwd() else f" --show {directory}"))
+
+
+def _shown(path: Path) -> str:
+    """A path relative to the current folder when it is inside it (shorter to read)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+@cli.group()
+def episode() -> None:
+    """Add episodes to the show."""
+
+
+@episode.command("add")
+@click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
+@show_option
+@click.option("--title", default=None, help="Episode title (default: from the file name).")
+@click.option("--guest", "guests", multiple=True, metavar="NAME[,NAME]", callback=_names,
+              help="Guest name(s); repeatable or comma-separated.")
+@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="Publication date (default: today).")
+@click.option("--speakers", default=None, metavar="NAME,NAME", callback=_names,
+              help="Left and right channel speakers of a double-ender recording.")
+@click.option("--link", is_flag=True,
+              help="Hard-link (or symlink) the recording instead of copying it.")
+@click.pass_context
+def episode_add(ctx: click.Context, audio_file: Path, show_dir: Path, title: str | None,
+                guests: tuple[str, ...], date: dt.datetime | None, speakers: tuple[str, ...],
+                link: bool) -> None:
+    """Add a recording as the next episode: episodes/<NNN>-<slug>/episode.yaml.
+
+    The recording is checked by decoding it, then copied (or linked with --link) into
+    the episode folder; the original is never moved or changed.
+    """
+    from podpipe import scaffold
+
+    if speakers and len(speakers) != 2:
+        raise click.BadParameter(f"expected two names (left, right), got {len(speakers)}",
+                                 param_hint="--speakers")
+    console = _setup(ctx)
+    new = run_command(ctx, scaffold.add_episode, show_dir, audio_file, title=title,
+                      guests=guests, date=date.date() if date else None, speakers=speakers,
+                      link=link)
+    minutes, seconds = divmod(round(new.duration_s), 60)
+    click.echo(f"Added episode {new.number}, {new.title!r} ({new.date}, {minutes}:{seconds:02d})")
+    click.echo(f"  {_shown(new.episode_file)}")
+    origin = "" if new.audio_how == "kept in place" else f" from {audio_file}"
+    click.echo(f"  {_shown(new.audio)} ({new.audio_how}{origin})")
+    if new.guests:
+        click.echo(f"  guests: {', '.join(new.guests)}")
+    if new.cycle:
+        click.echo(f"  announces club cycle {new.cycle.slug!r} ({new.cycle.title}, "
+                   f"starts {new.cycle.start})")
+    else:
+        console.warn("no club cycle starts on or after the episode date; add one to "
+                     "show.yaml (club.cycles) for this episode to announce")
+    if new.show_problems:
+        console.warn(f"the show has {new.show_problems} configuration problem(s) to fix "
+                     "before publishing: run podpipe check")
+    click.echo("Next: add a summary and notes in episode.yaml if you like, then run "
+               "podpipe publish" + ("" if show_dir.resolve() == Path.cwd() else
+                                    f" --show {show_dir}"))
 
 
 def main() -> None:

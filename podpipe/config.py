@@ -283,6 +283,7 @@ class Section:
         self.problems = problems
         self.seen: set[str] = set()
         self.known: list[str] = []
+        self.node: Any = {}  # set before problem(), which reads it (a non-mapping document)
         if node is None:
             node = {}
         if not isinstance(node, dict):
