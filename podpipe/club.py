@@ -33,7 +33,7 @@ from podpipe.config import (
     _line_of,
     _load_yaml,
 )
-from podpipe.errors import ConfigError, Problem
+from podpipe.errors import ConfigError, ProcessingError, Problem
 
 log = logging.getLogger(__name__)
 
@@ -328,7 +328,7 @@ def _merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRep
 
     file = results_file(show, cycle.slug)
     report = ImportReport(file)
-    yaml, doc = _load_for_edit(file, cycle)
+    yaml, doc, text = _load_for_edit(file, cycle)
     problems: list[Problem] = []
     _results_of(doc, file, cycle, problems)
     if any(p.severity == "error" for p in problems):
@@ -351,10 +351,37 @@ def _merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRep
         seq.append(item)
         report.added.append(entry["url"])
     if report.added:
-        buf = io.StringIO()
-        yaml.dump(doc, buf)
-        write_atomic(file, buf.getvalue())
+        write_atomic(file, _dump(yaml, doc, seq[len(seq) - len(report.added):], text, file))
     return report
+
+
+def _dump(yaml, doc, added: list, old_text: str, file: Path) -> str:
+    """The file's new text. ruamel keeps comments and order, but can re-indent some
+    scalars (folded text in lists); if any line the host wrote would change, append the
+    new entries as text after the host's lines instead, which leaves them untouched."""
+    from ruamel.yaml.comments import CommentedSeq
+
+    buf = io.StringIO()
+    yaml.dump(doc, buf)
+    text = buf.getvalue()
+    if _only_added(old_text, text):
+        return text
+    part = io.StringIO()
+    yaml.dump({"results": CommentedSeq(added)}, part)
+    appended = old_text.rstrip("\n") + "\n" + part.getvalue().split("\n", 1)[1]
+    reloaded = yaml.load(appended)
+    if not _only_added(old_text, appended) or len(reloaded["results"]) != len(doc["results"]):
+        raise ProcessingError("cannot add results without rewriting lines of this file; "
+                              "add them by hand", file=file)
+    return appended
+
+
+def _only_added(before: str, after: str) -> bool:
+    import difflib
+
+    ops = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
+                                  autojunk=False).get_opcodes()
+    return all(tag in ("equal", "insert") for tag, *_ in ops)
 
 
 def _load_for_edit(file: Path, cycle: Cycle):
@@ -370,19 +397,19 @@ def _load_for_edit(file: Path, cycle: Cycle):
         text = file.read_text(encoding="utf-8")
     else:
         text = _new_results_text(cycle)
+    # The guess reports the list's indentation; keys inside mappings indent by 2.
     _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    offset = block_seq_indent if block_seq_indent is not None else 2
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap the host's long lines
-    indent = indent or 2
-    offset = block_seq_indent if block_seq_indent is not None else 2
-    yaml.indent(mapping=indent, sequence=max(indent, offset + 2), offset=offset)
+    yaml.indent(mapping=2, sequence=max(indent or 4, offset + 2), offset=offset)
     doc = yaml.load(text)
     if doc is None:
         from ruamel.yaml.comments import CommentedMap
 
         doc = CommentedMap()
-    return yaml, doc
+    return yaml, doc, text
 
 
 def _new_results_text(cycle: Cycle) -> str:
@@ -639,10 +666,11 @@ def write_pages(show: Show, episodes: list, out_dir: Path, *, today: dt.date, en
     ``episodes`` are the published episodes (records.PublishedEpisode); the pages link
     the ones announcing and featuring each cycle. Returns the files written.
     """
+    from podpipe.notes import install_filters
     from podpipe.templating import environment
 
     env = env or environment(show)
-    env.filters.setdefault("safe_url", safe_url)
+    install_filters(env)
     results = load_results(show) if results is None else results
     links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
     context = dict(show=show, club=show.club, today=today, links=links, results=results,
