@@ -33,7 +33,7 @@ from podpipe.config import (
     _line_of,
     _load_yaml,
 )
-from podpipe.errors import ConfigError, ProcessingError, Problem
+from podpipe.errors import ConfigError, Problem, ProcessingError
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +96,17 @@ def find_cycle(show: Show, slug: str) -> Cycle:
     cycle = show.club.cycle(slug)
     if cycle is None:
         slugs = [c.slug for c in show.club.cycles]
-        raise ConfigError([Problem(show.root / SHOW_FILE, None, "club.cycles",
-                                   f"no club cycle {slug!r}{_did_you_mean(slug, slugs)}; "
-                                   f"cycles: {', '.join(slugs) or 'none'}")])
+        raise ConfigError(
+            [
+                Problem(
+                    show.root / SHOW_FILE,
+                    None,
+                    "club.cycles",
+                    f"no club cycle {slug!r}{_did_you_mean(slug, slugs)}; "
+                    f"cycles: {', '.join(slugs) or 'none'}",
+                )
+            ]
+        )
     return cycle
 
 
@@ -108,16 +116,27 @@ def check_cycles(show: Show) -> list[Problem]:
     for ep in show.episodes:
         cycle = announced_cycle(show, ep)
         if cycle and cycle.end < ep.date:
-            problems.append(Problem(
-                ep.source_file, _line_in(ep.source_file, "announces:"), "announces",
-                f"episode {ep.number} ({ep.date}) announces cycle {cycle.slug!r}, which "
-                f"already ended on {cycle.end}; announce an upcoming cycle instead"))
+            problems.append(
+                Problem(
+                    ep.source_file,
+                    _line_in(ep.source_file, "announces:"),
+                    "announces",
+                    f"episode {ep.number} ({ep.date}) announces cycle {cycle.slug!r}, which "
+                    f"already ended on {cycle.end}; announce an upcoming cycle instead",
+                )
+            )
         featured = featured_cycle(show, ep)
         if featured and ep.date <= featured.end:
-            problems.append(Problem(
-                show.root / SHOW_FILE, None, f"club.cycles[{featured.slug}].featured_in",
-                f"episode {ep.number} ({ep.date}) features cycle {featured.slug!r} before it "
-                f"ends ({featured.end}); late results will be missing", "warning"))
+            problems.append(
+                Problem(
+                    show.root / SHOW_FILE,
+                    None,
+                    f"club.cycles[{featured.slug}].featured_in",
+                    f"episode {ep.number} ({ep.date}) features cycle {featured.slug!r} before it "
+                    f"ends ({featured.end}); late results will be missing",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -176,9 +195,16 @@ def check_results(show: Show) -> tuple[dict[str, list[Result]], list[Problem]]:
         cycle = show.club.cycle(file.stem)
         if cycle is None:
             slugs = [c.slug for c in show.club.cycles]
-            problems.append(Problem(file, None, "", f"no club cycle {file.stem!r}"
-                                    f"{_did_you_mean(file.stem, slugs)}: a results file is "
-                                    "named after its cycle's slug"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"no club cycle {file.stem!r}"
+                    f"{_did_you_mean(file.stem, slugs)}: a results file is "
+                    "named after its cycle's slug",
+                )
+            )
             continue
         doc = _load_yaml(file, problems)
         results[cycle.slug] = _results_of(doc, file, cycle, problems)
@@ -189,13 +215,15 @@ def _results_seq(doc: Any, file: Path, problems: list[Problem]) -> list:
     if doc is None:
         return []
     if not isinstance(doc, dict) or not isinstance(doc.get("results", []), list | None):
-        problems.append(Problem(file, _line_of(doc), "results",
-                                "expected a mapping with a 'results:' list"))
+        problems.append(
+            Problem(file, _line_of(doc), "results", "expected a mapping with a 'results:' list")
+        )
         return []
     unknown = [str(k) for k in doc if k != "results"]
     for key in unknown:
-        problems.append(Problem(file, _line_of(doc, key), key,
-                                f"unknown key{_did_you_mean(key, ['results'])}"))
+        problems.append(
+            Problem(file, _line_of(doc, key), key, f"unknown key{_did_you_mean(key, ['results'])}")
+        )
     return doc.get("results") or []
 
 
@@ -211,8 +239,14 @@ def _results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> 
         key = url_key(result.url)
         line = _line_of(seq, i)
         if key in seen:
-            problems.append(Problem(file, line, f"results[{i}].url", f"duplicate result URL "
-                                    f"{result.url!r} (first listed on line {seen[key]})"))
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"results[{i}].url",
+                    f"duplicate result URL {result.url!r} (first listed on line {seen[key]})",
+                )
+            )
             continue
         seen[key] = line
         out.append(result)
@@ -231,8 +265,11 @@ def _result(sec: Section, cycle: Cycle) -> Result | None:
     for i, item, _ in sec.items("links"):
         link = str(item).strip() if isinstance(item, str) else ""
         if not _is_http_url(link):
-            sec.problem("links", f"expected an absolute http(s) URL, found {item!r}",
-                        line=_line_of(sec.node.get("links"), i))
+            sec.problem(
+                "links",
+                f"expected an absolute http(s) URL, found {item!r}",
+                line=_line_of(sec.node.get("links"), i),
+            )
         links.append(link)
     if len(links) > MAX_LINKS:
         sec.problem("links", f"at most {MAX_LINKS} profile links, found {len(links)}")
@@ -240,9 +277,16 @@ def _result(sec: Section, cycle: Cycle) -> Result | None:
     sec.finish()
     if len(sec.problems) > before:
         return None
-    return Result(name=values["name"], url=values["url"], title=values["title"],
-                  summary=values["summary"], learned=values["learned"], links=tuple(links),
-                  submitted=submitted, late=bool(submitted and submitted > cycle.end))
+    return Result(
+        name=values["name"],
+        url=values["url"],
+        title=values["title"],
+        summary=values["summary"],
+        learned=values["learned"],
+        links=tuple(links),
+        submitted=submitted,
+        late=bool(submitted and submitted > cycle.end),
+    )
 
 
 def _text(sec: Section, key: str) -> str | None:
@@ -265,8 +309,15 @@ def url_key(url: str) -> str:
     no trailing slash (so http://x.org/a/ and HTTP://X.org/a#top are one result)."""
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/")
-    return urlunsplit(("https" if parts.scheme.lower() in ("http", "https") else parts.scheme,
-                       parts.netloc.lower(), path, parts.query, ""))
+    return urlunsplit(
+        (
+            "https" if parts.scheme.lower() in ("http", "https") else parts.scheme,
+            parts.netloc.lower(),
+            path,
+            parts.query,
+            "",
+        )
+    )
 
 
 # --------------------------------------------------------------------------- writing results
@@ -282,13 +333,29 @@ class ImportReport:
     invalid: list[Problem] = field(default_factory=list)  # rows left out (--skip-invalid)
 
 
-def add_result(show: Show, slug: str, *, name: str, url: str, title: str = "",
-               summary: str = "", learned: str = "", links: Iterable[str] = (),
-               submitted: dt.date | None = None) -> ImportReport:
+def add_result(
+    show: Show,
+    slug: str,
+    *,
+    name: str,
+    url: str,
+    title: str = "",
+    summary: str = "",
+    learned: str = "",
+    links: Iterable[str] = (),
+    submitted: dt.date | None = None,
+) -> ImportReport:
     """Append one result to the cycle's file; ConfigError if invalid or already there."""
     cycle = find_cycle(show, slug)
-    entry = _entry(name=name, url=url, title=title, summary=summary, learned=learned,
-                   links=list(links), submitted=submitted)
+    entry = _entry(
+        name=name,
+        url=url,
+        title=title,
+        summary=summary,
+        learned=learned,
+        links=list(links),
+        submitted=submitted,
+    )
     file = results_file(show, cycle.slug)
     problems: list[Problem] = []
     _validate_entry(entry, file, None, cycle, problems)
@@ -296,8 +363,16 @@ def add_result(show: Show, slug: str, *, name: str, url: str, title: str = "",
         raise ConfigError(problems)
     report = _merge(show, cycle, [entry])
     if report.skipped:
-        raise ConfigError([Problem(file, None, "url", f"a result with the URL {url!r} is "
-                                   "already listed; nothing was changed")])
+        raise ConfigError(
+            [
+                Problem(
+                    file,
+                    None,
+                    "url",
+                    f"a result with the URL {url!r} is already listed; nothing was changed",
+                )
+            ]
+        )
     return report
 
 
@@ -313,8 +388,14 @@ def _entry(**values: Any) -> dict[str, Any]:
     return out
 
 
-def _validate_entry(entry: dict, file: Path, line: int | None, cycle: Cycle,
-                    problems: list[Problem], where: str = "") -> None:
+def _validate_entry(
+    entry: dict,
+    file: Path,
+    line: int | None,
+    cycle: Cycle,
+    problems: list[Problem],
+    where: str = "",
+) -> None:
     """Validate a new entry exactly as load_results would, locating problems at ``line``."""
     found: list[Problem] = []
     _result(Section(file, dict(entry), where, found), cycle)
@@ -351,7 +432,7 @@ def _merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRep
         seq.append(item)
         report.added.append(entry["url"])
     if report.added:
-        write_atomic(file, _dump(yaml, doc, seq[len(seq) - len(report.added):], text, file))
+        write_atomic(file, _dump(yaml, doc, seq[len(seq) - len(report.added) :], text, file))
     return report
 
 
@@ -371,16 +452,18 @@ def _dump(yaml, doc, added: list, old_text: str, file: Path) -> str:
     appended = old_text.rstrip("\n") + "\n" + part.getvalue().split("\n", 1)[1]
     reloaded = yaml.load(appended)
     if not _only_added(old_text, appended) or len(reloaded["results"]) != len(doc["results"]):
-        raise ProcessingError("cannot add results without rewriting lines of this file; "
-                              "add them by hand", file=file)
+        raise ProcessingError(
+            "cannot add results without rewriting lines of this file; add them by hand", file=file
+        )
     return appended
 
 
 def _only_added(before: str, after: str) -> bool:
     import difflib
 
-    ops = difflib.SequenceMatcher(None, before.splitlines(), after.splitlines(),
-                                  autojunk=False).get_opcodes()
+    ops = difflib.SequenceMatcher(
+        None, before.splitlines(), after.splitlines(), autojunk=False
+    ).get_opcodes()
     return all(tag in ("equal", "insert") for tag, *_ in ops)
 
 
@@ -413,11 +496,13 @@ def _load_for_edit(file: Path, cycle: Cycle):
 
 
 def _new_results_text(cycle: Cycle) -> str:
-    return (f"# Results of the learning-club cycle {cycle.title!r} ({cycle.slug}).\n"
-            "# One entry per result. Keys: name and url (required), title, summary,\n"
-            "# learned (what you learned), links (your profile URLs), submitted (a date).\n"
-            "# Add yours by pull request, or ask the host to run `podpipe club add`.\n"
-            "results:\n")
+    return (
+        f"# Results of the learning-club cycle {cycle.title!r} ({cycle.slug}).\n"
+        "# One entry per result. Keys: name and url (required), title, summary,\n"
+        "# learned (what you learned), links (your profile URLs), submitted (a date).\n"
+        "# Add yours by pull request, or ask the host to run `podpipe club add`.\n"
+        "results:\n"
+    )
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -441,24 +526,55 @@ def write_atomic(path: Path, text: str) -> None:
 
 # Column names form tools use, lower-cased, mapped to result fields.
 CSV_COLUMNS = {
-    "name": "name", "your name": "name", "full name": "name", "participant": "name",
-    "title": "title", "project title": "title", "result title": "title",
-    "url": "url", "link": "url", "result url": "url", "project url": "url",
+    "name": "name",
+    "your name": "name",
+    "full name": "name",
+    "participant": "name",
+    "title": "title",
+    "project title": "title",
+    "result title": "title",
+    "url": "url",
+    "link": "url",
+    "result url": "url",
+    "project url": "url",
     "link to your result": "url",
-    "summary": "summary", "description": "summary", "what did you build": "summary",
-    "learned": "learned", "what i learned": "learned", "what did you learn": "learned",
+    "summary": "summary",
+    "description": "summary",
+    "what did you build": "summary",
+    "learned": "learned",
+    "what i learned": "learned",
+    "what did you learn": "learned",
     "what did you learn?": "learned",
-    "links": "links", "profile": "links", "profile links": "links", "profile url": "links",
-    "submitted": "submitted", "timestamp": "submitted", "date": "submitted",
+    "links": "links",
+    "profile": "links",
+    "profile links": "links",
+    "profile url": "links",
+    "submitted": "submitted",
+    "timestamp": "submitted",
+    "date": "submitted",
     "submitted at": "submitted",
 }
 # Timestamp formats of common form exports (Google Forms, Typeform, Tally, ISO).
-_TIMESTAMP_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M:%S",
-                      "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%d.%m.%Y %H:%M:%S", "%d.%m.%Y")
+_TIMESTAMP_FORMATS = (
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y/%m/%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y",
+)
 
 
-def import_csv(show: Show, slug: str, csv_path: Path, mapping: dict[str, str] | None = None,
-               *, skip_invalid: bool = False) -> ImportReport:
+def import_csv(
+    show: Show,
+    slug: str,
+    csv_path: Path,
+    mapping: dict[str, str] | None = None,
+    *,
+    skip_invalid: bool = False,
+) -> ImportReport:
     """Add the results of a form export. Rows whose URL is already listed are skipped,
     so importing the same file twice changes nothing.
 
@@ -476,8 +592,14 @@ def import_csv(show: Show, slug: str, csv_path: Path, mapping: dict[str, str] | 
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(csv_path, line, "", f"expected {len(header)} fields like "
-                                    f"the header, found {len(row)}"))
+            problems.append(
+                Problem(
+                    csv_path,
+                    line,
+                    "",
+                    f"expected {len(header)} fields like the header, found {len(row)}",
+                )
+            )
             continue
         entry = _row_entry(row, columns, csv_path, line, problems)
         if entry is None:
@@ -487,8 +609,17 @@ def import_csv(show: Show, slug: str, csv_path: Path, mapping: dict[str, str] | 
         if len(problems) == before:
             entries.append(entry)
     if problems and not skip_invalid:
-        raise ConfigError(problems + [Problem(csv_path, None, "", "nothing was imported; fix "
-                                              "these rows or pass --skip-invalid")])
+        raise ConfigError(
+            problems
+            + [
+                Problem(
+                    csv_path,
+                    None,
+                    "",
+                    "nothing was imported; fix these rows or pass --skip-invalid",
+                )
+            ]
+        )
     report = _merge(show, cycle, entries)
     report.invalid = problems
     return report
@@ -504,9 +635,17 @@ def read_csv(path: Path) -> list[tuple[int, list[str]]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise ConfigError([Problem(path, line, "", f"not UTF-8 text (byte 0x{data[e.start]:02x}"
-                                   " at byte offset " + f"{e.start}); export the CSV as UTF-8")]
-                          ) from None
+        raise ConfigError(
+            [
+                Problem(
+                    path,
+                    line,
+                    "",
+                    f"not UTF-8 text (byte 0x{data[e.start]:02x}"
+                    " at byte offset " + f"{e.start}); export the CSV as UTF-8",
+                )
+            ]
+        ) from None
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
@@ -519,8 +658,9 @@ def read_csv(path: Path) -> list[tuple[int, list[str]]]:
             rows.append((start, row))
             start = reader.line_num + 1
     except csv.Error as e:
-        raise ConfigError([Problem(path, reader.line_num or start, "", f"malformed CSV: {e}")]
-                          ) from None
+        raise ConfigError(
+            [Problem(path, reader.line_num or start, "", f"malformed CSV: {e}")]
+        ) from None
     if not rows:
         raise ConfigError([Problem(path, None, "", "empty CSV: expected a header row")])
     return rows
@@ -536,31 +676,53 @@ def _columns(header: list[str], mapping: dict[str, str], file: Path) -> dict[int
             columns[i] = CSV_COLUMNS[h.strip().lower()]
     for column, fld in mapping.items():
         if fld not in RESULT_FIELDS:
-            problems.append(Problem(file, None, f"--map {column}={fld}", f"no result field "
-                                    f"{fld!r}{_did_you_mean(fld, RESULT_FIELDS)}; fields: "
-                                    f"{', '.join(RESULT_FIELDS)}"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    f"--map {column}={fld}",
+                    f"no result field "
+                    f"{fld!r}{_did_you_mean(fld, RESULT_FIELDS)}; fields: "
+                    f"{', '.join(RESULT_FIELDS)}",
+                )
+            )
             continue
         index = by_name.get(column.strip().lower())
         if index is None:
-            problems.append(Problem(file, 1, f"--map {column}={fld}", f"no column {column!r} "
-                                    f"in the header{_did_you_mean(column, header)}; columns: "
-                                    f"{', '.join(header)}"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    f"--map {column}={fld}",
+                    f"no column {column!r} "
+                    f"in the header{_did_you_mean(column, header)}; columns: "
+                    f"{', '.join(header)}",
+                )
+            )
             continue
         for i in [i for i, f in columns.items() if f == fld]:
             del columns[i]  # an explicit mapping replaces a guess for the same field
         columns[index] = fld
     for required in ("name", "url"):
         if required not in columns.values() and not problems:
-            problems.append(Problem(file, 1, "", f"no column for the result's {required}; "
-                                    f"pass --map COLUMN={required} (columns: "
-                                    f"{', '.join(header)})"))
+            problems.append(
+                Problem(
+                    file,
+                    1,
+                    "",
+                    f"no column for the result's {required}; "
+                    f"pass --map COLUMN={required} (columns: "
+                    f"{', '.join(header)})",
+                )
+            )
     if problems:
         raise ConfigError(problems)
     return columns
 
 
-def _row_entry(row: list[str], columns: dict[int, str], file: Path, line: int,
-               problems: list[Problem]) -> dict[str, Any] | None:
+def _row_entry(
+    row: list[str], columns: dict[int, str], file: Path, line: int, problems: list[Problem]
+) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     for index, fld in columns.items():
         cell = row[index].strip()
@@ -569,8 +731,15 @@ def _row_entry(row: list[str], columns: dict[int, str], file: Path, line: int,
         elif fld == "submitted" and cell:
             date = parse_submitted(cell)
             if date is None:
-                problems.append(Problem(file, line, "submitted", f"expected a date or form "
-                                        f"timestamp like 2026-10-08 14:03:22, found {cell!r}"))
+                problems.append(
+                    Problem(
+                        file,
+                        line,
+                        "submitted",
+                        f"expected a date or form "
+                        f"timestamp like 2026-10-08 14:03:22, found {cell!r}",
+                    )
+                )
                 return None
             values[fld] = date
         else:
@@ -610,16 +779,20 @@ class ClubStatus:
             c = self.current
             left = (c.end - self.today).days + 1
             n = len(self.results.get(c.slug, []))
-            out.append(f"Current cycle: {c.title} ({c.slug}), {c.start} to {c.end}, "
-                       f"{left} day{'s' if left != 1 else ''} left (today included), "
-                       f"{n} result{'s' if n != 1 else ''} so far")
+            out.append(
+                f"Current cycle: {c.title} ({c.slug}), {c.start} to {c.end}, "
+                f"{left} day{'s' if left != 1 else ''} left (today included), "
+                f"{n} result{'s' if n != 1 else ''} so far"
+            )
         else:
             out.append("Current cycle: none open today")
         if self.next:
             c = self.next
             days = (c.start - self.today).days
-            out.append(f"Next cycle: {c.title} ({c.slug}), {c.start} to {c.end}, starts in "
-                       f"{days} day{'s' if days != 1 else ''}")
+            out.append(
+                f"Next cycle: {c.title} ({c.slug}), {c.start} to {c.end}, starts in "
+                f"{days} day{'s' if days != 1 else ''}"
+            )
             for ep in self.next_announced_by:
                 out.append(f"  announced in episode {ep.number}: {ep.title} ({ep.date})")
         else:
@@ -627,8 +800,9 @@ class ClubStatus:
         return out
 
 
-def status(show: Show, today: dt.date, results: dict[str, list[Result]] | None = None
-           ) -> ClubStatus:
+def status(
+    show: Show, today: dt.date, results: dict[str, list[Result]] | None = None
+) -> ClubStatus:
     results = load_results(show) if results is None else results
     upcoming = next_cycle(show, today)
     announced_by = announcing_episodes(show, upcoming) if upcoming else []
@@ -636,7 +810,8 @@ def status(show: Show, today: dt.date, results: dict[str, list[Result]] | None =
     if upcoming and not announced_by:
         report.warnings.append(
             f"no episode announces the next cycle {upcoming.slug!r}: set 'announced_in:' on "
-            f"the cycle in show.yaml or 'announces: {upcoming.slug}' in an episode.yaml")
+            f"the cycle in show.yaml or 'announces: {upcoming.slug}' in an episode.yaml"
+        )
     report.warnings += [str(p) for p in check_cycles(show)]
     return report
 
@@ -659,8 +834,15 @@ def safe_url(url: str | None) -> str | None:
     return url if url and _is_http_url(url) else None
 
 
-def write_pages(show: Show, episodes: list, out_dir: Path, *, today: dt.date, env=None,
-                results: dict[str, list[Result]] | None = None) -> list[Path]:
+def write_pages(
+    show: Show,
+    episodes: list,
+    out_dir: Path,
+    *,
+    today: dt.date,
+    env=None,
+    results: dict[str, list[Result]] | None = None,
+) -> list[Path]:
     """Write club/index.html, club/<slug>/index.html and club.ics into the site folder.
 
     ``episodes`` are the published episodes (records.PublishedEpisode); the pages link
@@ -673,17 +855,29 @@ def write_pages(show: Show, episodes: list, out_dir: Path, *, today: dt.date, en
     install_filters(env)
     results = load_results(show) if results is None else results
     links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
-    context = dict(show=show, club=show.club, today=today, links=links, results=results,
-                   rel=REL, calendar="club.ics")
+    context = dict(
+        show=show,
+        club=show.club,
+        today=today,
+        links=links,
+        results=results,
+        rel=REL,
+        calendar="club.ics",
+    )
     written = []
     index = out_dir / "club" / "index.html"
-    write_atomic(index, env.get_template("club_index.html").render(
-        root="../", cycles=timeline(show, today), **context))
+    write_atomic(
+        index,
+        env.get_template("club_index.html").render(
+            root="../", cycles=timeline(show, today), **context
+        ),
+    )
     written.append(index)
     for cycle in show.club.cycles:
         page = out_dir / "club" / cycle.slug / "index.html"
-        write_atomic(page, env.get_template("club_cycle.html").render(
-            root="../../", cycle=cycle, **context))
+        write_atomic(
+            page, env.get_template("club_cycle.html").render(root="../../", cycle=cycle, **context)
+        )
         written.append(page)
     written.append(write_calendar(show, out_dir / "club.ics"))
     return written
@@ -710,10 +904,16 @@ def calendar_text(show: Show) -> str:
     one on its last day. UIDs and stamps derive from the cycle, so rebuilding the site
     does not make calendar apps see changed events."""
     host = urlsplit(show.base_url).hostname or "podpipe.invalid"
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//podpipe//learning club//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{_ics_text(show.club.name + ' · ' + show.title)}",
-             "REFRESH-INTERVAL;VALUE=DURATION:P1D", "X-PUBLISHED-TTL:P1D"]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//podpipe//learning club//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_ics_text(show.club.name + ' · ' + show.title)}",
+        "REFRESH-INTERVAL;VALUE=DURATION:P1D",
+        "X-PUBLISHED-TTL:P1D",
+    ]
     for cycle in sorted(show.club.cycles, key=lambda c: c.start):
         url = cycle_url(show, cycle)
         how = f"\n\nSubmit your result: {show.club.submit_url}" if show.club.submit_url else ""
@@ -721,16 +921,18 @@ def calendar_text(show: Show) -> str:
             ("start", cycle.start, f"{show.club.name}: {cycle.title} starts"),
             ("end", cycle.end, f"{show.club.name}: last day of {cycle.title}"),
         ):
-            lines += ["BEGIN:VEVENT",
-                      f"UID:{cycle.slug}-{kind}@{host}",
-                      f"DTSTAMP:{cycle.start:%Y%m%d}T000000Z",
-                      f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
-                      f"SUMMARY:{_ics_text(summary)}",
-                      f"DESCRIPTION:{_ics_text(cycle.summary + f' ({cycle.start} to {cycle.end})' + how)}",
-                      f"URL:{url}",
-                      "TRANSP:TRANSPARENT",
-                      "END:VEVENT"]
+            lines += [
+                "BEGIN:VEVENT",
+                f"UID:{cycle.slug}-{kind}@{host}",
+                f"DTSTAMP:{cycle.start:%Y%m%d}T000000Z",
+                f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+                f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
+                f"SUMMARY:{_ics_text(summary)}",
+                f"DESCRIPTION:{_ics_text(cycle.summary + f' ({cycle.start} to {cycle.end})' + how)}",
+                f"URL:{url}",
+                "TRANSP:TRANSPARENT",
+                "END:VEVENT",
+            ]
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
 
@@ -747,8 +949,13 @@ def write_calendar(show: Show, out_path: Path) -> Path:
 
 
 def _ics_text(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
 
 
 def _fold(line: str) -> str:

@@ -24,8 +24,13 @@ _MD_INLINE = re.compile(r"([\\`*_\[\]<>&])")
 _MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([#>+=-])")
 
 
-def render_notes(show: Show, episode: Episode, *, results: dict[str, list] | None = None,
-                 transcript: bool | None = None) -> Notes:
+def render_notes(
+    show: Show,
+    episode: Episode,
+    *,
+    results: dict[str, list] | None = None,
+    transcript: bool | None = None,
+) -> Notes:
     """Render an episode's notes to Markdown and HTML.
 
     ``results`` (club.load_results) lists the featured cycle's results in a follow-up
@@ -40,7 +45,9 @@ def render_notes(show: Show, episode: Episode, *, results: dict[str, list] | Non
     featured = club.featured_cycle(show, episode)
     featured_results = (results or {}).get(featured.slug, []) if featured else []
     markdown = env.get_template(TEMPLATE).render(
-        show=show, episode=episode, club=show.club,
+        show=show,
+        episode=episode,
+        club=show.club,
         episode_url=f"{show.base_url}episodes/{episode.slug}/",
         transcript=_transcript_links(show, episode, transcript),
         announced=announced,
@@ -53,9 +60,12 @@ def render_notes(show: Show, episode: Episode, *, results: dict[str, list] | Non
     )
     markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
     ugc = {r.url for r in featured_results}
-    return Notes(markdown=markdown, html=markdown_html(markdown, ugc_urls=ugc),
-                 announces=announced.slug if announced else None,
-                 features=featured.slug if featured else None)
+    return Notes(
+        markdown=markdown,
+        html=markdown_html(markdown, ugc_urls=ugc),
+        announces=announced.slug if announced else None,
+        features=featured.slug if featured else None,
+    )
 
 
 def _transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dict | None:

@@ -17,9 +17,24 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def make_wav(path: Path, seconds: float = 1.0) -> None:
-    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i",
-                    f"sine=frequency=440:duration={seconds}", "-ac", "1", "-ar", "16000",
-                    str(path)], check=True)
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={seconds}",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            str(path),
+        ],
+        check=True,
+    )
 
 
 def make_artwork(path: Path) -> None:

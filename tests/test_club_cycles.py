@@ -28,31 +28,54 @@ def show(sample_dir):
 
 
 def test_sample_episodes_announce_and_feature_the_configured_cycles(show):
-    got = {ep.number: (getattr(club.announced_cycle(show, ep), "slug", None),
-                       getattr(club.featured_cycle(show, ep), "slug", None))
-           for ep in show.episodes}
-    assert got == {1: ("pandas-groupby", None),
-                   2: ("sql-window-functions", "pandas-groupby"),
-                   3: ("plotting-with-matplotlib", "sql-window-functions")}
+    got = {
+        ep.number: (
+            getattr(club.announced_cycle(show, ep), "slug", None),
+            getattr(club.featured_cycle(show, ep), "slug", None),
+        )
+        for ep in show.episodes
+    }
+    assert got == {
+        1: ("pandas-groupby", None),
+        2: ("sql-window-functions", "pandas-groupby"),
+        3: ("plotting-with-matplotlib", "sql-window-functions"),
+    }
 
 
 def _episode(number: int, date: dt.date, announces: str | None = None) -> Episode:
-    return Episode(folder=Path(f"/tmp/ep{number}"), number=number, title=f"Episode {number}",
-                   date=date, audio=Path("/tmp/a.wav"), announces=announces)
+    return Episode(
+        folder=Path(f"/tmp/ep{number}"),
+        number=number,
+        title=f"Episode {number}",
+        date=date,
+        audio=Path("/tmp/a.wav"),
+        announces=announces,
+    )
 
 
 def test_without_announced_in_the_first_cycle_starting_on_or_after_the_episode_wins(show):
-    bare = dataclasses.replace(show, club=dataclasses.replace(show.club, cycles=tuple(
-        dataclasses.replace(c, announced_in=None) for c in show.club.cycles)))
-    assert club.announced_cycle(bare, _episode(9, dt.date(2026, 11, 20))).slug == \
-        "intro-to-scikit-learn"
+    bare = dataclasses.replace(
+        show,
+        club=dataclasses.replace(
+            show.club,
+            cycles=tuple(dataclasses.replace(c, announced_in=None) for c in show.club.cycles),
+        ),
+    )
+    assert (
+        club.announced_cycle(bare, _episode(9, dt.date(2026, 11, 20))).slug
+        == "intro-to-scikit-learn"
+    )
     # A cycle starting on the episode's own day counts.
-    assert club.announced_cycle(bare, _episode(9, dt.date(2026, 10, 19))).slug == \
-        "sql-window-functions"
+    assert (
+        club.announced_cycle(bare, _episode(9, dt.date(2026, 10, 19))).slug
+        == "sql-window-functions"
+    )
     assert club.announced_cycle(bare, _episode(9, dt.date(2027, 1, 1))) is None
     # The episode's own `announces` beats everything.
-    assert club.announced_cycle(bare, _episode(9, dt.date(2026, 11, 20),
-                                               "pandas-groupby")).slug == "pandas-groupby"
+    assert (
+        club.announced_cycle(bare, _episode(9, dt.date(2026, 11, 20), "pandas-groupby")).slug
+        == "pandas-groupby"
+    )
 
 
 def test_current_and_next_cycle_follow_the_dates(show):
@@ -70,8 +93,9 @@ def test_an_episode_announcing_a_cycle_that_already_ended_is_a_problem(show):
     errors = [p for p in problems if p.severity == "error"]
     assert len(errors) == 1
     assert errors[0].key == "announces"
-    assert "announces cycle 'pandas-groupby', which already ended on 2026-10-11" in \
-        errors[0].message
+    assert (
+        "announces cycle 'pandas-groupby', which already ended on 2026-10-11" in errors[0].message
+    )
     assert club.check_cycles(show) == []
 
 
@@ -83,25 +107,29 @@ def test_unknown_cycle_slug_says_did_you_mean(show):
 
 
 def test_status_reports_current_next_days_left_and_results(sample_dir):
-    result = CliRunner().invoke(cli, ["club", "status", "--show", str(sample_dir),
-                                      "--today", "2026-10-28"])
+    result = CliRunner().invoke(
+        cli, ["club", "status", "--show", str(sample_dir), "--today", "2026-10-28"]
+    )
     assert result.exit_code == 0, result.output
-    assert ("Current cycle: SQL window functions (sql-window-functions), 2026-10-19 to "
-            "2026-11-01, 5 days left (today included), 2 results so far") in result.output
-    assert ("Next cycle: Clear plots with matplotlib (plotting-with-matplotlib), 2026-11-16 "
-            "to 2026-11-29, starts in 19 days") in result.output
-    assert "announced in episode 3: Windows, ranks and running totals (2026-11-05)" in \
-        result.output
+    assert (
+        "Current cycle: SQL window functions (sql-window-functions), 2026-10-19 to "
+        "2026-11-01, 5 days left (today included), 2 results so far"
+    ) in result.output
+    assert (
+        "Next cycle: Clear plots with matplotlib (plotting-with-matplotlib), 2026-11-16 "
+        "to 2026-11-29, starts in 19 days"
+    ) in result.output
+    assert "announced in episode 3: Windows, ranks and running totals (2026-11-05)" in result.output
     assert "warning" not in result.output
 
 
 def test_status_warns_when_no_episode_announces_the_next_cycle(sample_dir):
-    result = CliRunner().invoke(cli, ["club", "status", "--show", str(sample_dir),
-                                      "--today", "2026-11-24"])
+    result = CliRunner().invoke(
+        cli, ["club", "status", "--show", str(sample_dir), "--today", "2026-11-24"]
+    )
     assert result.exit_code == 0, result.output
     assert "6 days left (today included), 0 results so far" in result.output
-    assert ("warning: no episode announces the next cycle 'intro-to-scikit-learn'"
-            in result.output)
+    assert "warning: no episode announces the next cycle 'intro-to-scikit-learn'" in result.output
 
 
 def test_status_runs_as_a_real_subprocess(sample_dir):
@@ -109,9 +137,22 @@ def test_status_runs_as_a_real_subprocess(sample_dir):
     import subprocess
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    proc = subprocess.run([sys.executable, "-m", "podpipe", "club", "status", "--show",
-                           str(sample_dir), "--today", "2026-12-10"],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "podpipe",
+            "club",
+            "status",
+            "--show",
+            str(sample_dir),
+            "--today",
+            "2026-12-10",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Current cycle: Your first model with scikit-learn" in proc.stdout
     assert "Next cycle: none planned" in proc.stdout
@@ -121,8 +162,9 @@ def test_club_commands_tolerate_an_episode_still_waiting_for_audio(sample_dir, t
     copy = tmp_path / "show"
     shutil.copytree(sample_dir, copy)
     (copy / "episodes" / "003-windows-and-plots" / "recording.wav").unlink()
-    result = CliRunner().invoke(cli, ["club", "status", "--show", str(copy),
-                                      "--today", "2026-10-28"])
+    result = CliRunner().invoke(
+        cli, ["club", "status", "--show", str(copy), "--today", "2026-10-28"]
+    )
     assert result.exit_code == 0, result.output
     assert "other configuration problem" in result.output
     assert "Current cycle: SQL window functions" in result.output
@@ -130,6 +172,9 @@ def test_club_commands_tolerate_an_episode_still_waiting_for_audio(sample_dir, t
 
 def test_cycle_state_is_inclusive_of_both_ends():
     c = Cycle("x", "X", "", dt.date(2026, 1, 1), dt.date(2026, 1, 14))
-    assert [c.state(dt.date(2025, 12, 31)), c.state(dt.date(2026, 1, 1)),
-            c.state(dt.date(2026, 1, 14)), c.state(dt.date(2026, 1, 15))] == \
-        ["upcoming", "open", "open", "closed"]
+    assert [
+        c.state(dt.date(2025, 12, 31)),
+        c.state(dt.date(2026, 1, 1)),
+        c.state(dt.date(2026, 1, 14)),
+        c.state(dt.date(2026, 1, 15)),
+    ] == ["upcoming", "open", "open", "closed"]
