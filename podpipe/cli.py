@@ -289,6 +289,9 @@ def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, s
                          title=title, summary=summary, learned=learned, links=links,
                          submitted=_today(submitted))
     click.echo(f"added {url} to {report.file}")
+    ended = show.club.cycle(cycle).end
+    if _today(submitted) > ended:
+        _setup(ctx).warn(f"the cycle ended on {ended}: the result is kept and marked late")
 
 
 @club.command("import")

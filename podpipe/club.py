@@ -646,11 +646,11 @@ def read_csv(path: Path) -> list[tuple[int, list[str]]]:
                 )
             ]
         ) from None
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
+    # The header decides the separator: form tools write comma, semicolon (European
+    # locales) or tab. csv.Sniffer guesses from the body and can be fooled by free text.
+    header = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=header.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows = []
     start = 1
     try:
@@ -803,7 +803,10 @@ class ClubStatus:
 def status(
     show: Show, today: dt.date, results: dict[str, list[Result]] | None = None
 ) -> ClubStatus:
-    results = load_results(show) if results is None else results
+    problems: list[Problem] = []
+    if results is None:
+        # Status shows what it can: invalid results are left out and listed as warnings.
+        results, problems = check_results(show)
     upcoming = next_cycle(show, today)
     announced_by = announcing_episodes(show, upcoming) if upcoming else []
     report = ClubStatus(today, current_cycle(show, today), upcoming, results, announced_by)
@@ -812,7 +815,7 @@ def status(
             f"no episode announces the next cycle {upcoming.slug!r}: set 'announced_in:' on "
             f"the cycle in show.yaml or 'announces: {upcoming.slug}' in an episode.yaml"
         )
-    report.warnings += [str(p) for p in check_cycles(show)]
+    report.warnings += [str(p) for p in [*problems, *check_cycles(show)]]
     return report
 
 

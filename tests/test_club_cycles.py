@@ -178,3 +178,30 @@ def test_cycle_state_is_inclusive_of_both_ends():
         c.state(dt.date(2026, 1, 14)),
         c.state(dt.date(2026, 1, 15)),
     ] == ["upcoming", "open", "open", "closed"]
+
+
+def test_status_lists_invalid_results_as_warnings_and_counts_the_valid_ones(sample_dir, tmp_path):
+    copy = tmp_path / "show"
+    shutil.copytree(sample_dir, copy)
+    bad = copy / "club" / "sql-window-functions.yaml"
+    bad.write_text(
+        bad.read_text(encoding="utf-8") + "  - name: Eve\n    url: data:text/html,hi\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        cli, ["club", "status", "--show", str(copy), "--today", "2026-10-28"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "2 results so far" in result.output
+    assert f"warning: {bad}:19: results[2].url: expected an absolute http(s) URL" in result.output
+
+
+def test_a_follow_up_before_the_cycle_ends_is_a_warning(show):
+    early = dataclasses.replace(show.episodes[1], date=dt.date(2026, 10, 5))
+    problems = club.check_cycles(
+        dataclasses.replace(show, episodes=(show.episodes[0], early, show.episodes[2]))
+    )
+    assert [(p.severity, p.key) for p in problems] == [
+        ("warning", "club.cycles[pandas-groupby].featured_in")
+    ]
+    assert "features cycle 'pandas-groupby' before it ends (2026-10-11)" in problems[0].message

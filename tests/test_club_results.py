@@ -445,3 +445,41 @@ def test_add_never_rewrites_unusual_hand_formatting(show_dir):
     ]
     names = [r.name for r in club.load_results(load_show(show_dir))["plotting-with-matplotlib"]]
     assert names == ["Odd", "Flow", "New"]
+
+
+def test_free_text_with_semicolons_does_not_fool_the_separator(show_dir, tmp_path):
+    csv_file = tmp_path / "form.csv"
+    csv_file.write_text(
+        "Name,URL,Summary\n"
+        'Ann,https://a.example.org/,"one; two; three"\n'
+        "Bo,https://b.example.org/,plain\n",
+        encoding="utf-8-sig",  # with a byte-order mark, as spreadsheet apps write it
+    )
+    report = club.import_csv(load_show(show_dir), "intro-to-scikit-learn", csv_file)
+    assert report.added == ["https://a.example.org/", "https://b.example.org/"]
+    [ann, _] = club.load_results(load_show(show_dir))["intro-to-scikit-learn"]
+    assert (ann.name, ann.summary) == ("Ann", "one; two; three")
+
+
+def test_add_after_the_cycle_ended_warns_and_marks_late(show_dir):
+    result = CliRunner().invoke(
+        cli,
+        [
+            "club",
+            "add",
+            "pandas-groupby",
+            "--show",
+            str(show_dir),
+            "--name",
+            "Tardy",
+            "--url",
+            "https://tardy.example.org/",
+            "--submitted",
+            "2026-10-20",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: the cycle ended on 2026-10-11: the result is kept and marked late" in (
+        result.output
+    )
+    assert club.load_results(load_show(show_dir))["pandas-groupby"][-1].late
