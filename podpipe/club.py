@@ -725,7 +725,7 @@ def _row_entry(
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     for index, fld in columns.items():
-        cell = row[index].strip()
+        cell = row[index].replace("\r\n", "\n").replace("\r", "\n").strip()
         if fld == "links":
             values[fld] = [u for u in re.split(r"[\s,]+", cell) if u]
         elif fld == "submitted" and cell:

@@ -451,14 +451,15 @@ def test_free_text_with_semicolons_does_not_fool_the_separator(show_dir, tmp_pat
     csv_file = tmp_path / "form.csv"
     csv_file.write_text(
         "Name,URL,Summary\n"
-        'Ann,https://a.example.org/,"one; two; three"\n'
+        'Ann,https://a.example.org/,"one; two;\r\nthree"\r\n'
         "Bo,https://b.example.org/,plain\n",
         encoding="utf-8-sig",  # with a byte-order mark, as spreadsheet apps write it
     )
     report = club.import_csv(load_show(show_dir), "intro-to-scikit-learn", csv_file)
     assert report.added == ["https://a.example.org/", "https://b.example.org/"]
     [ann, _] = club.load_results(load_show(show_dir))["intro-to-scikit-learn"]
-    assert (ann.name, ann.summary) == ("Ann", "one; two; three")
+    # A multi-line answer keeps its line break, without the CR.
+    assert (ann.name, ann.summary) == ("Ann", "one; two;\nthree")
 
 
 def test_add_after_the_cycle_ended_warns_and_marks_late(show_dir):
