@@ -419,6 +419,9 @@ def _merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRep
     if not isinstance(seq, CommentedSeq):
         seq = CommentedSeq(seq or [])
         doc["results"] = seq
+    was_empty = not seq
+    if was_empty:
+        seq.fa.set_block_style()  # `results: []` becomes a block list, one entry a line
     known = {url_key(str(item.get("url", ""))) for item in seq}
     for entry in entries:
         key = url_key(entry["url"])
@@ -432,26 +435,32 @@ def _merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRep
         seq.append(item)
         report.added.append(entry["url"])
     if report.added:
-        write_atomic(file, _dump(yaml, doc, seq[len(seq) - len(report.added) :], text, file))
+        added = seq[len(seq) - len(report.added) :]
+        write_atomic(file, _dump(yaml, doc, added, text, file, was_empty))
     return report
 
 
-def _dump(yaml, doc, added: list, old_text: str, file: Path) -> str:
+def _dump(yaml, doc, added: list, old_text: str, file: Path, was_empty: bool) -> str:
     """The file's new text. ruamel keeps comments and order, but can re-indent some
     scalars (folded text in lists); if any line the host wrote would change, append the
     new entries as text after the host's lines instead, which leaves them untouched."""
     from ruamel.yaml.comments import CommentedSeq
+    from ruamel.yaml.error import YAMLError
 
     buf = io.StringIO()
     yaml.dump(doc, buf)
     text = buf.getvalue()
-    if _only_added(old_text, text):
+    # An empty list (`results: []`) has no host lines to keep but its own.
+    if was_empty or _only_added(old_text, text):
         return text
     part = io.StringIO()
     yaml.dump({"results": CommentedSeq(added)}, part)
     appended = old_text.rstrip("\n") + "\n" + part.getvalue().split("\n", 1)[1]
-    reloaded = yaml.load(appended)
-    if not _only_added(old_text, appended) or len(reloaded["results"]) != len(doc["results"]):
+    try:
+        count = len(yaml.load(appended)["results"])
+    except (YAMLError, TypeError, KeyError):
+        count = -1
+    if not _only_added(old_text, appended) or count != len(doc["results"]):
         raise ProcessingError(
             "cannot add results without rewriting lines of this file; add them by hand", file=file
         )

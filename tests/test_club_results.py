@@ -484,3 +484,17 @@ def test_add_after_the_cycle_ended_warns_and_marks_late(show_dir):
         result.output
     )
     assert club.load_results(load_show(show_dir))["pandas-groupby"][-1].late
+
+
+@pytest.mark.parametrize("start", ["results: []\n", "# nothing yet\nresults:\n", ""])
+def test_add_to_an_empty_results_file(show_dir, start):
+    file = _write(show_dir, "plotting-with-matplotlib", start)
+    club.add_result(
+        load_show(show_dir), "plotting-with-matplotlib", name="First", url="https://f.example.org/"
+    )
+    text = file.read_text(encoding="utf-8")
+    assert "  - name: First\n    url: https://f.example.org/\n" in text
+    if start.startswith("#"):
+        assert text.startswith("# nothing yet\n")
+    names = [r.name for r in club.load_results(load_show(show_dir))["plotting-with-matplotlib"]]
+    assert names == ["First"]
