@@ -498,3 +498,17 @@ def test_add_to_an_empty_results_file(show_dir, start):
         assert text.startswith("# nothing yet\n")
     names = [r.name for r in club.load_results(load_show(show_dir))["plotting-with-matplotlib"]]
     assert names == ["First"]
+
+
+def test_a_non_utf8_results_file_is_named_and_never_rewritten(show_dir):
+    file = show_dir / "club" / "plotting-with-matplotlib.yaml"
+    file.write_bytes("results:\n  - name: José\n    url: https://j.example.org/\n".encode("cp1252"))
+    before = file.read_bytes()
+    assert _problems(load_show(show_dir)) == [
+        f"{file}: not UTF-8 text (invalid continuation byte at byte 23)"
+    ]
+    with pytest.raises(ConfigError):
+        club.add_result(
+            load_show(show_dir), "plotting-with-matplotlib", name="B", url="https://b.example.org/"
+        )
+    assert file.read_bytes() == before
