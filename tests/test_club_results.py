@@ -505,7 +505,7 @@ def test_a_non_utf8_results_file_is_named_and_never_rewritten(show_dir):
     file.write_bytes("results:\n  - name: José\n    url: https://j.example.org/\n".encode("cp1252"))
     before = file.read_bytes()
     assert _problems(load_show(show_dir)) == [
-        f"{file}: not UTF-8 text (invalid continuation byte at byte 23)"
+        f"{file}: not UTF-8 text (invalid continuation byte at byte 22)"
     ]
     with pytest.raises(ConfigError):
         club.add_result(
