@@ -253,7 +253,112 @@ def transcribe(ctx, audio_file, out_dir, engine, model, language, speakers, beam
 
 
 # --------------------------------------------------------------------------- club (club.py)
-# (the club commands are added by the club module's work)
+
+
+def _club_show(ctx: click.Context, show_dir: Path):
+    """Load the show for a club command.
+
+    Only problems in the club's own configuration stop a club command: a host can record
+    results while an episode still waits for its audio. Other problems are summarised.
+    """
+    from podpipe.config import load_show_with_warnings
+
+    console = _setup(ctx)
+    show, problems = run_command(ctx, load_show_with_warnings, show_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    # Cross-references to episodes (announced_in, featured_in) are left to 'check'.
+    blocking = [p for p in errors if p.key.startswith("club")
+                and not p.key.endswith(("announced_in", "featured_in"))]
+    if blocking:
+        _fail(console, ConfigError(blocking))
+    if len(errors) > len(blocking):
+        n = len(errors) - len(blocking)
+        console.warn(f"{n} other configuration problem{'s' if n != 1 else ''} in the show "
+                     "(run 'podpipe check'); episodes with problems are left out")
+    return show
+
+
+@cli.group()
+def club() -> None:
+    """The learning club: record participant results, see where the club stands."""
+
+
+@club.command("add")
+@click.argument("cycle")
+@click.option("--name", required=True, help="The participant's name, as shown on the site.")
+@click.option("--url", required=True, help="Link to the result (http or https).")
+@click.option("--title", default="", help="Title of the result (default: its URL).")
+@click.option("--summary", default="", help="One or two sentences about what they built.")
+@click.option("--learned", default="", help="What the participant learned.")
+@click.option("--link", "links", multiple=True, metavar="URL",
+              help="A profile link of the participant; repeatable.")
+@click.option("--submitted", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="When the result was submitted (default: today). Later than the "
+                   "cycle's last day marks it late.")
+@show_option
+@click.pass_context
+def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, show_dir):
+    """Add one result to CYCLE's results file (club/CYCLE.yaml)."""
+    from podpipe import club as club_lib
+
+    show = _club_show(ctx, show_dir)
+    report = run_command(ctx, club_lib.add_result, show, cycle, name=name, url=url,
+                         title=title, summary=summary, learned=learned, links=links,
+                         submitted=_today(submitted))
+    click.echo(f"added {url} to {report.file}")
+    ended = show.club.cycle(cycle).end
+    if _today(submitted) > ended:
+        _setup(ctx).warn(f"the cycle ended on {ended}: the result is kept and marked late")
+
+
+@club.command("import")
+@click.argument("cycle")
+@click.argument("csv_file", metavar="FILE.csv",
+                type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help="Read FIELD (name, title, url, summary, learned, links, submitted) from "
+                   "COLUMN; repeatable. Common form column names are recognised without it.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid rows and report the others (default: import nothing "
+                   "when a row is invalid).")
+@show_option
+@click.pass_context
+def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
+    """Import results from a CSV form export; rows already imported are skipped."""
+    from podpipe import club as club_lib
+
+    mapping = {}
+    for item in maps:
+        column, sep, fld = item.rpartition("=")
+        if not sep or not column.strip() or not fld.strip():
+            raise click.BadParameter(f"expected COLUMN=FIELD, found {item!r}",
+                                     param_hint="--map")
+        mapping[column.strip()] = fld.strip()
+    show = _club_show(ctx, show_dir)
+    report = run_command(ctx, club_lib.import_csv, show, cycle, csv_file, mapping,
+                         skip_invalid=skip_invalid)
+    console = _setup(ctx)
+    for problem in report.invalid:
+        console.warn(f"skipped: {problem}")
+    click.echo(f"{len(report.added)} added, {len(report.skipped)} already there, "
+               f"{len(report.invalid)} invalid: {report.file}")
+
+
+@club.command("status")
+@show_option
+@today_option
+@click.pass_context
+def club_status(ctx, show_dir, today):
+    """The current and next cycle, days left, results so far, the announcing episode."""
+    from podpipe import club as club_lib
+
+    show = _club_show(ctx, show_dir)
+    report = run_command(ctx, club_lib.status, show, _today(today))
+    for line in report.lines():
+        click.echo(line)
+    console = _setup(ctx)
+    for warning in report.warnings:
+        console.warn(warning)
 
 
 # --------------------------------------------------------------------------- site (site.py, serve.py)
