@@ -135,6 +135,7 @@ def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
     if not [p for p in problems if p.severity == "error"]:
         from podpipe import club
 
+        problems += club.check_cycles(show)
         try:
             results = club.load_results(show)
         except ConfigError as err:

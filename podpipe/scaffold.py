@@ -458,11 +458,13 @@ def default_cycle(show: Show, number: int, date: dt.date) -> Cycle | None:
     """The cycle the new episode will announce unless told otherwise.
 
     A cycle that names this episode in ``announced_in`` wins; otherwise the first cycle
-    starting on or after the episode date (the rule of club.announced_cycle).
+    starting on or after the episode date: club.announced_cycle's rule, applied to a draft.
     """
-    cycles = sorted(show.club.cycles, key=lambda c: c.start)
-    named = next((c for c in cycles if c.announced_in == number), None)
-    return named or next((c for c in cycles if c.start >= date), None)
+    from podpipe import club
+    from podpipe.config import Episode
+
+    draft = Episode(folder=show.root, number=number, title="", date=date, audio=show.root)
+    return club.announced_cycle(show, draft)
 
 
 def render_episode_yaml(

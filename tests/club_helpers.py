@@ -6,7 +6,6 @@ copy with a one-second tone per episode (made by the bundled ffmpeg).
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -44,20 +43,10 @@ def make_artwork(path: Path) -> None:
 
 
 def sample_show_copy(dest: Path) -> Path:
-    """Copy show.yaml, episodes/ and club/ to dest, add audio and artwork; return dest."""
-    dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy(REPO / "show.yaml", dest / "show.yaml")
-    shutil.copytree(REPO / "episodes", dest / "episodes")
-    shutil.copytree(REPO / "club", dest / "club")
-    wav = dest / "tone.wav"
-    make_wav(wav)
-    for folder in sorted((dest / "episodes").iterdir()):
-        if not any(folder.glob("*.wav")) and not any(folder.glob("*.mp3")):
-            shutil.copy(wav, folder / "recording.wav")
-    wav.unlink()
-    if not (dest / "artwork.png").exists():
-        make_artwork(dest / "artwork.png")
-    return dest
+    """A copy of the repository's sample show (its real recordings and artwork)."""
+    from tests.show_helpers import copy_sample_show
+
+    return copy_sample_show(dest)
 
 
 def load_sample(dest: Path):

@@ -161,7 +161,7 @@ def test_status_runs_as_a_real_subprocess(sample_dir):
 def test_club_commands_tolerate_an_episode_still_waiting_for_audio(sample_dir, tmp_path):
     copy = tmp_path / "show"
     shutil.copytree(sample_dir, copy)
-    (copy / "episodes" / "003-windows-and-plots" / "recording.wav").unlink()
+    (copy / "episodes" / "003-windows-and-plots" / "interview.mp3").unlink()
     result = CliRunner().invoke(
         cli, ["club", "status", "--show", str(copy), "--today", "2026-10-28"]
     )
