@@ -194,3 +194,14 @@ def build_fixture(base: Path, media_cache: Path) -> FixtureSite:
         all_cues[slug] = segments
     build_site(show, published, site, today=TODAY)
     return FixtureSite(show, published, www, site, all_cues)
+
+
+def fixture_site(tmp_path_factory, name: str) -> FixtureSite:
+    """A fresh fixture site under a new temp folder; speech is generated once per session."""
+    import pytest
+
+    for tool in ("espeak-ng",):
+        if not shutil.which(tool):
+            pytest.skip(f"{tool} is not installed (apt-get install {tool})")
+    media = tmp_path_factory.getbasetemp() / "site-media"
+    return build_fixture(tmp_path_factory.mktemp(name), media)
