@@ -79,8 +79,14 @@ def site_environment(show: Show):
     """The shared environment plus the site's filters."""
     env = environment(show)
     env.filters["safe_url"] = safe_url
-    env.filters["seconds"] = lambda t: f"{float(t or 0):.2f}".rstrip("0").rstrip(".")
+    env.filters["seconds"] = lambda t: f"{float(t or 0):.3f}".rstrip("0").rstrip(".")
+    env.filters["long_date"] = long_date
     return env
+
+
+def long_date(day: dt.date) -> str:
+    """'5 October 2026' (strftime's %-d is not portable to Windows)."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def safe_url(url: str | None) -> str:
@@ -315,7 +321,7 @@ def search_entries(pub: PublishedEpisode, cues: list[Cue]) -> list[dict]:
     t = seconds (cues only), p = speaker, x = text, k = "c" (cue) or "n" (note).
     """
     slug = pub.episode.slug
-    entries = [{"s": slug, "k": "c", "t": round(c.start, 2), "p": c.speaker, "x": c.body}
+    entries = [{"s": slug, "k": "c", "t": round(c.start, 3), "p": c.speaker, "x": c.body}
                for c in cues]
     entries += [{"s": slug, "k": "n", "x": text} for text in note_paragraphs(pub.notes.html)]
     return entries

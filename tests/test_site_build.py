@@ -117,7 +117,7 @@ def test_episode_page_contents(fx):
     assert '<audio id="player" controls preload="metadata" src="001-why-a-learning-club.mp3">' in page
     assert "<strong>learning together</strong>" in page  # notes HTML is rendered, not escaped
     assert fx.cues[EP1][3]["startTime"] == 10.09
-    assert '<li class="cue" data-start="10.09" data-end="13.32">' in page
+    assert '<li class="cue" data-start="10.09" data-end="13.318">' in page
     assert "Because a deadline shared with friends is hard to ignore." in page
     assert page.count('class="cue"') == len(fx.cues[EP1])
     assert page.count('class="spk">Ben<') == 3

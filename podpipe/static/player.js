@@ -45,7 +45,8 @@
   }
 
   function active(items, t) {
-    // The last item that started at or before t, if t is before its end.
+    // The last item that started at or before t. It stays lit through the pause before
+    // the next one (no flicker between cues); only the last item ever ends.
     var lo = 0, hi = items.length - 1, found = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
@@ -53,7 +54,7 @@
     }
     if (found < 0) return null;
     var item = items[found];
-    return t < item.end || isNaN(item.end) ? item : null;
+    return found < items.length - 1 || !(t > item.end + 1) ? item : null;
   }
 
   function highlight(t, jump) {
@@ -77,7 +78,7 @@
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
         event.shiftKey || event.altKey) return;
-    var target = event.target.closest("[data-t], .cue");
+    var target = event.target.closest("[data-t], .timed > li");
     if (!target || event.target.closest("a:not([data-t])")) return;
     // Selecting words of a cue to copy them must not restart the audio.
     if (!target.dataset.t && String(window.getSelection()).length) return;

@@ -40,7 +40,7 @@
         marks.push([i, i + term.length]);
       }
     });
-    marks.sort(function (a, b) { return a[0] - b[0]; });
+    marks.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
     var at = 0;
     marks.forEach(function (m) {
       if (m[0] < at) return;
@@ -79,7 +79,8 @@
       else if (terms.every(function (t) { return entry.n.indexOf(t) >= 0; })) words.push(entry);
     });
     var found = phrase.concat(words);
-    found.slice(0, MAX_HITS).forEach(function (entry) { list.appendChild(hit(entry, terms)); });
+    var marks = terms.length > 1 ? [query].concat(terms) : terms;  // the phrase, then words
+    found.slice(0, MAX_HITS).forEach(function (entry) { list.appendChild(hit(entry, marks)); });
     var n = found.length;
     status.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") +
       " for “" + input.value.trim() + "”" + (n > MAX_HITS ? ", showing the first " + MAX_HITS : "") + ".";
