@@ -146,8 +146,7 @@ def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1") -> T
     """A ready server for ``directory`` (port 0 picks a free port: see server.server_port)."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise ProcessingError("no site to serve here; run 'podpipe publish' first",
-                              file=directory)
+        raise ProcessingError("no site to serve here; run 'podpipe publish' first", file=directory)
     handler = partial(RangeRequestHandler, directory=str(directory))
     try:
         server = ThreadingHTTPServer((host, port), handler)
@@ -157,8 +156,13 @@ def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1") -> T
     return server
 
 
-def serve(directory: Path, port: int, host: str = "127.0.0.1", *,
-          ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    directory: Path,
+    port: int,
+    host: str = "127.0.0.1",
+    *,
+    ready: Callable[[str], None] | None = None,
+) -> None:
     """Serve ``directory`` until interrupted (Ctrl+C); ``ready(url)`` once listening."""
     with make_server(directory, port, host) as server:
         if ready:

@@ -61,9 +61,7 @@ def build_site(
     """Render every HTML page, the search index and club pages; copy static/ into out_dir."""
     out_dir = Path(out_dir)
     env = site_environment(show)
-    newest_first = sorted(
-        episodes, key=lambda p: (p.episode.date, p.episode.number), reverse=True
-    )
+    newest_first = sorted(episodes, key=lambda p: (p.episode.date, p.episode.number), reverse=True)
     copy_static(show, out_dir)
     index: list[dict] = []
     for pub in newest_first:
@@ -170,16 +168,23 @@ def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path)
     data = {
         "version": 1,
         "episodes": [
-            {"slug": p.episode.slug, "title": p.episode.title, "number": p.episode.number,
-             "date": p.episode.date.isoformat()}
+            {
+                "slug": p.episode.slug,
+                "title": p.episode.title,
+                "number": p.episode.number,
+                "date": p.episode.date.isoformat(),
+            }
             for p in episodes
         ],
         "entries": entries,
     }
-    write_text(out_dir / "search" / "index.json",
-               json.dumps(data, ensure_ascii=False, separators=(",", ":")))
-    _render(env, "search.html", out_dir / "search" / "index.html", show=show, root="../",
-            page="search")
+    write_text(
+        out_dir / "search" / "index.json",
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+    )
+    _render(
+        env, "search.html", out_dir / "search" / "index.html", show=show, root="../", page="search"
+    )
 
 
 def _club_module():
@@ -232,20 +237,27 @@ def chapter_rows(pub: PublishedEpisode) -> list[dict]:
     rows = []
     for i, chapter in enumerate(chapters):
         end = chapters[i + 1].start if i + 1 < len(chapters) else pub.duration_s
-        rows.append({"start": chapter.start, "end": end, "title": chapter.title,
-                     "url": chapter.url})
+        rows.append(
+            {"start": chapter.start, "end": end, "title": chapter.title, "url": chapter.url}
+        )
     return rows
 
 
 def downloads(pub: PublishedEpisode, out_dir: Path) -> list[dict]:
     """Links to the MP3 and the transcript formats that are really there."""
-    rows = [{"href": f"{pub.episode.slug}.mp3", "label": "MP3 audio",
-             "size": _size_label(pub.mp3_size)}]
+    rows = [
+        {"href": f"{pub.episode.slug}.mp3", "label": "MP3 audio", "size": _size_label(pub.mp3_size)}
+    ]
     for fmt, label in TRANSCRIPT_FORMATS:
         file = out_dir / pub.transcript_path(fmt)
         if file.is_file():
-            rows.append({"href": file.name, "label": f"Transcript, {label}",
-                         "size": _size_label(file.stat().st_size)})
+            rows.append(
+                {
+                    "href": file.name,
+                    "label": f"Transcript, {label}",
+                    "size": _size_label(file.stat().st_size),
+                }
+            )
     return rows
 
 
@@ -277,16 +289,19 @@ def parse_segments(data: object, file: Path) -> list[Cue]:
     """Podcasting 2.0 JSON transcript segments -> cues; a clear error on a wrong shape."""
     segments = data.get("segments") if isinstance(data, dict) else None
     if not isinstance(segments, list):
-        raise ProcessingError("not a Podcasting 2.0 transcript: expected an object with a "
-                              "'segments' list", file=file)
+        raise ProcessingError(
+            "not a Podcasting 2.0 transcript: expected an object with a 'segments' list", file=file
+        )
     cues = []
     for i, seg in enumerate(segments):
         try:
             start, end = float(seg["startTime"]), float(seg["endTime"])
             body = str(seg["body"]).strip()
         except (KeyError, TypeError, ValueError) as e:
-            raise ProcessingError(f"segment {i}: expected startTime, endTime and body "
-                                  f"({e.__class__.__name__}: {e})", file=file) from e
+            raise ProcessingError(
+                f"segment {i}: expected startTime, endTime and body ({e.__class__.__name__}: {e})",
+                file=file,
+            ) from e
         if body:
             cues.append(Cue(start, max(end, start), str(seg.get("speaker") or ""), body))
     return sorted(cues, key=lambda c: c.start)
@@ -302,9 +317,12 @@ def group_words(cues: list[Cue]) -> list[Cue]:
     grouped = [cues[0]]
     for cue in cues[1:]:
         last = grouped[-1]
-        if (cue.speaker == last.speaker and cue.start - last.end <= _MAX_CUE_GAP_S
-                and not _SENTENCE_END.search(last.body)
-                and len(last.body.split()) < _MAX_CUE_WORDS):
+        if (
+            cue.speaker == last.speaker
+            and cue.start - last.end <= _MAX_CUE_GAP_S
+            and not _SENTENCE_END.search(last.body)
+            and len(last.body.split()) < _MAX_CUE_WORDS
+        ):
             grouped[-1] = Cue(last.start, cue.end, last.speaker, f"{last.body} {cue.body}")
         else:
             grouped.append(cue)
@@ -321,8 +339,9 @@ def search_entries(pub: PublishedEpisode, cues: list[Cue]) -> list[dict]:
     t = seconds (cues only), p = speaker, x = text, k = "c" (cue) or "n" (note).
     """
     slug = pub.episode.slug
-    entries = [{"s": slug, "k": "c", "t": round(c.start, 3), "p": c.speaker, "x": c.body}
-               for c in cues]
+    entries = [
+        {"s": slug, "k": "c", "t": round(c.start, 3), "p": c.speaker, "x": c.body} for c in cues
+    ]
     entries += [{"s": slug, "k": "n", "x": text} for text in note_paragraphs(pub.notes.html)]
     return entries
 
@@ -330,8 +349,22 @@ def search_entries(pub: PublishedEpisode, cues: list[Cue]) -> list[dict]:
 class _BlockText(HTMLParser):
     """Collects the text of each paragraph-like block of rendered show notes."""
 
-    BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt", "td",
-              "th", "pre"}
+    BLOCKS = {
+        "p",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "dd",
+        "dt",
+        "td",
+        "th",
+        "pre",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

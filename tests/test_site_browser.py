@@ -12,15 +12,23 @@ from podpipe.serve import make_server
 from tests.site_helpers import XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "test-output" / "screenshots"
 EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium "
-                       "(apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
 ]
 
 
@@ -80,7 +88,9 @@ def wait_for_seek(page, target: float, tolerance: float = 1.2) -> float:
     page.wait_for_function(
         f"(() => {{ const a = document.getElementById('player');"
         f" return a.readyState >= 1 && !a.seeking && a.currentTime >= {target - 0.05}"
-        f" && a.currentTime <= {target + tolerance}; }})()", timeout=10_000)
+        f" && a.currentTime <= {target + tolerance}; }})()",
+        timeout=10_000,
+    )
     return current_time(page)
 
 
@@ -205,8 +215,14 @@ def test_episode_page_weight_in_the_browser(base_url, watched):
     """Bytes the browser received for the page's HTML, CSS and JS (not audio, not data)."""
     page = watched.page
     sizes = {}
-    page.on("response", lambda r: sizes.__setitem__(r.url, len(r.body()))
-            if r.request.resource_type in ("document", "stylesheet", "script") else None)
+    page.on(
+        "response",
+        lambda r: (
+            sizes.__setitem__(r.url, len(r.body()))
+            if r.request.resource_type in ("document", "stylesheet", "script")
+            else None
+        ),
+    )
     page.goto(base_url + f"episodes/{EP1}/")
     page.wait_for_load_state("networkidle")
     assert len(sizes) == 3, sizes
@@ -218,8 +234,12 @@ def test_screenshots(fx, base_url, browser, width, height, label):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     w = Watched(browser, width, height)
     try:
-        pages = {"home": "", "episode": f"episodes/{EP1}/#t=10.09", "search":
-                 "search/?q=welcome", "transcript": f"episodes/{EP1}/transcript.html"}
+        pages = {
+            "home": "",
+            "episode": f"episodes/{EP1}/#t=10.09",
+            "search": "search/?q=welcome",
+            "transcript": f"episodes/{EP1}/transcript.html",
+        }
         if (fx.site / "club" / "index.html").is_file():
             pages["club"] = "club/"
             cycle = fx.show.club.cycles[0].slug
@@ -236,3 +256,67 @@ def test_screenshots(fx, base_url, browser, width, height, label):
         assert w.errors == []
     finally:
         w.close()
+
+
+# The WCAG 2.x contrast ratio of every element's own text against the first opaque
+# background behind it (a solid colour: the site uses no background images).
+CONTRAST_JS = """() => {
+  const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((acc, v, i) => acc + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const background = el => {
+    for (; el; el = el.parentElement) {
+      const c = rgb(getComputedStyle(el).backgroundColor);
+      if (c.length === 3 || c[3] === 1) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    const box = el.getBoundingClientRect();
+    if (!own || !box.width || getComputedStyle(el).visibility === "hidden") continue;
+    if (el.closest(".sr-only, .skip")) continue;
+    const a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 4.5) worst.push([el.tagName, el.className, el.textContent.trim().slice(0, 30), ratio]);
+  }
+  return worst;
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_accessibility_basics(base_url, browser, scheme):
+    """Landmarks, one h1, alt text, labels, visible focus and 4.5:1 text contrast."""
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        for path in (
+            "",
+            f"episodes/{EP1}/#t=10.09",
+            "search/?q=welcome",
+            f"episodes/{EP1}/transcript.html",
+        ):
+            page.goto(base_url + path)
+            page.wait_for_load_state("networkidle")
+            for role in ("banner", "navigation", "main", "contentinfo"):
+                assert page.get_by_role(role).count() >= 1, (path, role)
+            assert page.locator("h1").count() == 1, path
+            assert page.locator("img:not([alt])").count() == 0, path
+            unlabeled = page.evaluate(
+                "[...document.querySelectorAll('input')].filter(i => !i.labels.length).length"
+            )
+            assert unlabeled == 0, path
+            assert page.evaluate(CONTRAST_JS) == [], (path, scheme)
+        # Keyboard: the first Tab shows the skip link, with a visible focus outline.
+        page.goto(base_url + f"episodes/{EP1}/")
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "(() => { const s = getComputedStyle(document.activeElement);"
+            " return [document.activeElement.textContent, s.outlineStyle,"
+            " parseFloat(s.outlineWidth)]; })()"
+        )
+        assert focused[0] == "Skip to content" and focused[1] == "solid" and focused[2] >= 2
+    finally:
+        context.close()

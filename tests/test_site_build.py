@@ -52,8 +52,14 @@ def html_pages(root: Path) -> list[Path]:
 
 
 def test_every_page_is_written(fx):
-    expected = ["index.html", "search/index.html", "search/index.json", "static/style.css",
-                "static/player.js", "static/search.js"]
+    expected = [
+        "index.html",
+        "search/index.html",
+        "search/index.json",
+        "static/style.css",
+        "static/player.js",
+        "static/search.js",
+    ]
     for slug in (EP1, EP2):
         expected += [f"episodes/{slug}/index.html", f"episodes/{slug}/transcript.html"]
     for rel in expected:
@@ -71,8 +77,9 @@ def test_internal_links_are_relative_and_resolve(fx):
     for page in html_pages(fx.site):
         links = parse(page)
         for tag, attrs in links.tags:
-            if tag in ("script", "img", "audio") or (tag == "link" and attrs.get("rel") ==
-                                                     "stylesheet"):
+            if tag in ("script", "img", "audio") or (
+                tag == "link" and attrs.get("rel") == "stylesheet"
+            ):
                 src = attrs.get("src") or attrs.get("href")
                 assert src and not re.match(r"^(https?:)?//", src), (page, src)
         for url in links.urls:
@@ -93,8 +100,7 @@ def test_hostile_text_is_escaped(fx):
     assert "&lt;img src=x onerror=&#34;window.pwned=1;alert(1)&#34;&gt;" in page
     assert "&lt;script&gt;window.pwned=3&lt;/script&gt;Chioma" in page
     assert "javascript:" not in page  # the guest's javascript: link is dropped
-    scripts = [a for t, a in parse(fx.site / "episodes" / EP2 / "index.html").tags
-               if t == "script"]
+    scripts = [a for t, a in parse(fx.site / "episodes" / EP2 / "index.html").tags if t == "script"]
     assert scripts == [{"src": "../../static/player.js", "defer": None}]
     for page in html_pages(fx.site):
         text = page.read_text(encoding="utf-8")
@@ -114,7 +120,9 @@ def test_home_page(fx):
 
 def test_episode_page_contents(fx):
     page = (fx.site / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
-    assert '<audio id="player" controls preload="metadata" src="001-why-a-learning-club.mp3">' in page
+    assert (
+        '<audio id="player" controls preload="metadata" src="001-why-a-learning-club.mp3">' in page
+    )
     assert "<strong>learning together</strong>" in page  # notes HTML is rendered, not escaped
     assert fx.cues[EP1][3]["startTime"] == 10.09
     assert '<li class="cue" data-start="10.09" data-end="13.318">' in page
@@ -140,8 +148,11 @@ def test_search_index(fx):
     assert (hit["s"], hit["t"], hit["p"]) == (EP1, fx.cues[EP1][3]["startTime"], "Ben")
     assert any(e["p"] == XSS_SPEAKER for e in cues)
     assert {"s": EP1, "k": "n", "x": "Read the pandas guide."} in notes
-    assert {"s": EP2, "k": "n", "x": "<script>window.pwned=7</script> raw HTML in notes stays "
-            "text."} in notes
+    assert {
+        "s": EP2,
+        "k": "n",
+        "x": "<script>window.pwned=7</script> raw HTML in notes stays text.",
+    } in notes
 
 
 def test_episode_page_weight_is_under_budget(fx):
@@ -159,7 +170,9 @@ def test_show_templates_override_builtins(fx, tmp_path):
     (templates / "static").mkdir(parents=True)
     (templates / "index.html").write_text(
         '{% extends "base.html" %}{% block content %}<p>Custom home for {{ show.title }}'
-        "</p>{% endblock %}", encoding="utf-8")
+        "</p>{% endblock %}",
+        encoding="utf-8",
+    )
     (templates / "static" / "extra.css").write_text("body{}", encoding="utf-8")
     show = dataclasses.replace(fx.show, templates_dir=templates)
     out = tmp_path / "site"
@@ -176,21 +189,33 @@ def test_bad_transcript_json_names_the_file(fx, tmp_path):
     (folder / "transcript.json").write_text('{"segments": [{"startTime": 1}]}', encoding="utf-8")
     with pytest.raises(ProcessingError) as err:
         build_site(fx.show, fx.episodes[:1], out, today=TODAY)
-    assert str(err.value).startswith(f"{folder / 'transcript.json'}: segment 0: expected "
-                                     "startTime, endTime and body")
+    assert str(err.value).startswith(
+        f"{folder / 'transcript.json'}: segment 0: expected startTime, endTime and body"
+    )
     (folder / "transcript.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ProcessingError, match="cannot read the transcript"):
         build_site(fx.show, fx.episodes[:1], out, today=TODAY)
 
 
 def test_word_level_segments_are_grouped_into_sentences():
-    words = [("Darth", "I", 0.5), ("Darth", "am", 1.0), ("Darth", "your", 1.5),
-             ("Darth", "father.", 2.25), ("Luke", "Nooooo", 2.75), ("Luke", "way.", 3.2)]
-    segments = {"segments": [{"speaker": s, "startTime": t, "endTime": t + 0.25, "body": b}
-                             for s, b, t in words]}
+    words = [
+        ("Darth", "I", 0.5),
+        ("Darth", "am", 1.0),
+        ("Darth", "your", 1.5),
+        ("Darth", "father.", 2.25),
+        ("Luke", "Nooooo", 2.75),
+        ("Luke", "way.", 3.2),
+    ]
+    segments = {
+        "segments": [
+            {"speaker": s, "startTime": t, "endTime": t + 0.25, "body": b} for s, b, t in words
+        ]
+    }
     cues = group_words(parse_segments(segments, Path("t.json")))
-    assert cues == [Cue(0.5, 2.5, "Darth", "I am your father."), Cue(2.75, 3.45, "Luke",
-                                                                     "Nooooo way.")]
+    assert cues == [
+        Cue(0.5, 2.5, "Darth", "I am your father."),
+        Cue(2.75, 3.45, "Luke", "Nooooo way."),
+    ]
 
 
 def test_sentence_segments_pass_through():
@@ -199,15 +224,25 @@ def test_sentence_segments_pass_through():
 
 
 def test_note_paragraphs():
-    html = "<h2>Links</h2><ul><li>One <a href='x'>two</a></li><li>Three &amp; four</li></ul>" \
-           "<p>Para<br>graph</p>"
+    html = (
+        "<h2>Links</h2><ul><li>One <a href='x'>two</a></li><li>Three &amp; four</li></ul>"
+        "<p>Para<br>graph</p>"
+    )
     assert note_paragraphs(html) == ["Links", "One two", "Three & four", "Para", "graph"]
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://example.org/a", "https://example.org/a"), ("club/x/", "club/x/"),
-    ("mailto:a@b.org", "mailto:a@b.org"), ("javascript:alert(1)", ""),
-    (" JavaScript:alert(1)", ""), ("data:text/html,x", ""), (None, "")])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("club/x/", "club/x/"),
+        ("mailto:a@b.org", "mailto:a@b.org"),
+        ("javascript:alert(1)", ""),
+        (" JavaScript:alert(1)", ""),
+        ("data:text/html,x", ""),
+        (None, ""),
+    ],
+)
 def test_safe_url(url, expected):
     assert safe_url(url) == expected
 
@@ -227,3 +262,23 @@ def test_xss_fixture_texts_are_really_hostile():
     # Guards the fixture: the escaping tests mean nothing if these lose their markup.
     for text in (XSS_TITLE, XSS_GUEST, XSS_SPEAKER):
         assert "<img src=x" in text or "<script>" in text
+
+
+def test_episode_without_transcript_or_chapters(fx, tmp_path):
+    pub = dataclasses.replace(
+        fx.episodes[0],
+        episode=dataclasses.replace(fx.episodes[0].episode, chapters=()),
+        transcript=None,
+        transcript_dir=None,
+    )
+    out = tmp_path / "site"
+    out.mkdir()
+    build_site(fx.show, [pub], out, today=dt.date(2027, 1, 1))
+    page = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
+    assert "There is no transcript for this episode yet." in page
+    assert "Chapters" not in page and 'class="cue"' not in page
+    assert page.count(" download>") == 1  # only the MP3
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "days left" not in home and "next topic" not in home  # no open or upcoming cycle
+    index = json.loads((out / "search" / "index.json").read_text(encoding="utf-8"))
+    assert {e["k"] for e in index["entries"]} == {"n"}

@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -46,9 +45,16 @@ def request(port: int, path: str, headers: dict | None = None, method: str = "GE
     return response, data
 
 
-@pytest.mark.parametrize("header, first, last", [
-    ("bytes=0-99", 0, 99), ("bytes=1000-1999", 1000, 1999), ("bytes=10000-", 10000, 10239),
-    ("bytes=-240", 10000, 10239), ("bytes=10200-99999", 10200, 10239)])
+@pytest.mark.parametrize(
+    "header, first, last",
+    [
+        ("bytes=0-99", 0, 99),
+        ("bytes=1000-1999", 1000, 1999),
+        ("bytes=10000-", 10000, 10239),
+        ("bytes=-240", 10000, 10239),
+        ("bytes=10200-99999", 10200, 10239),
+    ],
+)
 def test_range_request_gets_206_and_the_right_bytes(served, header, first, last):
     port, body = served
     response, data = request(port, "/episodes/001-x/001-x.mp3", {"Range": header})
@@ -56,7 +62,7 @@ def test_range_request_gets_206_and_the_right_bytes(served, header, first, last)
     assert response.getheader("Content-Range") == f"bytes {first}-{last}/{len(body)}"
     assert response.getheader("Content-Length") == str(last - first + 1)
     assert response.getheader("Content-Type") == "audio/mpeg"
-    assert data == body[first:last + 1]
+    assert data == body[first : last + 1]
 
 
 def test_unsatisfiable_range_gets_416(served):
@@ -117,8 +123,13 @@ def test_podpipe_serve_command_answers_a_range_request(tmp_path):
     payload = os.urandom(5000)
     (site / "a.mp3").write_bytes(payload)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "podpipe", "serve", "--port", "0", "--dir",
-                             str(site)], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podpipe", "serve", "--port", "0", "--dir", str(site)],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stderr.readline()  # "Serving <dir> at http://127.0.0.1:PORT/ (Ctrl+C...)"
         assert line.startswith(f"Serving {site} at http://127.0.0.1:"), line
@@ -132,10 +143,12 @@ def test_podpipe_serve_command_answers_a_range_request(tmp_path):
 
 def test_podpipe_serve_without_a_site_exits_1(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    start = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", "podpipe", "serve", "--dir",
-                           str(tmp_path / "nope")], env=env, capture_output=True, text=True,
-                          timeout=30)
+    proc = subprocess.run(
+        [sys.executable, "-m", "podpipe", "serve", "--dir", str(tmp_path / "nope")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert proc.returncode == 1
     assert f"{tmp_path / 'nope'}: no site to serve here" in proc.stderr
-    assert time.monotonic() - start < 30
