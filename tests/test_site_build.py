@@ -282,3 +282,40 @@ def test_episode_without_transcript_or_chapters(fx, tmp_path):
     assert "days left" not in home and "next topic" not in home  # no open or upcoming cycle
     index = json.loads((out / "search" / "index.json").read_text(encoding="utf-8"))
     assert {e["k"] for e in index["entries"]} == {"n"}
+
+
+def test_base_template_needs_only_show_and_root(fx, tmp_path):
+    """The contract other page writers (the club pages) rely on."""
+    (tmp_path / "topic.html").write_text(
+        '{% extends "base.html" %}{% block title %}Topic{% endblock %}'
+        "{% block content %}<h1>{{ heading }}</h1>{% endblock %}",
+        encoding="utf-8",
+    )
+    env = site.site_environment(dataclasses.replace(fx.show, templates_dir=tmp_path))
+    page = env.get_template("topic.html").render(show=fx.show, root="../../", heading="<b>x</b>")
+    assert "<title>Topic</title>" in page and "<h1>&lt;b&gt;x&lt;/b&gt;</h1>" in page
+    assert 'href="../../static/style.css"' in page and 'href="../../club/"' in page
+
+
+def test_club_pages_are_written_by_the_club_module(fx, tmp_path, monkeypatch):
+    """build_site hands the club module the show, the episodes, the folder, today and env."""
+    import sys
+    import types
+
+    calls = []
+
+    def write_pages(show, episodes, out_dir, *, today, env):
+        calls.append((show, [p.episode.slug for p in episodes], out_dir, today))
+        html = env.get_template("base.html").render(show=show, root="../", page="club")
+        site.write_text(out_dir / "club" / "index.html", html)
+
+    monkeypatch.setitem(sys.modules, "podpipe.club", types.SimpleNamespace(write_pages=write_pages))
+    out = tmp_path / "site"
+    out.mkdir()
+    build_site(fx.show, fx.episodes, out, today=TODAY)
+    assert calls == [(fx.show, [EP2, EP1], out, TODAY)]
+    assert 'href="../club/" aria-current="page"' in (out / "club" / "index.html").read_text()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="club/pandas-groupby/">Split-apply-combine' in home
+    episode = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../club/pandas-groupby/">Split-apply-combine' in episode

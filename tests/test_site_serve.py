@@ -152,3 +152,30 @@ def test_podpipe_serve_without_a_site_exits_1(tmp_path):
     )
     assert proc.returncode == 1
     assert f"{tmp_path / 'nope'}: no site to serve here" in proc.stderr
+
+
+def test_podpipe_serve_finds_the_site_from_show_yaml(tmp_path):
+    show = tmp_path / "show"
+    (show / "public").mkdir(parents=True)
+    (show / "public" / "index.html").write_text("<!doctype html><p>home", encoding="utf-8")
+    (show / "show.yaml").write_text(
+        "title: T\ndescription: D\nauthor: A\nowner: {name: A, email: a@example.org}\n"
+        "base_url: https://example.org/\noutput_dir: public\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podpipe", "serve", "--show", str(show), "--port", "0"],
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        line = proc.stderr.readline()
+        assert line.startswith(f"Serving {show / 'public'} at http://127.0.0.1:"), line
+        port = int(line.split("127.0.0.1:")[1].split("/")[0])
+        response, data = request(port, "/")
+        assert response.status == 200 and data == b"<!doctype html><p>home"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
