@@ -362,7 +362,29 @@ def club_status(ctx, show_dir, today):
 
 
 # --------------------------------------------------------------------------- site (site.py, serve.py)
-# (podpipe serve is added by the site module's work)
+
+
+@cli.command()
+@show_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0 picks a free one).")
+@click.option("--dir", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Serve this folder instead of the show's site (default: show.yaml's "
+                   "output_dir, else <show>/site).")
+@click.pass_context
+def serve(ctx: click.Context, show_dir: Path, port: int, site_dir: Path | None) -> None:
+    """Preview the built site on http://127.0.0.1 (with byte ranges, so the player can seek)."""
+    from podpipe import serve as serve_module
+    from podpipe.config import load_show
+
+    if site_dir is None:
+        # Only the site folder is needed: episode problems must not block a preview.
+        site_dir = run_command(ctx, load_show, show_dir, strict=False).site_dir
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {site_dir} at {url} (Ctrl+C to stop)", err=True)
+
+    run_command(ctx, serve_module.serve, site_dir, port, ready=ready)
 
 
 # --------------------------------------------------------------------------- workflow

@@ -1,0 +1,174 @@
+"""`podpipe serve`: a local preview server for the built site.
+
+Python's own ``http.server`` answers every request with the whole file, so an audio
+player cannot seek in a long MP3. This one adds single HTTP byte ranges
+(RFC 9110: 206 Partial Content, 416 when unsatisfiable), the content types podcast
+files need, and CORS on transcripts and chapters (web players fetch them cross-origin).
+It is for previews on 127.0.0.1, not for production hosting.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+from collections.abc import Callable
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from podpipe.errors import ProcessingError
+
+log = logging.getLogger(__name__)
+
+CONTENT_TYPES = {
+    ".mp3": "audio/mpeg",
+    ".m4a": "audio/mp4",
+    ".vtt": "text/vtt; charset=utf-8",
+    ".srt": "application/x-subrip; charset=utf-8",
+    ".json": "application/json",
+    ".txt": "text/plain; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".xml": "application/xml",
+    ".ics": "text/calendar; charset=utf-8",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+}
+# Files other sites' players fetch from the browser (Podcasting 2.0 asks for CORS on them).
+_CORS_NAME = re.compile(r"(^|/)(transcript\.(vtt|srt|json|txt|html)|chapters\.json|feed\.xml)$")
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+
+
+def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
+    """One ``Range: bytes=...`` value -> (first, last) inclusive.
+
+    None means "ignore the header, send the whole file" (malformed or several ranges,
+    which RFC 9110 allows a server to do); "unsatisfiable" means answer 416.
+    """
+    match = _RANGE.match(header.strip())
+    if not match or match.group(1) == match.group(2) == "":
+        return None
+    first, last = match.group(1), match.group(2)
+    if first == "":  # suffix range: the last N bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    start = int(first)
+    end = size - 1 if last == "" else min(int(last), size - 1)
+    if last != "" and int(last) < start:
+        return None  # invalid per the RFC: ignore the header
+    if start >= size:
+        return "unsatisfiable"
+    return start, end
+
+
+class RangeRequestHandler(SimpleHTTPRequestHandler):
+    """Static files with byte ranges, podcast content types and CORS on transcripts."""
+
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
+    _remaining: int | None = None
+
+    def end_headers(self) -> None:
+        if _CORS_NAME.search(self.path.split("?", 1)[0]):
+            self.send_header("Access-Control-Allow-Origin", "*")
+        super().end_headers()
+
+    def send_head(self):
+        path = self.translate_path(self.path)
+        if os.path.isdir(path) or "Range" not in self.headers:
+            self._remaining = None
+            return self._whole(path)
+        try:
+            f = open(path, "rb")  # noqa: SIM115 - handed to copyfile, closed by the caller
+        except OSError:
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        size = os.fstat(f.fileno()).st_size
+        wanted = parse_range(self.headers["Range"], size)
+        if wanted is None:
+            f.close()
+            return self._whole(path)
+        if wanted == "unsatisfiable":
+            f.close()
+            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        first, last = wanted
+        f.seek(first)
+        self._remaining = last - first + 1
+        self.send_response(HTTPStatus.PARTIAL_CONTENT)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Content-Range", f"bytes {first}-{last}/{size}")
+        self.send_header("Content-Length", str(self._remaining))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Last-Modified", self.date_time_string(int(os.fstat(f.fileno()).st_mtime)))
+        self.end_headers()
+        return f
+
+    def _whole(self, path: str):
+        self._remaining = None
+        return super().send_head()
+
+    def send_response(self, code, message=None):
+        super().send_response(code, message)
+        if code == HTTPStatus.OK:
+            self.send_header("Accept-Ranges", "bytes")
+
+    def copyfile(self, source, outputfile) -> None:
+        try:
+            if self._remaining is None:
+                shutil.copyfileobj(source, outputfile)
+                return
+            left = self._remaining
+            while left > 0:
+                chunk = source.read(min(64 * 1024, left))
+                if not chunk:
+                    break
+                outputfile.write(chunk)
+                left -= len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            # The browser's audio element drops range requests it no longer needs.
+            pass
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the base class's name
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+    """A ready server for ``directory`` (port 0 picks a free port: see server.server_port)."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ProcessingError("no site to serve here; run 'podpipe publish' first", file=directory)
+    handler = partial(RangeRequestHandler, directory=str(directory))
+    try:
+        server = ThreadingHTTPServer((host, port), handler)
+    except OSError as e:
+        raise ProcessingError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+    server.daemon_threads = True
+    return server
+
+
+def serve(
+    directory: Path,
+    port: int,
+    host: str = "127.0.0.1",
+    *,
+    ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve ``directory`` until interrupted (Ctrl+C); ``ready(url)`` once listening."""
+    with make_server(directory, port, host) as server:
+        if ready:
+            name = f"[{host}]" if ":" in host else host
+            ready(f"http://{name}:{server.server_port}/")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,321 @@
+"""The site build, without a browser: pages, escaping, relative URLs, search index, weight."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import stat
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from podpipe import site
+from podpipe.config import Cycle
+from podpipe.errors import ProcessingError
+from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments, safe_url
+from tests.site_helpers import TODAY, XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
+
+EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"
+PAGE_BUDGET = 60_000
+
+
+@pytest.fixture(scope="module")
+def fx(tmp_path_factory):
+    return fixture_site(tmp_path_factory, "site-build")
+
+
+class Links(HTMLParser):
+    """Every URL in a page (href/src) and every element name, via the stdlib parser."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        self.urls += [attrs[k] for k in ("href", "src") if attrs.get(k) is not None]
+
+
+def parse(file: Path) -> Links:
+    parser = Links()
+    parser.feed(file.read_text(encoding="utf-8"))
+    return parser
+
+
+def html_pages(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.html"))
+
+
+def test_every_page_is_written(fx):
+    expected = [
+        "index.html",
+        "search/index.html",
+        "search/index.json",
+        "static/style.css",
+        "static/player.js",
+        "static/search.js",
+    ]
+    for slug in (EP1, EP2):
+        expected += [f"episodes/{slug}/index.html", f"episodes/{slug}/transcript.html"]
+    for rel in expected:
+        assert (fx.site / rel).is_file(), rel
+    assert not list(fx.site.rglob("*.tmp"))
+
+
+def test_pages_are_world_readable_for_static_hosts(fx):
+    for page in html_pages(fx.site):
+        assert page.stat().st_mode & stat.S_IROTH, page
+
+
+def test_internal_links_are_relative_and_resolve(fx):
+    """No absolute paths, no third-party assets; every internal link exists in the site."""
+    for page in html_pages(fx.site):
+        links = parse(page)
+        for tag, attrs in links.tags:
+            if tag in ("script", "img", "audio") or (
+                tag == "link" and attrs.get("rel") == "stylesheet"
+            ):
+                src = attrs.get("src") or attrs.get("href")
+                assert src and not re.match(r"^(https?:)?//", src), (page, src)
+        for url in links.urls:
+            assert not url.startswith("/"), (page, url)
+            if re.match(r"^[a-z]+:", url) or url.startswith("#"):
+                continue
+            target = (page.parent / url.split("#")[0].split("?")[0]).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if "club/" in url or url.endswith("feed.xml"):
+                continue  # written by the club and feed stages
+            assert target.is_file(), (page, url)
+
+
+def test_hostile_text_is_escaped(fx):
+    page = (fx.site / "episodes" / EP2 / "index.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in page and "<script>window" not in page
+    assert "&lt;img src=x onerror=&#34;window.pwned=1;alert(1)&#34;&gt;" in page
+    assert "&lt;script&gt;window.pwned=3&lt;/script&gt;Chioma" in page
+    assert "javascript:" not in page  # the guest's javascript: link is dropped
+    scripts = [a for t, a in parse(fx.site / "episodes" / EP2 / "index.html").tags if t == "script"]
+    assert scripts == [{"src": "../../static/player.js", "defer": None}]
+    for page in html_pages(fx.site):
+        text = page.read_text(encoding="utf-8")
+        assert "onerror=alert" not in text.replace("&lt;img src=x onerror=alert", ""), page
+
+
+def test_home_page(fx):
+    page = (fx.site / "index.html").read_text(encoding="utf-8")
+    assert '<img class="artwork" src="artwork.png" alt="Cover art of Learning Out Loud"' in page
+    assert 'href="https://podcasts.apple.com/podcast/id000">Apple Podcasts' in page
+    assert 'href="feed.xml">RSS feed' in page
+    # Newest first, and the open cycle (28 Sep to 11 Oct, today 5 Oct) with 7 days left.
+    assert page.index(f"episodes/{EP2}/") < page.index(f"episodes/{EP1}/")
+    assert "Split-apply-combine with pandas groupby" in page
+    assert "7 days left" in page
+
+
+def test_episode_page_contents(fx):
+    page = (fx.site / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
+    assert (
+        '<audio id="player" controls preload="metadata" src="001-why-a-learning-club.mp3">' in page
+    )
+    assert "<strong>learning together</strong>" in page  # notes HTML is rendered, not escaped
+    assert fx.cues[EP1][3]["startTime"] == 10.09
+    assert '<li class="cue" data-start="10.09" data-end="13.318">' in page
+    assert "Because a deadline shared with friends is hard to ignore." in page
+    assert page.count('class="cue"') == len(fx.cues[EP1])
+    assert page.count('class="spk">Ben<') == 3
+    assert "Why study groups work" in page and 'href="#t=6.46"' in page
+    for fmt in ("vtt", "srt", "json", "txt"):
+        assert f'href="transcript.{fmt}" download' in page
+    assert "announces the club topic" in page
+    transcript = (fx.site / "episodes" / EP1 / "transcript.html").read_text(encoding="utf-8")
+    assert 'href="./#t=10.09"' in transcript
+
+
+def test_search_index(fx):
+    data = json.loads((fx.site / "search" / "index.json").read_text(encoding="utf-8"))
+    assert [e["slug"] for e in data["episodes"]] == [EP2, EP1]
+    assert data["episodes"][0]["title"] == XSS_TITLE
+    cues = [e for e in data["entries"] if e["k"] == "c"]
+    notes = [e for e in data["entries"] if e["k"] == "n"]
+    assert len(cues) == len(fx.cues[EP1]) + len(fx.cues[EP2])
+    hit = next(e for e in cues if "deadline shared" in e["x"])
+    assert (hit["s"], hit["t"], hit["p"]) == (EP1, fx.cues[EP1][3]["startTime"], "Ben")
+    assert any(e["p"] == XSS_SPEAKER for e in cues)
+    assert {"s": EP1, "k": "n", "x": "Read the pandas guide."} in notes
+    assert {
+        "s": EP2,
+        "k": "n",
+        "x": "<script>window.pwned=7</script> raw HTML in notes stays text.",
+    } in notes
+
+
+def test_episode_page_weight_is_under_budget(fx):
+    """HTML + CSS + JS of the episode page (audio and transcript files excluded)."""
+    page = fx.site / "episodes" / EP1 / "index.html"
+    total = page.stat().st_size
+    for tag, attrs in parse(page).tags:
+        if tag == "script" or (tag == "link" and attrs.get("rel") == "stylesheet"):
+            total += (page.parent / (attrs.get("src") or attrs["href"])).stat().st_size
+    assert total <= PAGE_BUDGET, total
+
+
+def test_show_templates_override_builtins(fx, tmp_path):
+    templates = tmp_path / "templates"
+    (templates / "static").mkdir(parents=True)
+    (templates / "index.html").write_text(
+        '{% extends "base.html" %}{% block content %}<p>Custom home for {{ show.title }}'
+        "</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    (templates / "static" / "extra.css").write_text("body{}", encoding="utf-8")
+    show = dataclasses.replace(fx.show, templates_dir=templates)
+    out = tmp_path / "site"
+    out.mkdir()
+    build_site(show, [], out, today=TODAY)
+    assert "<p>Custom home for Learning Out Loud</p>" in (out / "index.html").read_text()
+    assert (out / "static" / "extra.css").is_file() and (out / "static" / "player.js").is_file()
+
+
+def test_bad_transcript_json_names_the_file(fx, tmp_path):
+    out = tmp_path / "site"
+    folder = out / "episodes" / EP1
+    folder.mkdir(parents=True)
+    (folder / "transcript.json").write_text('{"segments": [{"startTime": 1}]}', encoding="utf-8")
+    with pytest.raises(ProcessingError) as err:
+        build_site(fx.show, fx.episodes[:1], out, today=TODAY)
+    assert str(err.value).startswith(
+        f"{folder / 'transcript.json'}: segment 0: expected startTime, endTime and body"
+    )
+    (folder / "transcript.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ProcessingError, match="cannot read the transcript"):
+        build_site(fx.show, fx.episodes[:1], out, today=TODAY)
+
+
+def test_word_level_segments_are_grouped_into_sentences():
+    words = [
+        ("Darth", "I", 0.5),
+        ("Darth", "am", 1.0),
+        ("Darth", "your", 1.5),
+        ("Darth", "father.", 2.25),
+        ("Luke", "Nooooo", 2.75),
+        ("Luke", "way.", 3.2),
+    ]
+    segments = {
+        "segments": [
+            {"speaker": s, "startTime": t, "endTime": t + 0.25, "body": b} for s, b, t in words
+        ]
+    }
+    cues = group_words(parse_segments(segments, Path("t.json")))
+    assert cues == [
+        Cue(0.5, 2.5, "Darth", "I am your father."),
+        Cue(2.75, 3.45, "Luke", "Nooooo way."),
+    ]
+
+
+def test_sentence_segments_pass_through():
+    cues = [Cue(0, 2, "A", "One two three."), Cue(2, 4, "A", "Four five six")]
+    assert group_words(cues) == cues
+
+
+def test_note_paragraphs():
+    html = (
+        "<h2>Links</h2><ul><li>One <a href='x'>two</a></li><li>Three &amp; four</li></ul>"
+        "<p>Para<br>graph</p>"
+    )
+    assert note_paragraphs(html) == ["Links", "One two", "Three & four", "Para", "graph"]
+
+
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("club/x/", "club/x/"),
+        ("mailto:a@b.org", "mailto:a@b.org"),
+        ("javascript:alert(1)", ""),
+        (" JavaScript:alert(1)", ""),
+        ("data:text/html,x", ""),
+        (None, ""),
+    ],
+)
+def test_safe_url(url, expected):
+    assert safe_url(url) == expected
+
+
+def test_open_cycle_and_days_left(fx):
+    first, second = fx.show.club.cycles
+    assert site.open_cycle(fx.show, dt.date(2026, 10, 11)) == first
+    assert site.days_left(first, dt.date(2026, 10, 11)) == 1
+    assert site.days_left(first, dt.date(2026, 9, 28)) == 14
+    assert site.open_cycle(fx.show, dt.date(2026, 10, 12)) == second  # next one upcoming
+    assert site.days_left(second, dt.date(2026, 10, 12)) == 7
+    assert site.open_cycle(fx.show, dt.date(2027, 1, 1)) is None
+    assert isinstance(first, Cycle)
+
+
+def test_xss_fixture_texts_are_really_hostile():
+    # Guards the fixture: the escaping tests mean nothing if these lose their markup.
+    for text in (XSS_TITLE, XSS_GUEST, XSS_SPEAKER):
+        assert "<img src=x" in text or "<script>" in text
+
+
+def test_episode_without_transcript_or_chapters(fx, tmp_path):
+    pub = dataclasses.replace(
+        fx.episodes[0],
+        episode=dataclasses.replace(fx.episodes[0].episode, chapters=()),
+        transcript=None,
+        transcript_dir=None,
+    )
+    out = tmp_path / "site"
+    out.mkdir()
+    build_site(fx.show, [pub], out, today=dt.date(2027, 1, 1))
+    page = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
+    assert "There is no transcript for this episode yet." in page
+    assert "Chapters" not in page and 'class="cue"' not in page
+    assert page.count(" download>") == 1  # only the MP3
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "days left" not in home and "next topic" not in home  # no open or upcoming cycle
+    index = json.loads((out / "search" / "index.json").read_text(encoding="utf-8"))
+    assert {e["k"] for e in index["entries"]} == {"n"}
+
+
+def test_base_template_needs_only_show_and_root(fx, tmp_path):
+    """The contract other page writers (the club pages) rely on."""
+    (tmp_path / "topic.html").write_text(
+        '{% extends "base.html" %}{% block title %}Topic{% endblock %}'
+        "{% block content %}<h1>{{ heading }}</h1>{% endblock %}",
+        encoding="utf-8",
+    )
+    env = site.site_environment(dataclasses.replace(fx.show, templates_dir=tmp_path))
+    page = env.get_template("topic.html").render(show=fx.show, root="../../", heading="<b>x</b>")
+    assert "<title>Topic</title>" in page and "<h1>&lt;b&gt;x&lt;/b&gt;</h1>" in page
+    assert 'href="../../static/style.css"' in page and 'href="../../club/"' in page
+
+
+def test_club_pages_are_written_by_the_club_module(fx, tmp_path, monkeypatch):
+    """build_site hands the club module the show, the episodes, the folder, today and env."""
+    import sys
+    import types
+
+    calls = []
+
+    def write_pages(show, episodes, out_dir, *, today, env):
+        calls.append((show, [p.episode.slug for p in episodes], out_dir, today))
+        html = env.get_template("base.html").render(show=show, root="../", page="club")
+        site.write_text(out_dir / "club" / "index.html", html)
+
+    monkeypatch.setitem(sys.modules, "podpipe.club", types.SimpleNamespace(write_pages=write_pages))
+    out = tmp_path / "site"
+    out.mkdir()
+    build_site(fx.show, fx.episodes, out, today=TODAY)
+    assert calls == [(fx.show, [EP2, EP1], out, TODAY)]
+    assert 'href="../club/" aria-current="page"' in (out / "club" / "index.html").read_text()
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="club/pandas-groupby/">Split-apply-combine' in home
+    episode = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../club/pandas-groupby/">Split-apply-combine' in episode
