@@ -9,7 +9,6 @@ pasted and, in follow-up episodes, text participants wrote.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import quote
 
@@ -81,9 +80,8 @@ def install_filters(env) -> None:
 
     env.filters["md"] = md_escape
     env.filters["md_url"] = md_url
-    env.filters["long_date"] = long_date
     env.filters["markdown"] = lambda text: Markup(markdown_html(text or ""))
-    env.filters["safe_url"] = club.safe_url
+    env.filters["result_url"] = club.safe_url
 
 
 def md_escape(text: str | None) -> str:
@@ -96,11 +94,6 @@ def md_url(url: str) -> str:
     """A link destination that cannot break out of ``(...)``: spaces, brackets and
     parentheses percent-encoded."""
     return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
-
-
-def long_date(day: dt.date) -> str:
-    """'Monday 28 September 2026'."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 def markdown_html(text: str, *, ugc_urls: set[str] | frozenset[str] = frozenset()) -> str:

@@ -20,7 +20,6 @@ import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from podpipe.config import Cycle, Show
 from podpipe.errors import ProcessingError
@@ -74,25 +73,8 @@ def build_site(
 
 
 def site_environment(show: Show):
-    """The shared environment plus the site's filters."""
-    env = environment(show)
-    env.filters["safe_url"] = safe_url
-    env.filters["seconds"] = lambda t: f"{float(t or 0):.3f}".rstrip("0").rstrip(".")
-    env.filters["long_date"] = long_date
-    return env
-
-
-def long_date(day: dt.date) -> str:
-    """'5 October 2026' (strftime's %-d is not portable to Windows)."""
-    return f"{day.day} {day:%B %Y}"
-
-
-def safe_url(url: str | None) -> str:
-    """``url`` if it is http(s), mailto or relative; '' for anything else (javascript:...)."""
-    if not url:
-        return ""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return url if scheme in ("", "http", "https", "mailto") else ""
+    """The shared environment (filters included) for the site's pages."""
+    return environment(show)
 
 
 def copy_static(show: Show, out_dir: Path) -> None:

@@ -8,7 +8,9 @@ a CommonMark renderer that escapes raw HTML).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from podpipe.config import Show
 
@@ -29,7 +31,28 @@ def environment(show: Show | None = None):
         keep_trailing_newline=True,
     )
     env.filters["clock"] = clock
+    env.filters["seconds"] = seconds
+    env.filters["long_date"] = long_date
+    env.filters["safe_url"] = safe_url
     return env
+
+
+def seconds(t: float | None) -> str:
+    """12.5 -> '12.5', 3.0 -> '3': a compact number for #t= links and data attributes."""
+    return f"{float(t or 0):.3f}".rstrip("0").rstrip(".")
+
+
+def long_date(day: dt.date) -> str:
+    """'Monday 28 September 2026' (strftime's %-d is not portable to Windows)."""
+    return f"{day:%A} {day.day} {day:%B %Y}"
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` if it is http(s), mailto or relative; '' for anything else (javascript:...)."""
+    if not url:
+        return ""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url if scheme in ("", "http", "https", "mailto") else ""
 
 
 def clock(seconds: float | None) -> str:

@@ -15,7 +15,8 @@ import pytest
 from podpipe import site
 from podpipe.config import Cycle
 from podpipe.errors import ProcessingError
-from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments, safe_url
+from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments
+from podpipe.templating import safe_url
 from tests.site_helpers import TODAY, XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
 
 EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"
@@ -297,25 +298,17 @@ def test_base_template_needs_only_show_and_root(fx, tmp_path):
     assert 'href="../../static/style.css"' in page and 'href="../../club/"' in page
 
 
-def test_club_pages_are_written_by_the_club_module(fx, tmp_path, monkeypatch):
-    """build_site hands the club module the show, the episodes, the folder, today and env."""
-    import sys
-    import types
-
-    calls = []
-
-    def write_pages(show, episodes, out_dir, *, today, env):
-        calls.append((show, [p.episode.slug for p in episodes], out_dir, today))
-        html = env.get_template("base.html").render(show=show, root="../", page="club")
-        site.write_text(out_dir / "club" / "index.html", html)
-
-    monkeypatch.setitem(sys.modules, "podpipe.club", types.SimpleNamespace(write_pages=write_pages))
+def test_club_pages_are_built_with_the_site(fx, tmp_path):
+    """build_site has the club module write its pages in the same look and links them."""
     out = tmp_path / "site"
     out.mkdir()
     build_site(fx.show, fx.episodes, out, today=TODAY)
-    assert calls == [(fx.show, [EP2, EP1], out, TODAY)]
-    assert 'href="../club/" aria-current="page"' in (out / "club" / "index.html").read_text()
+    club_index = (out / "club" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../static/style.css"' in club_index  # same base template
+    assert (out / "club" / "pandas-groupby" / "index.html").is_file()
+    assert (out / "club.ics").is_file()
     home = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="club/pandas-groupby/">Split-apply-combine' in home
     episode = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
     assert 'href="../../club/pandas-groupby/">Split-apply-combine' in episode
+
