@@ -486,12 +486,17 @@ def publish(show_dir: Path, *, only: tuple[str, ...] = (), force: bool = False,
     if dry_run:
         return _plan(show, results, selected, progress, warnings)
     with show_lock(show):
+        from podpipe import guids as guid_registry
+
+        # GUIDs first: recording a new episode's GUID changes guids.yaml, an input.
+        guids = guid_registry.assign(show, show.root / "guids.yaml")
         fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
         stamp = show.work_dir / "published.fingerprint"
         if (not force and not only and show.site_dir.is_dir() and stamp.is_file()
                 and stamp.read_text() == fingerprint):
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
-        result = _publish_locked(show, results, selected, force, jobs, today, progress, warnings)
+        result = _publish_locked(show, results, guids, selected, force, jobs, today, progress,
+                                 warnings)
         if not result.failed:
             write_atomic(stamp, fingerprint)
         result.seconds = time.monotonic() - started
@@ -506,11 +511,8 @@ def _plan(show, results, selected, progress, warnings) -> PublishResult:
     return PublishResult(show, outcomes, dry_run=True, warnings=warnings)
 
 
-def _publish_locked(show, results, selected, force, jobs, today, progress,
+def _publish_locked(show, results, guids, selected, force, jobs, today, progress,
                     warnings) -> PublishResult:
-    from podpipe import guids as guid_registry
-
-    guids = guid_registry.assign(show, show.root / "guids.yaml")
     hashes = SourceHashes(show.work_dir / "hashes.json")
     cache = StageCache(show.work_dir / "stages")
     builder = EpisodeBuilder(show, results, guids, force=force, dry_run=False,
