@@ -55,9 +55,15 @@ Progress = Callable[[float, float], None]
 # --------------------------------------------------------------------------- the stage
 
 
-def transcribe(source: Path, out_dir: Path, settings: TranscriptionSettings, *,
-               speakers: tuple[str, ...] = (), stem: str = "transcript",
-               progress: Progress | None = None) -> TranscriptReport:
+def transcribe(
+    source: Path,
+    out_dir: Path,
+    settings: TranscriptionSettings,
+    *,
+    speakers: tuple[str, ...] = (),
+    stem: str = "transcript",
+    progress: Progress | None = None,
+) -> TranscriptReport:
     """Transcribe ``source`` into ``out_dir/<stem>.{vtt,srt,json,txt}``.
 
     With two ``speakers`` the recording must be stereo: each channel is transcribed
@@ -76,8 +82,13 @@ def transcribe(source: Path, out_dir: Path, settings: TranscriptionSettings, *,
     for i, samples in enumerate(channels):
         speaker = speakers[i] if speakers else None
         done_before = i * duration
-        for seg in engine.segments(samples, language=language, beam_size=beam_size(settings),
-                                   vad=settings.vad, word_timestamps=settings.word_timestamps):
+        for seg in engine.segments(
+            samples,
+            language=language,
+            beam_size=beam_size(settings),
+            vad=settings.vad,
+            word_timestamps=settings.word_timestamps,
+        ):
             segments.append(Segment(seg.start, seg.end, seg.text, speaker, seg.words))
             if progress:
                 progress(min(total, done_before + seg.end), total)
@@ -91,10 +102,17 @@ def transcribe(source: Path, out_dir: Path, settings: TranscriptionSettings, *,
     if words == 0:
         warnings.append(f"{source.name}: no speech found; the transcript is empty")
     return TranscriptReport(
-        engine=engine.name, model=engine.model_label, language=language,
-        duration_s=round(duration, 3), word_count=words, segment_count=len(cues),
-        files=files, speakers=list(speakers), seconds_taken=round(time.monotonic() - started, 3),
-        warnings=warnings)
+        engine=engine.name,
+        model=engine.model_label,
+        language=language,
+        duration_s=round(duration, 3),
+        word_count=words,
+        segment_count=len(cues),
+        files=files,
+        speakers=list(speakers),
+        seconds_taken=round(time.monotonic() - started, 3),
+        warnings=warnings,
+    )
 
 
 def beam_size(settings: TranscriptionSettings) -> int:
@@ -141,8 +159,11 @@ def cache_identity(settings: TranscriptionSettings) -> dict:
 def _engine_version(engine: str) -> str:
     from importlib import metadata
 
-    packages = ("faster-whisper", "ctranslate2") if engine == "faster-whisper" else (
-        "openai-whisper", "torch")
+    packages = (
+        ("faster-whisper", "ctranslate2")
+        if engine == "faster-whisper"
+        else ("openai-whisper", "torch")
+    )
     parts = []
     for package in packages:
         try:
@@ -155,8 +176,9 @@ def _engine_version(engine: str) -> str:
 def _check_speakers(speakers: tuple[str, ...]) -> tuple[str, ...]:
     names = tuple(s.strip() for s in speakers)
     if names and (len(names) != 2 or not all(names)):
-        raise ProcessingError(f"speakers must be two names (left channel, right channel), "
-                              f"found {list(speakers)!r}")
+        raise ProcessingError(
+            f"speakers must be two names (left channel, right channel), found {list(speakers)!r}"
+        )
     return names
 
 
@@ -168,11 +190,15 @@ def _check_language(language: str | None, engine: Engine) -> str | None:
 
     code = language.lower().split("-")[0]  # show.yaml may say en-us; Whisper knows en
     if code not in _LANGUAGE_CODES:
-        raise ProcessingError(f"unknown language code {language!r} for Whisper; use one of "
-                              f"{', '.join(sorted(_LANGUAGE_CODES))}")
+        raise ProcessingError(
+            f"unknown language code {language!r} for Whisper; use one of "
+            f"{', '.join(sorted(_LANGUAGE_CODES))}"
+        )
     if code != "en" and not engine.multilingual:
-        raise ProcessingError(f"model {engine.model_label} understands only English, not "
-                              f"{language!r}; choose a multilingual model (e.g. small)")
+        raise ProcessingError(
+            f"model {engine.model_label} understands only English, not "
+            f"{language!r}; choose a multilingual model (e.g. small)"
+        )
     return code
 
 
@@ -185,8 +211,23 @@ def decode_audio(source: Path, *, channels: int = 1) -> list[Any]:
 
     if not source.is_file():
         raise ProcessingError("audio file not found", file=source)
-    cmd = [_ffmpeg(), "-hide_banner", "-nostdin", "-i", str(source), "-map", "0:a:0",
-           "-vn", "-sn", "-ar", str(SAMPLE_RATE), "-f", "f32le", "-acodec", "pcm_f32le"]
+    cmd = [
+        _ffmpeg(),
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        str(source),
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-sn",
+        "-ar",
+        str(SAMPLE_RATE),
+        "-f",
+        "f32le",
+        "-acodec",
+        "pcm_f32le",
+    ]
     if channels == 1:
         cmd += ["-ac", "1"]
     proc = subprocess.run([*cmd, "-"], capture_output=True, check=False)
@@ -197,14 +238,39 @@ def decode_audio(source: Path, *, channels: int = 1) -> list[Any]:
         raise ProcessingError(f"cannot decode the audio: {last_error_line(stderr)}", file=source)
     found = channels if channels == 1 else _output_channels(stderr)
     if found != channels:
-        raise ProcessingError(f"speakers name {channels} channels but the recording has "
-                              f"{found}; a double-ender needs host and guest on the left and "
-                              "right channels of a stereo file", file=source)
+        raise ProcessingError(
+            f"speakers name {channels} channels but the recording has "
+            f"{found}; a double-ender needs host and guest on the left and "
+            "right channels of a stereo file",
+            file=source,
+        )
     samples = np.frombuffer(proc.stdout, dtype=np.float32)
     if samples.size < channels:
         raise ProcessingError("the file holds no audio samples", file=source)
     samples = samples[: samples.size - samples.size % channels].reshape(-1, channels)
-    return [np.ascontiguousarray(samples[:, c]) for c in range(channels)]
+    out = [np.ascontiguousarray(samples[:, c]) for c in range(channels)]
+    if channels == 2 and _same_signal(out[0], out[1]):
+        raise ProcessingError(
+            "speakers are named but both channels hold the same audio; a "
+            "double-ender needs host and guest on separate channels "
+            "(remove speakers to transcribe it as one voice)",
+            file=source,
+        )
+    return out
+
+
+def _same_signal(left, right) -> bool:
+    """True when both channels carry one mix (a mono recording saved as stereo).
+
+    A real double-ender has some bleed between the microphones, but nowhere near
+    this correlation. Every 16th sample is plenty and keeps an hour cheap.
+    """
+    import numpy as np
+
+    a, b = left[::16].astype(np.float64), right[::16].astype(np.float64)
+    if a.std() < 1e-6 or b.std() < 1e-6:
+        return False  # a silent channel: nothing to compare (silence is not an error)
+    return bool(np.corrcoef(a, b)[0, 1] > 0.99)
 
 
 def _ffmpeg() -> str:
@@ -215,11 +281,20 @@ def _ffmpeg() -> str:
 
 def _output_channels(stderr: str) -> int:
     """Channel count of the decoded stream, from ffmpeg's 'Output #0' stream line."""
-    output = stderr[stderr.find("Output #0"):]
+    output = stderr[stderr.find("Output #0") :]
     match = re.search(r"Audio: pcm_f32le[^,]*, \d+ Hz, ([^,]+),", output)
     layout = match.group(1).strip() if match else ""
-    named = {"mono": 1, "stereo": 2, "2.1": 3, "3.0": 3, "quad": 4, "5.0": 5, "5.1": 6,
-             "5.1(side)": 6, "7.1": 8}
+    named = {
+        "mono": 1,
+        "stereo": 2,
+        "2.1": 3,
+        "3.0": 3,
+        "quad": 4,
+        "5.0": 5,
+        "5.1": 6,
+        "5.1(side)": 6,
+        "7.1": 8,
+    }
     if layout in named:
         return named[layout]
     count = re.match(r"(\d+) channels", layout)
@@ -236,15 +311,17 @@ class Engine:
     model_label: str
     multilingual: bool
 
-    def segments(self, audio, *, language: str | None, beam_size: int, vad: bool,
-                 word_timestamps: bool) -> Iterator[Segment]:
+    def segments(
+        self, audio, *, language: str | None, beam_size: int, vad: bool, word_timestamps: bool
+    ) -> Iterator[Segment]:
         raise NotImplementedError
 
 
 def load_engine(settings: TranscriptionSettings) -> Engine:
     if settings.engine not in ENGINES:
-        raise ProcessingError(f"unknown transcription engine {settings.engine!r}; use one of "
-                              f"{', '.join(ENGINES)}")
+        raise ProcessingError(
+            f"unknown transcription engine {settings.engine!r}; use one of {', '.join(ENGINES)}"
+        )
     return _load_engine(settings.engine, settings.model, threads(settings))
 
 
@@ -257,8 +334,13 @@ def _load_engine(engine: str, model: str, n_threads: int) -> Engine:
 
 
 def _looks_like_path(model: str) -> bool:
-    return os.sep in model or "/" in model or model.startswith((".", "~")) or \
-        Path(model).exists()
+    """A local model, not a name; "org/name" stays a Hugging Face id unless it exists."""
+    return (
+        model.startswith(("/", ".", "~", "\\"))
+        or model.endswith((".pt", ".bin"))
+        or (len(model) > 2 and model[1] == ":")
+        or Path(model).expanduser().exists()
+    )
 
 
 def bundled_model_dir() -> Path:
@@ -277,9 +359,12 @@ def resolve_ct2_model(model: str) -> str:
     if not path.exists():
         raise ProcessingError("model folder not found", file=path)
     if not (path.is_dir() and (path / "model.bin").is_file() and (path / "config.json").is_file()):
-        raise ProcessingError("not a CTranslate2 Whisper model folder (expected model.bin and "
-                              "config.json; convert OpenAI weights with ct2-transformers-converter "
-                              "or use --engine openai-whisper for a .pt checkpoint)", file=path)
+        raise ProcessingError(
+            "not a CTranslate2 Whisper model folder (expected model.bin and "
+            "config.json; convert OpenAI weights with ct2-transformers-converter "
+            "or use --engine openai-whisper for a .pt checkpoint)",
+            file=path,
+        )
     return str(path.resolve())
 
 
@@ -297,8 +382,12 @@ def model_identity(settings: TranscriptionSettings) -> dict:
         stat = path.stat()
     except OSError:
         return {"name": model, "path": str(path), "missing": True}
-    return {"name": model, "path": str(path.resolve()), "size": stat.st_size,
-            "mtime_ns": stat.st_mtime_ns}
+    return {
+        "name": model,
+        "path": str(path.resolve()),
+        "size": stat.st_size,
+        "mtime_ns": stat.st_mtime_ns,
+    }
 
 
 class FasterWhisper(Engine):
@@ -310,8 +399,7 @@ class FasterWhisper(Engine):
         ref = resolve_ct2_model(model)
         self.model_label = model
         try:
-            self.model = WhisperModel(ref, device="cpu", compute_type="int8",
-                                      cpu_threads=n_threads)
+            self.model = WhisperModel(ref, device="cpu", compute_type="int8", cpu_threads=n_threads)
         except Exception as e:  # huggingface_hub and ctranslate2 raise many kinds
             raise ProcessingError(_model_load_message(model, ref, e)) from e
         self.multilingual = self.model.model.is_multilingual
@@ -323,12 +411,22 @@ class FasterWhisper(Engine):
             from faster_whisper import BatchedInferencePipeline
 
             found, _info = BatchedInferencePipeline(self.model).transcribe(
-                audio, language=language, beam_size=beam_size, batch_size=BATCH_SIZE,
-                vad_filter=True, word_timestamps=True)
+                audio,
+                language=language,
+                beam_size=beam_size,
+                batch_size=BATCH_SIZE,
+                vad_filter=True,
+                word_timestamps=True,
+            )
         else:
             found, _info = self.model.transcribe(
-                audio, language=language, beam_size=beam_size, vad_filter=False,
-                condition_on_previous_text=False, word_timestamps=word_timestamps)
+                audio,
+                language=language,
+                beam_size=beam_size,
+                vad_filter=False,
+                condition_on_previous_text=False,
+                word_timestamps=word_timestamps,
+            )
         for seg in found:
             words = tuple(Word(w.start, w.end, w.word) for w in seg.words or ())
             yield Segment(seg.start, seg.end, seg.text.strip(), None, words)
@@ -336,11 +434,14 @@ class FasterWhisper(Engine):
 
 def _model_load_message(model: str, ref: str, err: Exception) -> str:
     if ref == model and not _looks_like_path(model):
-        return (f"cannot load Whisper model {model!r}: it is not in the local cache and "
-                f"could not be downloaded ({type(err).__name__}: {err}). Work offline with "
-                f"the bundled 'tiny.en', download the model once where there is network "
-                "(it is cached under ~/.cache/huggingface), or pass a local CTranslate2 "
-                "model folder with --model PATH")
+        return (
+            f"cannot load Whisper model {model!r}: it is not a local folder, not in the "
+            f"model cache, and could not be downloaded ({type(err).__name__}: "
+            f"{_first_line(err)}). Work offline with "
+            f"the bundled 'tiny.en', download the model once where there is network "
+            "(it is cached under ~/.cache/huggingface), or pass a local CTranslate2 "
+            "model folder with --model PATH"
+        )
     return f"cannot load Whisper model {ref}: {err}"
 
 
@@ -352,9 +453,11 @@ class OpenAIWhisper(Engine):
             import torch
             import whisper
         except ImportError as e:
-            raise ProcessingError("the openai-whisper engine is not installed: pip install "
-                                  "'podpipe[openai-whisper]' (needs torch), or use "
-                                  "--engine faster-whisper") from e
+            raise ProcessingError(
+                "the openai-whisper engine is not installed: pip install "
+                "'podpipe[openai-whisper]' (needs torch), or use "
+                "--engine faster-whisper"
+            ) from e
         torch.set_num_threads(n_threads)
         self.model_label = model
         ref, heads = self._checkpoint(model, whisper)
@@ -377,29 +480,51 @@ class OpenAIWhisper(Engine):
         if path.is_dir() and (path / "model.bin").is_file():
             return converted_checkpoint(path)
         if not path.is_file():
-            raise ProcessingError("model file not found (expected an openai-whisper .pt "
-                                  "checkpoint or a CTranslate2 model folder)", file=path)
+            raise ProcessingError(
+                "model file not found (expected an openai-whisper .pt "
+                "checkpoint or a CTranslate2 model folder)",
+                file=path,
+            )
         return str(path), None
 
     def segments(self, audio, *, language, beam_size, vad, word_timestamps):
         for piece, timeline in _speech_groups(audio, vad):
             result = self.model.transcribe(
-                piece, language=language, beam_size=beam_size, fp16=False,
-                condition_on_previous_text=False, word_timestamps=word_timestamps,
-                verbose=None)
+                piece,
+                language=language,
+                beam_size=beam_size,
+                fp16=False,
+                condition_on_previous_text=False,
+                word_timestamps=word_timestamps,
+                verbose=None,
+            )
             for seg in result["segments"]:
-                words = tuple(Word(timeline(w["start"]), timeline(w["end"], True), w["word"])
-                              for w in seg.get("words", ()))
-                yield Segment(timeline(seg["start"]), timeline(seg["end"], True),
-                              seg["text"].strip(), None, words)
+                words = tuple(
+                    Word(timeline(w["start"]), timeline(w["end"], True), w["word"])
+                    for w in seg.get("words", ())
+                )
+                yield Segment(
+                    timeline(seg["start"]),
+                    timeline(seg["end"], True),
+                    seg["text"].strip(),
+                    None,
+                    words,
+                )
 
 
 def _openai_load_message(model: str, ref: str, err: Exception) -> str:
     if ref == model and not _looks_like_path(model):
-        return (f"cannot load openai-whisper model {model!r} ({type(err).__name__}: {err}). "
-                "Offline, use the bundled 'tiny.en' (converted automatically), a model "
-                "already in ~/.cache/whisper, or a local checkpoint with --model PATH")
+        return (
+            f"cannot load openai-whisper model {model!r} ({type(err).__name__}: "
+            f"{_first_line(err)}). "
+            "Offline, use the bundled 'tiny.en' (converted automatically), a model "
+            "already in ~/.cache/whisper, or a local checkpoint with --model PATH"
+        )
     return f"cannot load openai-whisper checkpoint {ref}: {err}"
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).strip().splitlines()[0] if str(err).strip() else "no details"
 
 
 def _alignment_mask(heads: list[list[int]], dims) -> bytes:
@@ -449,8 +574,10 @@ def converted_checkpoint(model_dir: Path) -> tuple[str, list | None]:
     from podpipe import whisper_convert
 
     stat = (model_dir / "model.bin").stat()
-    key = hashlib.sha256(f"{model_dir.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
-                         f"{whisper_convert.CONVERTER_VERSION}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(
+        f"{model_dir.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|"
+        f"{whisper_convert.CONVERTER_VERSION}".encode()
+    ).hexdigest()[:16]
     out = checkpoint_dir() / "whisper" / f"{model_dir.name}-{key}.pt"
     if not out.is_file():
         log.info("converting %s into an openai-whisper checkpoint at %s", model_dir, out)
@@ -467,8 +594,11 @@ def clean_segments(segments: list[Segment], duration: float) -> list[Segment]:
     for seg in segments:
         text = remove_repeats(seg.text)
         if text:
-            out.append(Segment(seg.start, seg.end, text, seg.speaker,
-                               seg.words if text == seg.text else ()))
+            out.append(
+                Segment(
+                    seg.start, seg.end, text, seg.speaker, seg.words if text == seg.text else ()
+                )
+            )
     out = drop_repeated_segments(out)
     return formats.tidy_times(out, duration)
 
@@ -486,11 +616,12 @@ def remove_repeats(text: str, repeats: int = LOOP_REPEATS, longest: int = 12) ->
     while i < len(words):
         for n in range(1, longest + 1):
             count = 1
-            while keys[i + count * n: i + (count + 1) * n] == keys[i: i + n] and \
-                    i + (count + 1) * n <= len(words):
+            while keys[i + count * n : i + (count + 1) * n] == keys[i : i + n] and i + (
+                count + 1
+            ) * n <= len(words):
                 count += 1
-            if count >= repeats and any(keys[i: i + n]):
-                out.extend(words[i: i + n])
+            if count >= repeats and any(keys[i : i + n]):
+                out.extend(words[i : i + n])
                 i += count * n
                 break
         else:
@@ -504,8 +635,11 @@ def drop_repeated_segments(segments: list[Segment], repeats: int = 3) -> list[Se
     out: list[Segment] = []
     run = 0
     for seg in segments:
-        same = out and out[-1].speaker == seg.speaker and \
-            [_norm(w) for w in out[-1].text.split()] == [_norm(w) for w in seg.text.split()]
+        same = (
+            out
+            and out[-1].speaker == seg.speaker
+            and [_norm(w) for w in out[-1].text.split()] == [_norm(w) for w in seg.text.split()]
+        )
         run = run + 1 if same else 1
         if run < repeats:
             out.append(seg)
@@ -517,8 +651,9 @@ def drop_repeated_segments(segments: list[Segment], repeats: int = 3) -> list[Se
 # --------------------------------------------------------------------------- writing
 
 
-def write_transcripts(out_dir: Path, stem: str, segments: list[Segment],
-                      cues: list[Segment]) -> dict[str, str]:
+def write_transcripts(
+    out_dir: Path, stem: str, segments: list[Segment], cues: list[Segment]
+) -> dict[str, str]:
     """Write every format into a temporary folder, then move each file into place."""
     texts = {fmt: writer(cues) for fmt, writer in formats.WRITERS.items()}
     texts["txt"] = formats.plain_text(segments)
@@ -533,4 +668,3 @@ def write_transcripts(out_dir: Path, stem: str, segments: list[Segment],
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return {fmt: f"{stem}.{fmt}" for fmt in texts}
-

@@ -43,8 +43,9 @@ class Segment:
 # --------------------------------------------------------------------------- cues
 
 
-def split_cues(segments: Iterable[Segment], *, max_line: int = MAX_LINE,
-               max_lines: int = MAX_LINES) -> list[Segment]:
+def split_cues(
+    segments: Iterable[Segment], *, max_line: int = MAX_LINE, max_lines: int = MAX_LINES
+) -> list[Segment]:
     """Split segments into cues of at most ``max_lines`` lines of ``max_line`` characters."""
     cues: list[Segment] = []
     for seg in segments:
@@ -177,11 +178,13 @@ def podcast_json(cues: list[Segment]) -> str:
         item: dict = {}
         if cue.speaker:
             item["speaker"] = cue.speaker
-        item.update(startTime=round(cue.start, 3), endTime=round(cue.end, 3),
-                    body=" ".join(cue.lines))
+        item.update(
+            startTime=round(cue.start, 3), endTime=round(cue.end, 3), body=" ".join(cue.lines)
+        )
         segments.append(item)
-    return json.dumps({"version": "1.0.0", "segments": segments}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return (
+        json.dumps({"version": "1.0.0", "segments": segments}, indent=2, ensure_ascii=False) + "\n"
+    )
 
 
 def plain_text(segments: list[Segment]) -> str:
@@ -192,8 +195,11 @@ def plain_text(segments: list[Segment]) -> str:
         text = " ".join(seg.text.split())
         if not text:
             continue
-        new = (previous is None or seg.speaker != previous.speaker
-               or seg.start - previous.end >= PARAGRAPH_PAUSE)
+        new = (
+            previous is None
+            or seg.speaker != previous.speaker
+            or seg.start - previous.end >= PARAGRAPH_PAUSE
+        )
         if new:
             paragraphs.append((seg.speaker, [text]))
         else:
@@ -207,9 +213,6 @@ def word_count(segments: Iterable[Segment]) -> int:
     return sum(len(re.findall(r"\w+(?:['\u2019]\w+)*", s.text)) for s in segments)
 
 
-
-
-
 def tidy_times(segments: Iterable[Segment], duration: float) -> list[Segment]:
     """Times inside [0, duration], each speaker's segments in order and not overlapping."""
     ordered = sorted(segments, key=lambda s: (s.start, s.end))
@@ -221,4 +224,6 @@ def tidy_times(segments: Iterable[Segment], duration: float) -> list[Segment]:
         last_end[seg.speaker] = end
         out.append(Segment(round(start, 3), round(end, 3), seg.text, seg.speaker, seg.words))
     return out
+
+
 WRITERS = {"vtt": vtt, "srt": srt, "json": podcast_json}

@@ -104,7 +104,7 @@ def _count_layers(variables: dict[str, Any], side: str) -> int:
 
 def _split(array, parts: int) -> list:
     size = array.shape[0] // parts
-    return [array[i * size:(i + 1) * size] for i in range(parts)]
+    return [array[i * size : (i + 1) * size] for i in range(parts)]
 
 
 def _block(v: dict[str, Any], src: str, dst: str, *, cross: bool) -> dict[str, Any]:
@@ -112,18 +112,35 @@ def _block(v: dict[str, Any], src: str, dst: str, *, cross: bool) -> dict[str, A
     # Self-attention: q, k, v stacked in linear_0; k has no bias in openai-whisper.
     q_w, k_w, v_w = _split(v[f"{src}/self_attention/linear_0/weight"], 3)
     q_b, _, v_b = _split(v[f"{src}/self_attention/linear_0/bias"], 3)
-    out.update(_attention(f"{dst}.attn", q_w, q_b, k_w, v_w, v_b,
-                          v[f"{src}/self_attention/linear_1/weight"],
-                          v[f"{src}/self_attention/linear_1/bias"]))
+    out.update(
+        _attention(
+            f"{dst}.attn",
+            q_w,
+            q_b,
+            k_w,
+            v_w,
+            v_b,
+            v[f"{src}/self_attention/linear_1/weight"],
+            v[f"{src}/self_attention/linear_1/bias"],
+        )
+    )
     out.update(_norm(v, f"{src}/self_attention/layer_norm", f"{dst}.attn_ln"))
     if cross:
         # Cross-attention: query alone in linear_0, key and value stacked in linear_1.
         k_w, v_w = _split(v[f"{src}/attention/linear_1/weight"], 2)
         _, v_b = _split(v[f"{src}/attention/linear_1/bias"], 2)
-        out.update(_attention(f"{dst}.cross_attn", v[f"{src}/attention/linear_0/weight"],
-                              v[f"{src}/attention/linear_0/bias"], k_w, v_w, v_b,
-                              v[f"{src}/attention/linear_2/weight"],
-                              v[f"{src}/attention/linear_2/bias"]))
+        out.update(
+            _attention(
+                f"{dst}.cross_attn",
+                v[f"{src}/attention/linear_0/weight"],
+                v[f"{src}/attention/linear_0/bias"],
+                k_w,
+                v_w,
+                v_b,
+                v[f"{src}/attention/linear_2/weight"],
+                v[f"{src}/attention/linear_2/bias"],
+            )
+        )
         out.update(_norm(v, f"{src}/attention/layer_norm", f"{dst}.cross_attn_ln"))
     out[f"{dst}.mlp.0.weight"] = v[f"{src}/ffn/linear_0/weight"]
     out[f"{dst}.mlp.0.bias"] = v[f"{src}/ffn/linear_0/bias"]
@@ -134,9 +151,15 @@ def _block(v: dict[str, Any], src: str, dst: str, *, cross: bool) -> dict[str, A
 
 
 def _attention(dst, q_w, q_b, k_w, v_w, v_b, o_w, o_b) -> dict[str, Any]:
-    return {f"{dst}.query.weight": q_w, f"{dst}.query.bias": q_b, f"{dst}.key.weight": k_w,
-            f"{dst}.value.weight": v_w, f"{dst}.value.bias": v_b,
-            f"{dst}.out.weight": o_w, f"{dst}.out.bias": o_b}
+    return {
+        f"{dst}.query.weight": q_w,
+        f"{dst}.query.bias": q_b,
+        f"{dst}.key.weight": k_w,
+        f"{dst}.value.weight": v_w,
+        f"{dst}.value.bias": v_b,
+        f"{dst}.out.weight": o_w,
+        f"{dst}.out.bias": o_b,
+    }
 
 
 def _norm(v: dict[str, Any], src: str, dst: str) -> dict[str, Any]:
@@ -160,8 +183,9 @@ def convert(model_dir: Path, out_file: Path) -> Path:
 
     model_bin = model_dir / "model.bin"
     if not model_bin.is_file():
-        raise ProcessingError("not a CTranslate2 Whisper model folder (no model.bin)",
-                              file=model_dir)
+        raise ProcessingError(
+            "not a CTranslate2 Whisper model folder (no model.bin)", file=model_dir
+        )
     try:
         dims, state = checkpoint_state(read_ct2_variables(model_bin))
     except (KeyError, ValueError) as e:

@@ -15,11 +15,15 @@ from pathlib import Path
 DATA = Path(__file__).parent / "data"
 
 JFK = DATA / "jfk.flac"
-JFK_TEXT = ("And so my fellow Americans, ask not what your country can do for you, "
-            "ask what you can do for your country.")
+JFK_TEXT = (
+    "And so my fellow Americans, ask not what your country can do for you, "
+    "ask what you can do for your country."
+)
 STEREO = DATA / "stereo_diarization.wav"
-STEREO_LEFT = ("He began a confused complaint against the wizard, who had vanished behind "
-               "the curtain on the left.")
+STEREO_LEFT = (
+    "He began a confused complaint against the wizard, who had vanished behind "
+    "the curtain on the left."
+)
 STEREO_RIGHT = "The horizon seems extremely distant."
 
 # An interview-like script for espeak-ng: plain words, no digits, so the reference
@@ -30,8 +34,7 @@ SCRIPT = [
     "Today my guest is a teacher who has spent many years helping adults learn new skills "
     "in their spare time.",
     "Thank you for having me, it is a pleasure to be here and to talk about learning.",
-    "Let us start with the basics. Why do so many people give up on a new skill after a "
-    "few days?",
+    "Let us start with the basics. Why do so many people give up on a new skill after a few days?",
     "Most people expect quick progress, and when the first week feels slow they decide "
     "that they are simply not talented.",
     "The truth is that the early days are always slow, because the brain is building the "
@@ -46,21 +49,18 @@ SCRIPT = [
     "perfect results.",
     "When you see that other people struggle with the same problems, the struggle stops "
     "feeling like a personal failure.",
-    "How long should a single practice session be for a busy person with a job and a "
-    "family?",
+    "How long should a single practice session be for a busy person with a job and a family?",
     "Twenty minutes is plenty. A short session that really happens is worth more than a "
     "long session that you keep postponing.",
     "The next topic for our club is bread baking, and the cycle starts on Monday.",
     "Bread is a wonderful topic, because the feedback is honest and arrives within a single "
     "afternoon.",
-    "If the loaf is flat, you learn something about the dough, the oven, or your own "
-    "patience.",
+    "If the loaf is flat, you learn something about the dough, the oven, or your own patience.",
     "Participants can send us a photo and a few sentences about what went well and what "
     "went wrong.",
     "We will read some of the stories in the episode after next, and we will link every "
     "result on the website.",
-    "Before we finish, what is the one habit that made the biggest difference for your "
-    "students?",
+    "Before we finish, what is the one habit that made the biggest difference for your students?",
     "Writing down one small question at the end of every session, so the next session "
     "starts with a clear goal.",
     "That is a simple idea that anyone can try tonight. Thank you so much for joining us.",
@@ -89,14 +89,18 @@ def wer(reference: str, hypothesis: str) -> float:
 def ffmpeg(*args: str) -> None:
     from podpipe.ffmpeg import ffmpeg_exe
 
-    subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args], check=True, capture_output=True
+    )
 
 
 def espeak(text: str, out: Path, *, voice: str = "en-us", speed: int = 160) -> Path:
     """Speak ``text`` to a WAV file with espeak-ng."""
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(out), text],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(out), text],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -111,24 +115,66 @@ def spoken_script(folder: Path, *, repeats: int = 1, pause_s: float = 0.7) -> tu
             parts.append(espeak(sentence, folder / f"s{n}_{i}.wav", voice=voice, speed=speed))
     listing = folder / "parts.txt"
     silence = folder / "pause.wav"
-    ffmpeg("-f", "lavfi", "-i", f"anullsrc=r=22050:cl=mono", "-t", str(pause_s), "-c:a",
-           "pcm_s16le", str(silence))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=22050:cl=mono",
+        "-t",
+        str(pause_s),
+        "-c:a",
+        "pcm_s16le",
+        str(silence),
+    )
     listing.write_text("".join(f"file '{p}'\nfile '{silence}'\n" for p in parts))
     out = folder / f"script_x{repeats}.wav"
-    ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-ar", "44100", "-ac", "1",
-           "-c:a", "pcm_s16le", str(out))
+    ffmpeg(
+        "-f",
+        "concat",
+        "-safe",
+        "0",
+        "-i",
+        str(listing),
+        "-ar",
+        "44100",
+        "-ac",
+        "1",
+        "-c:a",
+        "pcm_s16le",
+        str(out),
+    )
     return out, " ".join([SCRIPT_TEXT] * repeats)
 
 
 def silence(out: Path, seconds: float = 30.0) -> Path:
     """Digital silence (all samples zero)."""
-    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=44100:cl=stereo", "-t", str(seconds),
-           "-c:a", "pcm_s16le", str(out))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        "anullsrc=r=44100:cl=stereo",
+        "-t",
+        str(seconds),
+        "-c:a",
+        "pcm_s16le",
+        str(out),
+    )
     return out
 
 
 def noise(out: Path, seconds: float = 30.0, color: str = "pink") -> Path:
     """Steady noise at a speech-like level (about -20 dBFS)."""
-    ffmpeg("-f", "lavfi", "-i", f"anoisesrc=color={color}:amplitude=0.2:seed=7:r=44100",
-           "-t", str(seconds), "-ac", "1", "-c:a", "pcm_s16le", str(out))
+    ffmpeg(
+        "-f",
+        "lavfi",
+        "-i",
+        f"anoisesrc=color={color}:amplitude=0.2:seed=7:r=44100",
+        "-t",
+        str(seconds),
+        "-ac",
+        "1",
+        "-c:a",
+        "pcm_s16le",
+        str(out),
+    )
     return out
