@@ -541,22 +541,24 @@ def _alignment_mask(heads: list[list[int]], dims) -> bytes:
 
 
 def _speech_groups(audio, vad: bool):
-    """(audio, time mapper) pieces: the speech found by Silero VAD (the same detector
-    faster-whisper uses), in groups of up to OPENAI_GROUP_S, with times mapped back."""
+    """(audio, time mapper) pieces: the speech Silero VAD finds (the detector
+    faster-whisper uses), about OPENAI_GROUP_S at a time, with times mapped back."""
     if not vad:
         yield audio, lambda t, is_end=False: t
         return
-    from faster_whisper.vad import SpeechTimestampsMap, collect_chunks, get_speech_timestamps
+    import numpy as np
+    from faster_whisper.vad import SpeechTimestampsMap, get_speech_timestamps
 
-    chunks = get_speech_timestamps(audio)
-    if not chunks:
-        return
-    pieces, metadata = collect_chunks(audio, chunks, max_duration=OPENAI_GROUP_S)
-    for piece, meta in zip(pieces, metadata, strict=True):
-        if not meta["segments"]:
-            continue
-        timeline = SpeechTimestampsMap(meta["segments"], SAMPLE_RATE)
-        yield piece, lambda t, is_end=False, m=timeline: m.get_original_time(t, is_end=is_end)
+    group: list[dict] = []
+    for chunk in [*get_speech_timestamps(audio), None]:
+        size = sum(c["end"] - c["start"] for c in group)
+        if group and (chunk is None or size >= OPENAI_GROUP_S * SAMPLE_RATE):
+            piece = np.concatenate([audio[c["start"] : c["end"]] for c in group])
+            timeline = SpeechTimestampsMap(group, SAMPLE_RATE)
+            yield piece, lambda t, is_end=False, m=timeline: m.get_original_time(t, is_end=is_end)
+            group = []
+        if chunk is not None:
+            group.append(chunk)
 
 
 def checkpoint_dir() -> Path:
