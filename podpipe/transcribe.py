@@ -153,7 +153,17 @@ def cache_identity(settings: TranscriptionSettings) -> dict:
         "condition_on_previous_text": False,
         "decoding": decoding_mode(settings),
         "cue_limits": [formats.MAX_LINE, formats.MAX_LINES],
+        "converter": _converter_version(settings),
     }
+
+
+def _converter_version(settings: TranscriptionSettings) -> int | None:
+    """openai-whisper runs tiny.en (and CTranslate2 folders) through our converter."""
+    if settings.engine != "openai-whisper" or settings.model.endswith(".pt"):
+        return None
+    from podpipe.whisper_convert import CONVERTER_VERSION
+
+    return CONVERTER_VERSION
 
 
 def _engine_version(engine: str) -> str:

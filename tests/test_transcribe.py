@@ -301,3 +301,37 @@ def test_cli_reports_a_bad_language_with_exit_code_1(tmp_path):
     proc = _podpipe("transcribe", str(JFK), "-o", str(tmp_path), "--language", "klingon")
     assert proc.returncode == 1
     assert "error: unknown language code 'klingon' for Whisper" in proc.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "settings",
+    [DEFAULT, pytest.param(OPENAI, marks=needs_openai)],
+    ids=["faster-whisper", "openai-whisper"],
+)
+def test_speech_after_a_long_pause_keeps_its_place_in_time(
+    tmp_path, settings, request, monkeypatch
+):
+    """VAD cuts the pause out before decoding; times must be mapped back to the audio."""
+    if settings.engine == "openai-whisper":
+        request.getfixturevalue("openai_checkpoint")
+    # Small groups make openai-whisper decode the two speeches in separate calls.
+    monkeypatch.setattr(stage, "OPENAI_GROUP_S", 5.0)
+    audio = tmp_path / "pause.wav"
+    ffmpeg("-i", str(JFK), "-af", "apad=pad_dur=20", "-ac", "1", str(tmp_path / "a.wav"))
+    ffmpeg(
+        "-i",
+        str(tmp_path / "a.wav"),
+        "-i",
+        str(JFK),
+        "-filter_complex",
+        "[1:a]aformat=channel_layouts=mono[b];[0:a][b]concat=n=2:v=0:a=1",
+        str(audio),
+    )
+    report = stage.transcribe(audio, tmp_path / "out", settings)
+    _vtt, _subs, doc, txt = _check_files(tmp_path / "out", report)
+    assert report.duration_s == pytest.approx(42.0, abs=0.2)
+    early = " ".join(s["body"] for s in doc["segments"] if s["endTime"] <= 12.0)
+    late = " ".join(s["body"] for s in doc["segments"] if s["startTime"] >= 30.0)
+    assert wer(JFK_TEXT, early) <= 0.10 and wer(JFK_TEXT, late) <= 0.10
+    assert wer(f"{JFK_TEXT} {JFK_TEXT}", txt) <= 0.10
