@@ -258,7 +258,7 @@ def decode_audio(source: Path, *, channels: int = 1) -> list[Any]:
     if samples.size < channels:
         raise ProcessingError("the file holds no audio samples", file=source)
     samples = samples[: samples.size - samples.size % channels].reshape(-1, channels)
-    out = [np.ascontiguousarray(samples[:, c]) for c in range(channels)]
+    out = [samples[:, c].copy() for c in range(channels)]  # writable, as torch wants
     if channels == 2 and _same_signal(out[0], out[1]):
         raise ProcessingError(
             "speakers are named but both channels hold the same audio; a "
@@ -605,7 +605,7 @@ def clean_segments(segments: list[Segment], duration: float) -> list[Segment]:
     out: list[Segment] = []
     for seg in segments:
         text = remove_repeats(seg.text)
-        if text:
+        if text and not is_sound_label(text):
             out.append(
                 Segment(
                     seg.start, seg.end, text, seg.speaker, seg.words if text == seg.text else ()
@@ -613,6 +613,12 @@ def clean_segments(segments: list[Segment], duration: float) -> list[Segment]:
             )
     out = drop_repeated_segments(out)
     return formats.tidy_times(out, duration)
+
+
+def is_sound_label(text: str) -> bool:
+    """Whisper's captions for sounds, not speech: "[Music]", "(applause)", "♪ ♪"."""
+    rest = re.sub(r"\[[^\]]*\]|\([^)]*\)|\*[^*]*\*|[♪♫♬]", " ", text)
+    return not re.search(r"\w", rest)
 
 
 def _norm(word: str) -> str:

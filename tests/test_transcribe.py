@@ -27,6 +27,7 @@ from tests.transcribe_helpers import (
     noise,
     silence,
     spoken_script,
+    tones,
     wer,
 )
 
@@ -166,7 +167,7 @@ def test_spoken_script_is_transcribed_accurately(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("make", [silence, noise], ids=["silence", "noise"])
+@pytest.mark.parametrize("make", [silence, noise, tones], ids=["silence", "noise", "tones"])
 @pytest.mark.parametrize(
     "settings",
     [DEFAULT, pytest.param(OPENAI, marks=needs_openai)],

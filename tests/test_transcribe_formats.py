@@ -11,7 +11,12 @@ import srt
 import webvtt
 
 from podpipe import transcript_formats as fmt
-from podpipe.transcribe import clean_segments, drop_repeated_segments, remove_repeats
+from podpipe.transcribe import (
+    clean_segments,
+    drop_repeated_segments,
+    is_sound_label,
+    remove_repeats,
+)
 from podpipe.transcript_formats import Segment, Word
 
 EXAMPLES = Path("/work/shared/data/podcast-namespace")
@@ -165,3 +170,12 @@ def test_converted_names_match_openai_whisper_exactly():
     qkv = variables["encoder/layer_2/self_attention/linear_0/weight"]
     assert np.array_equal(state["encoder.blocks.2.attn.value.weight"], qkv[2 * 384 :])
     assert state["decoder.token_embedding.weight"].dtype == np.float16
+
+
+def test_sound_labels_are_not_speech():
+    assert is_sound_label("[Music]") and is_sound_label("(upbeat music)")
+    assert is_sound_label("♪ ♪") and is_sound_label("*applause*")
+    assert not is_sound_label("(laughs) That's funny.")
+    assert clean_segments([Segment(0, 2, "[MUSIC PLAYING]"), Segment(2, 3, "Hi.")], 5.0) == [
+        Segment(2.0, 3.0, "Hi.")
+    ]

@@ -178,3 +178,13 @@ def noise(out: Path, seconds: float = 30.0, color: str = "pink") -> Path:
         str(out),
     )
     return out
+
+
+def tones(out: Path, seconds: float = 30.0) -> Path:
+    """A little tune: a stepping melody with tremolo over a held chord."""
+    melody = (
+        "0.2*sin(2*PI*(220+110*floor(mod(t*2,4)))*t)*(0.6+0.4*sin(2*PI*5*t))"
+        "+0.1*sin(2*PI*330*t)+0.1*sin(2*PI*440*t)"
+    )
+    ffmpeg("-f", "lavfi", "-i", f"aevalsrc='{melody}':s=44100:d={seconds}", "-ac", "1", str(out))
+    return out
