@@ -36,7 +36,7 @@ from podpipe.transcript_formats import Segment, Word
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 1  # bump when podpipe's own processing changes the output
+STAGE_VERSION = 2  # bump when podpipe's own processing changes the output
 SAMPLE_RATE = 16_000
 ENGINES = ("faster-whisper", "openai-whisper")
 BUNDLED_MODEL = "tiny.en"
@@ -76,6 +76,8 @@ def transcribe(
     engine = load_engine(settings)
     language = _check_language(settings.language, engine)
     channels = decode_audio(source, channels=len(speakers) or 1)
+    if len(channels) == 2:
+        channels = isolate_speakers(*channels)
     duration = len(channels[0]) / SAMPLE_RATE
     total = duration * len(channels)
     segments: list[Segment] = []
@@ -598,6 +600,45 @@ def converted_checkpoint(model_dir: Path) -> tuple[str, list | None]:
 
 
 # --------------------------------------------------------------------------- quality guards
+
+BLEED_MARGIN_DB = 10.0  # a channel this much quieter than the other only hears bleed
+BLEED_FRAME_S = 0.02
+BLEED_HOLD_S = 0.25  # keep this much around speech so word onsets and tails survive
+
+
+def isolate_speakers(left, right) -> list:
+    """Mute each channel where the other is much louder: microphone bleed.
+
+    In a double-ender each microphone also picks up the other speaker, typically
+    15-30 dB down; Whisper transcribes that bleed too, so every sentence would appear
+    under both names. Levels are first matched on each channel's loud frames, so a
+    quiet guest microphone is not mistaken for bleed.
+    """
+    import numpy as np
+
+    frame = int(BLEED_FRAME_S * SAMPLE_RATE)
+    n = min(len(left), len(right)) // frame
+    if n == 0:
+        return [left, right]
+    level = [_frame_db(ch[: n * frame].reshape(n, frame)) for ch in (left, right)]
+    level[1] = level[1] + (np.percentile(level[0], 95) - np.percentile(level[1], 95))
+    hold = max(1, int(BLEED_HOLD_S / BLEED_FRAME_S))
+    out = []
+    for me, other, samples in ((0, 1, left), (1, 0, right)):
+        bleed = level[other] - level[me] > BLEED_MARGIN_DB
+        mine = level[me] - level[other] > BLEED_MARGIN_DB
+        near_mine = np.convolve(mine.astype(np.float32), np.ones(2 * hold + 1), "same") > 0
+        keep = ~bleed | near_mine
+        gain = np.ones(len(samples), dtype=np.float32)
+        gain[: n * frame] = np.repeat(keep.astype(np.float32), frame)
+        out.append(samples * gain)
+    return out
+
+
+def _frame_db(frames):
+    import numpy as np
+
+    return 10 * np.log10(np.mean(frames.astype(np.float64) ** 2, axis=1) + 1e-12)
 
 
 def clean_segments(segments: list[Segment], duration: float) -> list[Segment]:

@@ -17,12 +17,15 @@ from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError
 from podpipe.transcript_formats import MAX_LINE, MAX_LINES
 from tests.transcribe_helpers import (
+    BLEED_GUEST,
+    BLEED_HOST,
     JFK,
     JFK_TEXT,
     SCRIPT_TEXT,
     STEREO,
     STEREO_LEFT,
     STEREO_RIGHT,
+    double_ender_with_bleed,
     ffmpeg,
     noise,
     silence,
@@ -152,6 +155,28 @@ def test_stereo_double_ender_is_labelled_by_channel(tmp_path, settings, request)
     assert any(s.content.startswith("Guest: ") for s in subs)
     starts = [s["startTime"] for s in doc["segments"]]
     assert starts == sorted(starts)  # merged in time order
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "settings",
+    [DEFAULT, pytest.param(OPENAI, marks=needs_openai)],
+    ids=["faster-whisper", "openai-whisper"],
+)
+def test_microphone_bleed_is_not_transcribed_twice(tmp_path, settings, request):
+    if settings.engine == "openai-whisper":
+        request.getfixturevalue("openai_checkpoint")
+    audio = double_ender_with_bleed(tmp_path)
+    report = stage.transcribe(audio, tmp_path / "out", settings, speakers=("Host", "Guest"))
+    _vtt, _subs, doc, _txt = _check_files(tmp_path / "out", report)
+    said = {
+        name: " ".join(s["body"] for s in doc["segments"] if s["speaker"] == name).lower()
+        for name in ("Host", "Guest")
+    }
+    assert "tomatoes" not in said["Host"] and "balcony" not in said["Host"]
+    assert "gardening" not in said["Guest"] and "cities" not in said["Guest"]
+    assert wer(BLEED_HOST, said["Host"]) <= 0.25
+    assert wer(BLEED_GUEST, said["Guest"]) <= 0.25
 
 
 @pytest.mark.slow

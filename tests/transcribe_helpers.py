@@ -188,3 +188,30 @@ def tones(out: Path, seconds: float = 30.0) -> Path:
     )
     ffmpeg("-f", "lavfi", "-i", f"aevalsrc='{melody}':s=44100:d={seconds}", "-ac", "1", str(out))
     return out
+
+
+BLEED_HOST = "Welcome to the show. Today we talk about gardening in small cities."
+BLEED_GUEST = "Thanks for having me. I have grown tomatoes on my balcony for many years."
+
+
+def double_ender_with_bleed(folder: Path, bleed: float = 0.125) -> Path:
+    """Host (left) speaks, then the guest (right) answers; each microphone also hears
+    the other speaker ``bleed`` times as loud (0.125: -18 dB), as in a real room."""
+    host = espeak(BLEED_HOST, folder / "host.wav", voice="en-us")
+    guest = espeak(BLEED_GUEST, folder / "guest.wav", voice="en-gb")
+    out = folder / "double_ender.wav"
+    ffmpeg(
+        "-i",
+        str(host),
+        "-i",
+        str(guest),
+        "-filter_complex",
+        "[0:a]apad=pad_dur=7[h];[1:a]adelay=5500,apad=pad_dur=1[g];"
+        f"[h][g]amerge=inputs=2,pan=stereo|c0=c0+{bleed}*c1|c1=c1+{bleed}*c0[o]",
+        "-map",
+        "[o]",
+        "-ar",
+        "44100",
+        str(out),
+    )
+    return out
