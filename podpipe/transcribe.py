@@ -79,23 +79,7 @@ def transcribe(
     if len(channels) == 2:
         channels = isolate_speakers(*channels)
     duration = len(channels[0]) / SAMPLE_RATE
-    total = duration * len(channels)
-    segments: list[Segment] = []
-    for i, samples in enumerate(channels):
-        speaker = speakers[i] if speakers else None
-        done_before = i * duration
-        for seg in engine.segments(
-            samples,
-            language=language,
-            beam_size=beam_size(settings),
-            vad=settings.vad,
-            word_timestamps=settings.word_timestamps,
-        ):
-            segments.append(Segment(seg.start, seg.end, seg.text, speaker, seg.words))
-            if progress:
-                progress(min(total, done_before + seg.end), total)
-    if progress:
-        progress(total, total)
+    segments = _transcribe_channels(engine, channels, speakers, settings, language, progress)
     segments = clean_segments(segments, duration)
     cues = formats.tidy_times(formats.split_cues(segments), duration)
     files = write_transcripts(out_dir, stem, segments, cues)
@@ -115,6 +99,36 @@ def transcribe(
         seconds_taken=round(time.monotonic() - started, 3),
         warnings=warnings,
     )
+
+
+def _transcribe_channels(
+    engine: Engine,
+    channels: list,
+    speakers: tuple[str, ...],
+    settings: TranscriptionSettings,
+    language: str | None,
+    progress: Progress | None,
+) -> list[Segment]:
+    """Each channel in turn, labelled with its speaker; progress over all of them."""
+    duration = len(channels[0]) / SAMPLE_RATE
+    total = duration * len(channels)
+    segments: list[Segment] = []
+    for i, samples in enumerate(channels):
+        speaker = speakers[i] if speakers else None
+        found = engine.segments(
+            samples,
+            language=language,
+            beam_size=beam_size(settings),
+            vad=settings.vad,
+            word_timestamps=settings.word_timestamps,
+        )
+        for seg in found:
+            segments.append(Segment(seg.start, seg.end, seg.text, speaker, seg.words))
+            if progress:
+                progress(min(total, i * duration + seg.end), total)
+    if progress:
+        progress(total, total)
+    return segments
 
 
 def beam_size(settings: TranscriptionSettings) -> int:
