@@ -361,3 +361,10 @@ def test_speech_after_a_long_pause_keeps_its_place_in_time(
     late = " ".join(s["body"] for s in doc["segments"] if s["startTime"] >= 30.0)
     assert wer(JFK_TEXT, early) <= 0.10 and wer(JFK_TEXT, late) <= 0.10
     assert wer(f"{JFK_TEXT} {JFK_TEXT}", txt) <= 0.10
+
+
+def test_missing_openai_extra_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "whisper", None)  # as if the extra were not installed
+    settings = TranscriptionSettings(engine="openai-whisper", threads=3)  # not a cached model
+    with pytest.raises(ProcessingError, match=r"openai-whisper engine is not installed: pip"):
+        stage.transcribe(JFK, tmp_path, settings)
