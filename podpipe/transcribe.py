@@ -617,6 +617,7 @@ def converted_checkpoint(model_dir: Path) -> tuple[str, list | None]:
 
 BLEED_MARGIN_DB = 10.0  # a channel this much quieter than the other only hears bleed
 BLEED_FRAME_S = 0.02
+MAX_GAIN_MATCH_DB = 6.0
 BLEED_HOLD_S = 0.25  # keep this much around speech so word onsets and tails survive
 
 
@@ -635,7 +636,10 @@ def isolate_speakers(left, right) -> list:
     if n == 0:
         return [left, right]
     level = [_frame_db(ch[: n * frame].reshape(n, frame)) for ch in (left, right)]
-    level[1] = level[1] + (np.percentile(level[0], 95) - np.percentile(level[1], 95))
+    # The 99th percentile is speech as long as each speaker talks 1 % of the time; the
+    # cap keeps a badly matched pair from turning bleed into "speech" or back.
+    offset = np.percentile(level[0], 99) - np.percentile(level[1], 99)
+    level[1] = level[1] + float(np.clip(offset, -MAX_GAIN_MATCH_DB, MAX_GAIN_MATCH_DB))
     hold = max(1, int(BLEED_HOLD_S / BLEED_FRAME_S))
     out = []
     for me, other, samples in ((0, 1, left), (1, 0, right)):
