@@ -194,9 +194,10 @@ BLEED_HOST = "Welcome to the show. Today we talk about gardening in small cities
 BLEED_GUEST = "Thanks for having me. I have grown tomatoes on my balcony for many years."
 
 
-def double_ender_with_bleed(folder: Path, bleed: float = 0.125) -> Path:
+def double_ender_with_bleed(folder: Path, bleed: float = 0.125, guest_gain: float = 0.5) -> Path:
     """Host (left) speaks, then the guest (right) answers; each microphone also hears
-    the other speaker ``bleed`` times as loud (0.125: -18 dB), as in a real room."""
+    the other speaker ``bleed`` times as loud (0.125: -18 dB), as in a real room, and
+    the guest's microphone is ``guest_gain`` times as loud as the host's (0.5: -6 dB)."""
     host = espeak(BLEED_HOST, folder / "host.wav", voice="en-us")
     guest = espeak(BLEED_GUEST, folder / "guest.wav", voice="en-gb")
     out = folder / "double_ender.wav"
@@ -206,8 +207,8 @@ def double_ender_with_bleed(folder: Path, bleed: float = 0.125) -> Path:
         "-i",
         str(guest),
         "-filter_complex",
-        "[0:a]apad=pad_dur=7[h];[1:a]adelay=5500,apad=pad_dur=1[g];"
-        f"[h][g]amerge=inputs=2,pan=stereo|c0=c0+{bleed}*c1|c1=c1+{bleed}*c0[o]",
+        "[0:a]apad=pad_dur=7[h];[1:a]adelay=5500,apad=pad_dur=1[g];[h][g]amerge=inputs=2,"
+        f"pan=stereo|c0=c0+{bleed}*c1|c1={guest_gain}*c1+{bleed * guest_gain}*c0[o]",
         "-map",
         "[o]",
         "-ar",
