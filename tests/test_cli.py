@@ -47,3 +47,16 @@ def test_publish_flags_are_the_documented_contract():
     publish = cli.commands["publish"]
     opts = {o for p in publish.params for o in getattr(p, "opts", [])}
     assert {"--show", "--only", "--force", "--dry-run", "--jobs"} <= opts
+
+
+def test_readme_documents_every_command_and_option():
+    from tests.show_helpers import REPO
+
+    readme = (REPO / "README.md").read_text()
+    for path, command in COMMANDS:
+        if isinstance(command, click.Group):
+            continue
+        assert f"podpipe {' '.join(path)}" in readme, f"README lacks podpipe {' '.join(path)}"
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert any(opt in readme for opt in param.opts), (path, param.opts)
