@@ -153,3 +153,29 @@ def test_parse_timestamp(text, seconds):
 @pytest.mark.parametrize("text", ["half past", "-3", "1:2:3:4", ""])
 def test_parse_timestamp_rejects(text):
     assert parse_timestamp(text) is None
+
+
+def test_readme_documents_every_key_config_reads(monkeypatch):
+    """Each key podpipe.config reads (show.yaml and episode.yaml) is in README's reference."""
+    import re
+
+    from podpipe import config
+    from tests.show_helpers import REPO
+
+    read: dict[str, set[str]] = {}
+    finish = config.Section.finish
+
+    def recording_finish(self):
+        if self.where != "links":  # its keys are the host's own labels
+            read.setdefault(self.file.name, set()).update(self.known)
+        finish(self)
+
+    monkeypatch.setattr(config.Section, "finish", recording_finish)
+    load_show(REPO)
+    readme = (REPO / "README.md").read_text()
+    documented = set()
+    for dotted in re.findall(r"`([a-z_]+(?:\.[a-z_]+)?)`", readme):
+        documented |= set(dotted.split("."))
+    assert {"show.yaml", "episode.yaml"} <= set(read)
+    missing = sorted(k for keys in read.values() for k in keys if k not in documented)
+    assert missing == []
