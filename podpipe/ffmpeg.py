@@ -84,3 +84,160 @@ def probe_duration(path: Path) -> float:
         raise ProcessingError("no audio stream found", file=path)
     h, m, s = times[-1]
     return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+# --------------------------------------------------------------------------- streaming
+
+# Decoder messages that mean the file is damaged even though ffmpeg carried on.
+_DAMAGE_HINTS = ("corrupt", "filesize and duration do not match", "invalid data",
+                 "header missing", "error while decoding", "truncat")
+
+
+class _StderrReader:
+    """Drains a child's stderr in a thread (a full pipe would block ffmpeg)."""
+
+    def __init__(self, stream):
+        import threading
+
+        self.lines: list[str] = []
+        self._stream = stream
+        self._thread = threading.Thread(target=self._drain, daemon=True)
+        self._thread.start()
+
+    def _drain(self) -> None:
+        for raw in iter(self._stream.readline, b""):
+            self.lines.append(raw.decode("utf-8", "replace").rstrip())
+
+    def join(self) -> str:
+        self._thread.join()
+        return "\n".join(self.lines)
+
+    def declared_duration(self) -> float | None:
+        for line in self.lines:
+            found = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", line)
+            if found:
+                h, m, s = found.groups()
+                return int(h) * 3600 + int(m) * 60 + float(s)
+        return None
+
+
+class Decoder:
+    """Decode any audio file to float32 frames at a fixed rate and channel count.
+
+    Iterating yields ``(frames, channels)`` float32 arrays of ``chunk_frames`` frames
+    (the last one shorter). ffmpeg resamples and downmixes (its standard matrices), so
+    the caller sees one layout whatever the source. Use as a context manager: leaving it
+    early kills ffmpeg; finishing it checks that the file decoded cleanly.
+    """
+
+    def __init__(self, path: Path, *, sample_rate: int, channels: int, chunk_frames: int):
+        self.path = path
+        self.sample_rate = sample_rate
+        self.channels = channels
+        self.chunk_frames = chunk_frames
+        self.frames = 0
+        self._proc: subprocess.Popen | None = None
+        self._stderr: _StderrReader | None = None
+
+    def __enter__(self) -> Decoder:
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "level+info",
+               "-i", str(self.path), "-map", "0:a:0", "-vn", "-ac", str(self.channels),
+               "-ar", str(self.sample_rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
+        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      stdin=subprocess.DEVNULL, bufsize=0)
+        self._stderr = _StderrReader(self._proc.stderr)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._proc and self._proc.poll() is None:
+            self._proc.kill()
+        if self._proc:
+            self._proc.wait()
+            self._proc.stdout.close()
+
+    @property
+    def declared_duration(self) -> float | None:
+        return self._stderr.declared_duration() if self._stderr else None
+
+    def __iter__(self):
+        import numpy as np
+
+        frame_bytes = 4 * self.channels
+        buf = bytearray(self.chunk_frames * frame_bytes)
+        view = memoryview(buf)
+        while True:
+            filled = 0
+            while filled < len(buf):
+                n = self._proc.stdout.readinto(view[filled:])
+                if not n:
+                    break
+                filled += n
+            usable = filled - filled % frame_bytes
+            if usable:
+                chunk = np.frombuffer(bytes(view[:usable]), dtype="<f4")
+                self.frames += usable // frame_bytes
+                yield chunk.reshape(-1, self.channels)
+            if filled < len(buf):
+                break
+        self._finish()
+
+    def _finish(self) -> None:
+        code = self._proc.wait()
+        stderr = self._stderr.join()
+        problems = [line for line in stderr.splitlines()
+                    if line.lstrip().startswith(("[error]", "[fatal]", "[panic]"))
+                    or "] [error]" in line or "] [fatal]" in line
+                    or ("[warning]" in line and any(h in line.lower() for h in _DAMAGE_HINTS))]
+        if code != 0:
+            raise ProcessingError(f"not a readable audio file ({_clean(problems, stderr)})",
+                                  file=self.path)
+        if problems:
+            raise ProcessingError(f"the audio is truncated or corrupt ({_clean(problems, stderr)})",
+                                  file=self.path)
+
+
+def _clean(problems: list[str], stderr: str) -> str:
+    """The most telling ffmpeg message, without its [component @ 0x..] [level] prefixes."""
+    line = problems[-1] if problems else last_error_line(stderr)
+    line = re.sub(r"\[[^\]]*@ 0x[0-9a-f]+\]\s*", "", line)
+    line = re.sub(r"^\s*\[(error|fatal|panic|warning|info)\]\s*", "", line)
+    return line.strip() or "no output"
+
+
+class Mp3Encoder:
+    """Encode float32 frames written to it into an MP3 with libmp3lame (CBR)."""
+
+    def __init__(self, out: Path, *, sample_rate: int, channels: int, bitrate_kbps: int):
+        self.out = out
+        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
+               "-f", "f32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
+               "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(sample_rate),
+               "-f", "mp3", str(out)]
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.PIPE, bufsize=0)
+        self._stderr = _StderrReader(self._proc.stderr)
+
+    def write(self, frames) -> None:
+        try:
+            import numpy as np
+
+            data = np.ascontiguousarray(frames, dtype="<f4")
+            self._proc.stdin.write(data.reshape(-1).view(np.uint8))
+        except BrokenPipeError:
+            self.close()
+
+    def close(self) -> None:
+        if self._proc.stdin and not self._proc.stdin.closed:
+            try:
+                self._proc.stdin.close()
+            except BrokenPipeError:
+                pass
+        code = self._proc.wait()
+        stderr = self._stderr.join()
+        if code != 0:
+            raise ProcessingError(f"MP3 encoding failed: {last_error_line(stderr)}", file=self.out)
+
+    def kill(self) -> None:
+        if self._proc.poll() is None:
+            self._proc.kill()
+        self._proc.wait()
