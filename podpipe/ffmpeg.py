@@ -207,11 +207,13 @@ def _clean(problems: list[str], stderr: str) -> str:
 class Mp3Encoder:
     """Encode float32 frames written to it into an MP3 with libmp3lame (CBR)."""
 
-    def __init__(self, out: Path, *, sample_rate: int, channels: int, bitrate_kbps: int):
+    def __init__(self, out: Path, *, sample_rate: int, channels: int, bitrate_kbps: int,
+                 cutoff_hz: int | None = None):
         self.out = out
+        cutoff = ["-cutoff", str(cutoff_hz)] if cutoff_hz else []
         cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
                "-f", "f32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
-               "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(sample_rate),
+               "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", *cutoff, "-ar", str(sample_rate),
                "-f", "mp3", str(out)]
         self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.PIPE, bufsize=0)

@@ -1,6 +1,6 @@
 """Speech-like test recordings made with numpy and written with the bundled ffmpeg.
 
-A "speaker" is a pitched pulse train plus breath noise through three formant
+A "speaker" is a pitched harmonic source plus breath noise through three formant
 resonances, shaped into syllables (about 4 per second) grouped into phrases with
 pauses between them: the level statistics loudness meters and levelers react to,
 without needing a speech synthesizer. Everything is seeded, so files are reproducible,
@@ -25,9 +25,10 @@ def _voice(rng, seconds: float, rate: int, speaker: str) -> np.ndarray:
     n = int(seconds * rate)
     t = np.arange(n) / rate
     drift = 1 + 0.08 * np.sin(2 * np.pi * 0.7 * t + rng.uniform(0, 6))
-    phase = np.cumsum(pitch * drift / rate)
-    source = (phase % 1.0) - 0.5  # sawtooth: a glottal source with a speech-like crest factor
-    source += 0.1 * rng.standard_normal(n)
+    phase = 2 * np.pi * np.cumsum(pitch * drift / rate)
+    # harmonics with random phases: a peak-to-loudness ratio of about 13 dB, like speech
+    source = sum(np.sin(k * phase + rng.uniform(0, 2 * np.pi)) / k for k in range(1, 12))
+    source += 0.15 * rng.standard_normal(n)
     out = np.zeros(n)
     for f in formants:
         b, a = signal.iirpeak(f, 2.5, fs=rate)
@@ -43,7 +44,7 @@ def _syllables(rng, n: int, rate: int) -> np.ndarray:
         phrase_end = pos + int(rng.uniform(1.0, 3.5) * rate)
         while pos < min(phrase_end, n):
             length = int(rng.uniform(0.12, 0.3) * rate)
-            piece = np.hanning(length) * rng.uniform(0.5, 1.0)
+            piece = np.sqrt(np.hanning(length)) * rng.uniform(0.7, 1.0)
             end = min(n, pos + length)
             env[pos:end] = np.maximum(env[pos:end], piece[: end - pos])
             pos += int(length * rng.uniform(0.8, 1.2))
@@ -58,11 +59,11 @@ def _turn(rng, seconds: float, rate: int, speaker: str, level_db: float,
     active = x[np.abs(x) > 1e-4]
     rms = np.sqrt(np.mean(active**2)) if len(active) else 1.0
     x *= 10 ** (level_db / 20) / rms
-    if peaky:  # plosives and desk knocks: short bursts 20-26 dB above the speech level
+    if peaky:  # plosives and desk knocks: short bursts 14-20 dB above the speech level
         for _ in range(int(seconds)):
             at = rng.integers(0, max(1, n - 400))
             burst = rng.standard_normal(300) * np.exp(-np.arange(300) / 40)
-            peak_db = level_db + rng.uniform(20, 26)
+            peak_db = level_db + rng.uniform(14, 20)
             x[at:at + 300] += burst / np.abs(burst).max() * 10 ** (peak_db / 20)
     return x
 
