@@ -323,7 +323,9 @@ def _add_true_peaks(x, peaks, mb_peak, hot_mb) -> None:
         idx = cand[:, None] + offsets[None, :]
         between = np.zeros(len(cand), np.float32)
         for ch in range(x.shape[1]):
-            np.maximum(between, np.abs(x[idx, ch] @ taps).max(axis=1), out=between)
+            # einsum, not @: BLAS would start threads that fight the encoder for the cores
+            phases = np.einsum("ij,jk->ik", x[idx, ch], taps)
+            np.maximum(between, np.abs(phases).max(axis=1), out=between)
         peaks[cand] = np.maximum(peaks[cand], between)
     mb_peak[hot_mb] = peaks[: len(mb_peak) * MINI].reshape(-1, MINI)[hot_mb].max(axis=1)
 
