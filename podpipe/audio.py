@@ -507,8 +507,8 @@ def leveler_curve(power, *, strength: float = LEVELER_STRENGTH):
 
     Speech blocks pass a gate relative to the programme loudness; a speaker's level is
     the mean power of the speech blocks within a 3 s window. Blocks with no speech near
-    them (pauses, silence) take the gain interpolated from the speech around them: a
-    pause is never boosted more than the speech beside it.
+    them (pauses, silence) take the gain interpolated from the speech around them, capped
+    at the median speech gain: silence is never boosted more than speech.
     """
     import numpy as np
 
@@ -523,7 +523,11 @@ def leveler_curve(power, *, strength: float = LEVELER_STRENGTH):
         level = _lufs(energy[known] / share[known])
         gain[known] = np.clip(strength * (programme - level), -MAX_CUT_DB, MAX_BOOST_DB)
         index = np.arange(len(power))
-        gain = np.interp(index, index[known], gain[known])
+        typical = float(np.median(gain[known]))
+        # long pauses: the gain of the speech around them, but never more than the
+        # typical speech gain (a pause after a quiet guest must not rise to a hiss)
+        gain = np.where(known, np.interp(index, index[known], gain[known]),
+                        np.minimum(np.interp(index, index[known], gain[known]), typical))
     return _centered_mean(gain, SMOOTH)
 
 
