@@ -65,8 +65,9 @@ PROFILE_FLOOR_DB, PROFILE_BINS = -90, 100  # peak-envelope histogram: -90..+10 d
 Progress = Callable[[float, float], None]
 
 
-def master(source: Path, out_mp3: Path, settings: AudioSettings, *,
-           progress: Progress | None = None) -> AudioReport:
+def master(
+    source: Path, out_mp3: Path, settings: AudioSettings, *, progress: Progress | None = None
+) -> AudioReport:
     """Level, normalize, limit and encode ``source`` into ``out_mp3`` (written atomically)."""
     source, out_mp3 = Path(source), Path(out_mp3)
     _check_paths(source, out_mp3)
@@ -117,8 +118,7 @@ class _Program:
             return None
         path = Path(path)
         _check_paths(path, Path(os.devnull))
-        with Decoder(path, sample_rate=RATE, channels=self.channels,
-                     chunk_frames=CHUNK) as dec:
+        with Decoder(path, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK) as dec:
             parts = list(dec)
         clip = np.concatenate(parts) if parts else np.zeros((0, self.channels), np.float32)
         if len(clip) == 0:
@@ -128,8 +128,9 @@ class _Program:
     def chunks(self) -> Iterator:
         """Fixed-size float32 chunks of the whole programme."""
         xf = max(1, int(self.settings.crossfade_ms * RATE / 1000))
-        with Decoder(self.source, sample_rate=RATE, channels=self.channels,
-                     chunk_frames=CHUNK) as dec:
+        with Decoder(
+            self.source, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK
+        ) as dec:
             stream: Iterable = dec
             if self._intro is not None:
                 stream = _crossfade_in(self._intro, stream, xf)
@@ -163,7 +164,7 @@ def _crossfade_in(intro, stream: Iterable, xf: int) -> Iterator:
     fade_out, fade_in = _fades(n) if n else (None, None)
     yield intro[: len(intro) - n]
     if n:
-        yield intro[len(intro) - n:] * fade_out + first[:n] * fade_in
+        yield intro[len(intro) - n :] * fade_out + first[:n] * fade_in
     yield first[n:]
     yield from it
 
@@ -176,12 +177,12 @@ def _crossfade_out(stream: Iterable, outro, xf: int) -> Iterator:
         held = chunk if held is None else np.concatenate([held, chunk])
         if len(held) > xf:
             yield held[: len(held) - xf]
-            held = held[len(held) - xf:]
+            held = held[len(held) - xf :]
     n = 0 if held is None else min(len(held), len(outro) // 2)
     if held is not None and n:
         fade_out, fade_in = _fades(n)
         yield held[: len(held) - n]
-        yield held[len(held) - n:] * fade_out + outro[:n] * fade_in
+        yield held[len(held) - n :] * fade_out + outro[:n] * fade_in
     yield outro[n:]
 
 
@@ -215,10 +216,16 @@ def k_weighting(rate: int = RATE):
     f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
     k = math.tan(math.pi * f0 / rate)
     vh = 10 ** (gain_db / 20)
-    vb = vh ** 0.4996667741545416
+    vb = vh**0.4996667741545416
     a0 = 1 + k / q + k * k
-    shelf = [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0,
-             (vh - vb * k / q + k * k) / a0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    shelf = [
+        (vh + vb * k / q + k * k) / a0,
+        2 * (k * k - vh) / a0,
+        (vh - vb * k / q + k * k) / a0,
+        1.0,
+        2 * (k * k - 1) / a0,
+        (1 - k / q + k * k) / a0,
+    ]
     f0, q = 38.13547087602444, 0.5003270373238773
     k = math.tan(math.pi * f0 / rate)
     a0 = 1 + k / q + k * k
@@ -319,7 +326,7 @@ def _add_true_peaks(x, peaks, mb_peak, hot_mb) -> None:
     frames = (hot_mb[:, None] * MINI + np.arange(MINI)[None, :]).ravel()
     frames = frames[(frames >= 7) & (frames < len(x) - 9)]
     for start in range(0, len(frames), 1 << 15):  # bounds the gather's memory
-        cand = frames[start:start + (1 << 15)]
+        cand = frames[start : start + (1 << 15)]
         idx = cand[:, None] + offsets[None, :]
         between = np.zeros(len(cand), np.float32)
         for ch in range(x.shape[1]):
@@ -431,9 +438,16 @@ class _Analyser:
     def result(self, source_frames: int) -> _Analysis:
         import numpy as np
 
-        return _Analysis(np.concatenate(self.powers), np.concatenate(self.peaks),
-                         np.concatenate(self.profiles), self.frames, source_frames,
-                         self.channels, self.true_peak, self.clipped)
+        return _Analysis(
+            np.concatenate(self.powers),
+            np.concatenate(self.peaks),
+            np.concatenate(self.profiles),
+            self.frames,
+            source_frames,
+            self.channels,
+            self.true_peak,
+            self.clipped,
+        )
 
 
 def _profile(mb_energy, mb_peak):
@@ -448,8 +462,9 @@ def _profile(mb_energy, mb_peak):
     bins = np.clip(np.nan_to_num(level, neginf=0), 0, PROFILE_BINS - 1).astype(np.int64)
     second = np.arange(len(mb_energy)) // MINI_PER_SECOND
     seconds = int(second[-1]) + 1
-    hist = np.bincount(second * PROFILE_BINS + bins, weights=mb_energy,
-                       minlength=seconds * PROFILE_BINS)
+    hist = np.bincount(
+        second * PROFILE_BINS + bins, weights=mb_energy, minlength=seconds * PROFILE_BINS
+    )
     return hist.reshape(seconds, PROFILE_BINS).astype(np.float32)
 
 
@@ -459,8 +474,10 @@ def _analyse(program: _Program, progress: Progress | None) -> _Analysis:
     analyser = _Analyser(program.channels)
     for chunk in program.chunks():
         if not np.isfinite(chunk).all():
-            raise ProcessingError("the audio contains NaN or infinite samples (damaged float "
-                                  "data)", file=program.source)
+            raise ProcessingError(
+                "the audio contains NaN or infinite samples (damaged float data)",
+                file=program.source,
+            )
         analyser.add(chunk)
         if progress:
             progress(0.3 * analyser.frames / RATE, program.declared_s or analyser.frames / RATE)
@@ -474,17 +491,24 @@ def _check_content(analysis: _Analysis, program: _Program) -> None:
     if analysis.source_frames == 0:
         raise ProcessingError("the file holds no audio samples", file=program.source)
     if source_s < MIN_DURATION_S:
-        raise ProcessingError(f"the recording is only {source_s * 1000:.0f} ms long; loudness "
-                              f"needs at least {MIN_DURATION_S * 1000:.0f} ms", file=program.source)
+        raise ProcessingError(
+            f"the recording is only {source_s * 1000:.0f} ms long; loudness "
+            f"needs at least {MIN_DURATION_S * 1000:.0f} ms",
+            file=program.source,
+        )
     declared = program.declared_s
     if declared and declared > 5 and source_s < declared * 0.98 - 0.5:
-        raise ProcessingError(f"the audio is truncated: {source_s:.1f} s decoded of the "
-                              f"{declared:.1f} s its header declares", file=program.source)
+        raise ProcessingError(
+            f"the audio is truncated: {source_s:.1f} s decoded of the "
+            f"{declared:.1f} s its header declares",
+            file=program.source,
+        )
     if analysis.true_peak == 0.0:
         raise ProcessingError("the recording is digital silence", file=program.source)
     if integrated_loudness(analysis.power) == float("-inf"):
-        raise ProcessingError("the recording is silent (nothing above -70 LUFS)",
-                              file=program.source)
+        raise ProcessingError(
+            "the recording is silent (nothing above -70 LUFS)", file=program.source
+        )
     silent_s = int((analysis.peak == 0).sum()) / 10
     if silent_s >= 1:
         analysis.warnings.append(f"input has {silent_s:.1f} s of digital silence")
@@ -526,8 +550,11 @@ def leveler_curve(power, *, strength: float = LEVELER_STRENGTH):
         typical = float(np.median(gain[known]))
         # long pauses: the gain of the speech around them, but never more than the
         # typical speech gain (a pause after a quiet guest must not rise to a hiss)
-        gain = np.where(known, np.interp(index, index[known], gain[known]),
-                        np.minimum(np.interp(index, index[known], gain[known]), typical))
+        gain = np.where(
+            known,
+            np.interp(index, index[known], gain[known]),
+            np.minimum(np.interp(index, index[known], gain[known]), typical),
+        )
     return _centered_mean(gain, SMOOTH)
 
 
@@ -547,8 +574,9 @@ def _plan(analysis: _Analysis, settings: AudioSettings) -> _Plan:
     target = settings.target_lufs - encoder_gain_db(settings.bitrate, analysis.channels)
     makeup = _solve_makeup(analysis, level, target, ceiling)
     if makeup > 25:
-        analysis.warnings.append(f"the recording is very quiet: +{makeup:.1f} dB of gain "
-                                 "raises its background noise too")
+        analysis.warnings.append(
+            f"the recording is very quiet: +{makeup:.1f} dB of gain raises its background noise too"
+        )
     return _Plan(level + makeup, makeup, ceiling)
 
 
@@ -580,8 +608,10 @@ def _solve_makeup(analysis: _Analysis, level, target: float, ceiling: float) -> 
         slope = (fb - fa) / (b - a) if b != a else 1.0
         a, fa = b, fb
         if b >= linear + MAX_LIMITER_LU and fb < 0:
-            analysis.warnings.append("the speech is too peaky to reach the target loudness "
-                                     "without crushing it; it stays quieter")
+            analysis.warnings.append(
+                "the speech is too peaky to reach the target loudness "
+                "without crushing it; it stays quieter"
+            )
             break
         b = b - fb / max(slope, 0.05)
     return float(a)
@@ -676,11 +706,10 @@ class _Limiter:
         import numpy as np
 
         frames = np.arange(CONTEXT, CONTEXT + ready, dtype=np.float64)
-        gain = np.interp(frames, (np.arange(len(gain_mb)) + 0.5) * MINI,
-                         gain_mb).astype(np.float32)
+        gain = np.interp(frames, (np.arange(len(gain_mb)) + 0.5) * MINI, gain_mb).astype(np.float32)
         out = np.empty((ready, work.shape[1]), np.float32)
         for ch in range(work.shape[1]):
-            np.multiply(work[CONTEXT:CONTEXT + ready, ch], gain, out=out[:, ch])
+            np.multiply(work[CONTEXT : CONTEXT + ready, ch], gain, out=out[:, ch])
         np.clip(out, -self.ceiling, self.ceiling, out=out)  # a no-op but for rounding
         return out
 
@@ -688,7 +717,7 @@ class _Limiter:
         import numpy as np
 
         lo, hi = CONTEXT // MINI, (CONTEXT + ready) // MINI
-        region = work[CONTEXT:CONTEXT + ready]
+        region = work[CONTEXT : CONTEXT + ready]
         energy = np.einsum("ij,ij->i", region, region).reshape(-1, MINI).sum(axis=1)
         gain = gain_mb[lo:hi]
         first = (self._start + CONTEXT) // MINI
@@ -731,14 +760,25 @@ class _OutputMeter:
         return loudness_range(self.power)
 
 
-def _render(program: _Program, out: Path, plan: _Plan, analysis: _Analysis,
-            settings: AudioSettings, progress: Progress | None) -> _OutputMeter:
+def _render(
+    program: _Program,
+    out: Path,
+    plan: _Plan,
+    analysis: _Analysis,
+    settings: AudioSettings,
+    progress: Progress | None,
+) -> _OutputMeter:
     import numpy as np
 
     limiter = _Limiter(plan, program.channels, len(analysis.power))
     lowpass = _Lowpass(program.channels)
-    encoder = Mp3Encoder(out, sample_rate=RATE, channels=program.channels,
-                         bitrate_kbps=settings.bitrate, cutoff_hz=LOWPASS_HZ + 1000)
+    encoder = Mp3Encoder(
+        out,
+        sample_rate=RATE,
+        channels=program.channels,
+        bitrate_kbps=settings.bitrate,
+        cutoff_hz=LOWPASS_HZ + 1000,
+    )
     written = decoded = 0
     try:
         for chunk in program.chunks():
@@ -788,8 +828,13 @@ def encoder_gain_db(bitrate_kbps: int, channels: int) -> float:
     noise = np.repeat((0.05 * tone)[:, None], channels, axis=1).astype(np.float32)
     with tempfile.TemporaryDirectory(prefix="podpipe-") as tmp:
         mp3 = Path(tmp) / "calibration.mp3"
-        encoder = Mp3Encoder(mp3, sample_rate=RATE, channels=channels,
-                             bitrate_kbps=bitrate_kbps, cutoff_hz=LOWPASS_HZ + 1000)
+        encoder = Mp3Encoder(
+            mp3,
+            sample_rate=RATE,
+            channels=channels,
+            bitrate_kbps=bitrate_kbps,
+            cutoff_hz=LOWPASS_HZ + 1000,
+        )
         encoder.write(noise)
         encoder.close()
         with Decoder(mp3, sample_rate=RATE, channels=channels, chunk_frames=4 * RATE) as dec:
@@ -811,8 +856,9 @@ def _finite(value: float) -> float | None:
     return round(value, 2) if math.isfinite(value) else None
 
 
-def _report(analysis: _Analysis, plan: _Plan, meter: _OutputMeter,
-            settings: AudioSettings) -> AudioReport:
+def _report(
+    analysis: _Analysis, plan: _Plan, meter: _OutputMeter, settings: AudioSettings
+) -> AudioReport:
     """Input figures from pass 1; output figures from what went to the encoder, shifted
     by the encoder's measured gain (they match ffmpeg's ebur128 on the MP3 within about
     0.1 LU; the encoder may add a few tenths of a dB of true peak)."""

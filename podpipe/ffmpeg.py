@@ -25,8 +25,9 @@ def ffmpeg_exe() -> str:
 
 @functools.cache
 def ffmpeg_version() -> str:
-    out = subprocess.run([ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True,
-                         text=True, check=False).stdout
+    out = subprocess.run(
+        [ffmpeg_exe(), "-hide_banner", "-version"], capture_output=True, text=True, check=False
+    ).stdout
     return out.splitlines()[0] if out else "unknown"
 
 
@@ -63,9 +64,22 @@ def _last_float(pattern: str, text: str) -> float:
 
 def measure(path: Path) -> Loudness:
     """Measure a file with ffmpeg's ``ebur128`` filter (true peak on): the independent meter."""
-    err = run(["-i", str(path), "-map", "0:a:0", "-filter:a", "ebur128=peak=true:framelog=quiet",
-               "-f", "null", "-"], file=path, what="loudness measurement")
-    summary = err[err.rfind("Summary:"):]
+    err = run(
+        [
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
+            "-filter:a",
+            "ebur128=peak=true:framelog=quiet",
+            "-f",
+            "null",
+            "-",
+        ],
+        file=path,
+        what="loudness measurement",
+    )
+    summary = err[err.rfind("Summary:") :]
     try:
         return Loudness(
             integrated_lufs=_last_float(r"I:\s+(-?[\d.]+|-inf)\s+LUFS", summary),
@@ -89,8 +103,14 @@ def probe_duration(path: Path) -> float:
 # --------------------------------------------------------------------------- streaming
 
 # Decoder messages that mean the file is damaged even though ffmpeg carried on.
-_DAMAGE_HINTS = ("corrupt", "filesize and duration do not match", "invalid data",
-                 "header missing", "error while decoding", "truncat")
+_DAMAGE_HINTS = (
+    "corrupt",
+    "filesize and duration do not match",
+    "invalid data",
+    "header missing",
+    "error while decoding",
+    "truncat",
+)
 
 
 class _StderrReader:
@@ -140,11 +160,30 @@ class Decoder:
         self._stderr: _StderrReader | None = None
 
     def __enter__(self) -> Decoder:
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "level+info",
-               "-i", str(self.path), "-map", "0:a:0", "-vn", "-ac", str(self.channels),
-               "-ar", str(self.sample_rate), "-f", "f32le", "-acodec", "pcm_f32le", "pipe:1"]
-        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      stdin=subprocess.DEVNULL, bufsize=0)
+        cmd = [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "level+info",
+            "-i",
+            str(self.path),
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-ac",
+            str(self.channels),
+            "-ar",
+            str(self.sample_rate),
+            "-f",
+            "f32le",
+            "-acodec",
+            "pcm_f32le",
+            "pipe:1",
+        ]
+        self._proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, bufsize=0
+        )
         self._stderr = _StderrReader(self._proc.stderr)
         return self
 
@@ -163,37 +202,43 @@ class Decoder:
         import numpy as np
 
         frame_bytes = 4 * self.channels
-        buf = bytearray(self.chunk_frames * frame_bytes)
-        view = memoryview(buf)
         while True:
+            # a fresh array per chunk: the caller may keep it, and numpy reads into it directly
+            chunk = np.empty(self.chunk_frames * self.channels, dtype="<f4")
+            view = memoryview(chunk).cast("B")
             filled = 0
-            while filled < len(buf):
+            while filled < len(view):
                 n = self._proc.stdout.readinto(view[filled:])
                 if not n:
                     break
                 filled += n
-            usable = filled - filled % frame_bytes
+            usable = filled // frame_bytes
             if usable:
-                chunk = np.frombuffer(bytes(view[:usable]), dtype="<f4")
-                self.frames += usable // frame_bytes
-                yield chunk.reshape(-1, self.channels)
-            if filled < len(buf):
+                self.frames += usable
+                yield chunk[: usable * self.channels].reshape(-1, self.channels)
+            if filled < len(view):
                 break
         self._finish()
 
     def _finish(self) -> None:
         code = self._proc.wait()
         stderr = self._stderr.join()
-        problems = [line for line in stderr.splitlines()
-                    if line.lstrip().startswith(("[error]", "[fatal]", "[panic]"))
-                    or "] [error]" in line or "] [fatal]" in line
-                    or ("[warning]" in line and any(h in line.lower() for h in _DAMAGE_HINTS))]
+        problems = [
+            line
+            for line in stderr.splitlines()
+            if line.lstrip().startswith(("[error]", "[fatal]", "[panic]"))
+            or "] [error]" in line
+            or "] [fatal]" in line
+            or ("[warning]" in line and any(h in line.lower() for h in _DAMAGE_HINTS))
+        ]
         if code != 0:
-            raise ProcessingError(f"not a readable audio file ({_clean(problems, stderr)})",
-                                  file=self.path)
+            raise ProcessingError(
+                f"not a readable audio file ({_clean(problems, stderr)})", file=self.path
+            )
         if problems:
-            raise ProcessingError(f"the audio is truncated or corrupt ({_clean(problems, stderr)})",
-                                  file=self.path)
+            raise ProcessingError(
+                f"the audio is truncated or corrupt ({_clean(problems, stderr)})", file=self.path
+            )
 
 
 def _clean(problems: list[str], stderr: str) -> str:
@@ -207,16 +252,46 @@ def _clean(problems: list[str], stderr: str) -> str:
 class Mp3Encoder:
     """Encode float32 frames written to it into an MP3 with libmp3lame (CBR)."""
 
-    def __init__(self, out: Path, *, sample_rate: int, channels: int, bitrate_kbps: int,
-                 cutoff_hz: int | None = None):
+    def __init__(
+        self,
+        out: Path,
+        *,
+        sample_rate: int,
+        channels: int,
+        bitrate_kbps: int,
+        cutoff_hz: int | None = None,
+    ):
         self.out = out
         cutoff = ["-cutoff", str(cutoff_hz)] if cutoff_hz else []
-        cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-               "-f", "f32le", "-ar", str(sample_rate), "-ac", str(channels), "-i", "pipe:0",
-               "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", *cutoff, "-ar", str(sample_rate),
-               "-f", "mp3", str(out)]
-        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.PIPE, bufsize=0)
+        cmd = [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            str(channels),
+            "-i",
+            "pipe:0",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            f"{bitrate_kbps}k",
+            *cutoff,
+            "-ar",
+            str(sample_rate),
+            "-f",
+            "mp3",
+            str(out),
+        ]
+        self._proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, bufsize=0
+        )
         self._stderr = _StderrReader(self._proc.stderr)
 
     def write(self, frames) -> None:

@@ -92,16 +92,31 @@ def _chapters(chapters: tuple[Chapter, ...], duration_s: float) -> list:
     frames, ids = [], []
     for i, (chapter, end) in enumerate(zip(ordered, ends, strict=True)):
         if chapter.start >= end:
-            raise ProcessingError(f"chapter {chapter.title!r} starts at {chapter.start:.1f} s, "
-                                  f"not before its end ({end:.1f} s)")
+            raise ProcessingError(
+                f"chapter {chapter.title!r} starts at {chapter.start:.1f} s, "
+                f"not before its end ({end:.1f} s)"
+            )
         sub = [TIT2(encoding=3, text=chapter.title)]
         if chapter.url:
             sub.append(WXXX(encoding=3, desc="chapter url", url=chapter.url))
         ids.append(f"chp{i}")
-        frames.append(CHAP(element_id=ids[-1], start_time=round(chapter.start * 1000),
-                           end_time=round(end * 1000), sub_frames=sub))
-    frames.insert(0, CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                          child_element_ids=ids, sub_frames=[TIT2(encoding=3, text="Chapters")]))
+        frames.append(
+            CHAP(
+                element_id=ids[-1],
+                start_time=round(chapter.start * 1000),
+                end_time=round(end * 1000),
+                sub_frames=sub,
+            )
+        )
+    frames.insert(
+        0,
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text="Chapters")],
+        ),
+    )
     return frames
 
 

@@ -52,8 +52,7 @@ def _syllables(rng, n: int, rate: int) -> np.ndarray:
     return env
 
 
-def _turn(rng, seconds: float, rate: int, speaker: str, level_db: float,
-          peaky: bool) -> np.ndarray:
+def _turn(rng, seconds: float, rate: int, speaker: str, level_db: float, peaky: bool) -> np.ndarray:
     n = int(seconds * rate)
     x = _voice(rng, seconds, rate, speaker) * _syllables(rng, n, rate)
     active = x[np.abs(x) > 1e-4]
@@ -64,13 +63,21 @@ def _turn(rng, seconds: float, rate: int, speaker: str, level_db: float,
             at = rng.integers(0, max(1, n - 400))
             burst = rng.standard_normal(300) * np.exp(-np.arange(300) / 40)
             peak_db = level_db + rng.uniform(14, 20)
-            x[at:at + 300] += burst / np.abs(burst).max() * 10 ** (peak_db / 20)
+            x[at : at + 300] += burst / np.abs(burst).max() * 10 ** (peak_db / 20)
     return x
 
 
-def interview(seconds: float, *, rate: int = 44100, host_db: float = -20.0,
-              guest_db: float = -34.0, noise_db: float = -65.0, peaky: bool = False,
-              clip: float | None = None, seed: int = 1):
+def interview(
+    seconds: float,
+    *,
+    rate: int = 44100,
+    host_db: float = -20.0,
+    guest_db: float = -34.0,
+    noise_db: float = -65.0,
+    peaky: bool = False,
+    clip: float | None = None,
+    seed: int = 1,
+):
     """Yield mono float64 turns: host and guest alternating, 3-8 s each."""
     rng = np.random.default_rng(seed)
     done, speaker = 0.0, "host"
@@ -86,13 +93,29 @@ def interview(seconds: float, *, rate: int = 44100, host_db: float = -20.0,
         speaker = "guest" if speaker == "host" else "host"
 
 
-def write_audio(path: Path, turns, *, rate: int = 44100, channels: int = 1,
-                codec: list[str] | None = None) -> Path:
+def write_audio(
+    path: Path, turns, *, rate: int = 44100, channels: int = 1, codec: list[str] | None = None
+) -> Path:
     """Stream mono turns into a file (channels copied, slightly different per channel)."""
     codec = codec or ["-c:a", "pcm_s16le"]
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-           "-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0",
-           *codec, str(path)]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "f32le",
+        "-ar",
+        str(rate),
+        "-ac",
+        str(channels),
+        "-i",
+        "pipe:0",
+        *codec,
+        str(path),
+    ]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     gains = np.linspace(1.0, 0.7, channels) if channels > 1 else np.ones(1)
     for x in turns:
@@ -104,17 +127,36 @@ def write_audio(path: Path, turns, *, rate: int = 44100, channels: int = 1,
     return path
 
 
-def write_samples(path: Path, samples: np.ndarray, *, rate: int = 44100,
-                  codec: list[str] | None = None) -> Path:
+def write_samples(
+    path: Path, samples: np.ndarray, *, rate: int = 44100, codec: list[str] | None = None
+) -> Path:
     """Write a (frames, channels) array as-is (NaNs survive in float WAV)."""
-    return write_audio(path, [], rate=rate, channels=samples.shape[1], codec=codec) \
-        if len(samples) == 0 else _write_array(path, samples, rate, codec)
+    return (
+        write_audio(path, [], rate=rate, channels=samples.shape[1], codec=codec)
+        if len(samples) == 0
+        else _write_array(path, samples, rate, codec)
+    )
 
 
 def _write_array(path: Path, samples: np.ndarray, rate: int, codec: list[str] | None) -> Path:
     codec = codec or ["-c:a", "pcm_f32le"]
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-           "-f", "f32le", "-ar", str(rate), "-ac", str(samples.shape[1]), "-i", "pipe:0",
-           *codec, str(path)]
+    cmd = [
+        ffmpeg_exe(),
+        "-hide_banner",
+        "-nostdin",
+        "-loglevel",
+        "error",
+        "-y",
+        "-f",
+        "f32le",
+        "-ar",
+        str(rate),
+        "-ac",
+        str(samples.shape[1]),
+        "-i",
+        "pipe:0",
+        *codec,
+        str(path),
+    ]
     subprocess.run(cmd, input=samples.astype("<f4").tobytes(), check=True)
     return path

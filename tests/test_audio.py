@@ -29,8 +29,9 @@ def inputs(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("audio-inputs")
 
 
-def assert_within_bounds(mp3: Path, *, target: float = TARGET, ceiling: float = CEILING,
-                         max_lra: float = 8.0):
+def assert_within_bounds(
+    mp3: Path, *, target: float = TARGET, ceiling: float = CEILING, max_lra: float = 8.0
+):
     m = measure(mp3)
     assert abs(m.integrated_lufs - target) <= 0.5, m
     assert m.true_peak_dbtp <= ceiling, m
@@ -51,8 +52,9 @@ def decode(path: Path, channels: int = 1) -> np.ndarray:
 
 
 def test_loud_host_quiet_guest_is_leveled(inputs, tmp_path):
-    src = write_audio(inputs / "interview.wav", interview(30, host_db=-18, guest_db=-34,
-                                                          peaky=True), channels=2)
+    src = write_audio(
+        inputs / "interview.wav", interview(30, host_db=-18, guest_db=-34, peaky=True), channels=2
+    )
     before = measure(src)
     assert before.lra >= 12  # the case the leveler exists for
     sha = digest(src)
@@ -71,8 +73,11 @@ def test_loud_host_quiet_guest_is_leveled(inputs, tmp_path):
 
 
 def test_very_quiet_recording_gets_20_db_and_more(inputs, tmp_path):
-    src = write_audio(inputs / "quiet.wav", interview(20, host_db=-44, guest_db=-47,
-                                                      noise_db=-90, seed=2), channels=1)
+    src = write_audio(
+        inputs / "quiet.wav",
+        interview(20, host_db=-44, guest_db=-47, noise_db=-90, seed=2),
+        channels=1,
+    )
     out = tmp_path / "quiet.mp3"
     report = audio.master(src, out, AudioSettings())
     assert_within_bounds(out)
@@ -81,9 +86,11 @@ def test_very_quiet_recording_gets_20_db_and_more(inputs, tmp_path):
 
 
 def test_clipped_peaky_recording_needs_the_limiter(inputs, tmp_path):
-    src = write_audio(inputs / "clipped.wav", interview(20, host_db=-10, guest_db=-20,
-                                                        peaky=True, clip=0.4, seed=3),
-                      channels=2)
+    src = write_audio(
+        inputs / "clipped.wav",
+        interview(20, host_db=-10, guest_db=-20, peaky=True, clip=0.4, seed=3),
+        channels=2,
+    )
     assert measure(src).true_peak_dbtp > -8.5  # flat-topped at 0.4, inter-sample overs
     for channels in (1, 2):
         out = tmp_path / f"clipped{channels}.mp3"
@@ -92,8 +99,13 @@ def test_clipped_peaky_recording_needs_the_limiter(inputs, tmp_path):
 
 
 def test_mono_input(inputs, tmp_path):
-    src = write_audio(inputs / "mono.flac", interview(15, seed=4, rate=22050), rate=22050, channels=1,
-                      codec=["-c:a", "flac"])
+    src = write_audio(
+        inputs / "mono.flac",
+        interview(15, seed=4, rate=22050),
+        rate=22050,
+        channels=1,
+        codec=["-c:a", "flac"],
+    )
     out = tmp_path / "mono.mp3"
     report = audio.master(src, out, AudioSettings(channels=2))
     assert_within_bounds(out)
@@ -102,8 +114,13 @@ def test_mono_input(inputs, tmp_path):
 
 
 def test_48khz_six_channel_input_is_downmixed(inputs, tmp_path):
-    src = write_audio(inputs / "surround.wav", interview(15, seed=5, rate=48000), rate=48000, channels=6,
-                      codec=["-c:a", "pcm_s24le"])
+    src = write_audio(
+        inputs / "surround.wav",
+        interview(15, seed=5, rate=48000),
+        rate=48000,
+        channels=6,
+        codec=["-c:a", "pcm_s24le"],
+    )
     for channels in (1, 2):
         out = tmp_path / f"surround{channels}.mp3"
         report = audio.master(src, out, AudioSettings(channels=channels))
@@ -114,17 +131,22 @@ def test_48khz_six_channel_input_is_downmixed(inputs, tmp_path):
 # --------------------------------------------------------------------------- formats, options
 
 
-@pytest.mark.parametrize("name,rate,codec", [
-    ("f32.wav", 44100, ["-c:a", "pcm_f32le"]),
-    ("s32.wav", 96000, ["-c:a", "pcm_s32le"]),
-    ("s16.wav", 8000, ["-c:a", "pcm_s16le"]),
-    ("hi.flac", 192000, ["-c:a", "flac"]),
-    ("in.mp3", 44100, ["-c:a", "libmp3lame", "-b:a", "128k"]),
-    ("in.m4a", 48000, ["-c:a", "aac", "-b:a", "96k"]),
-    ("in.opus", 48000, ["-c:a", "libopus", "-b:a", "48k"]),
-])
+@pytest.mark.parametrize(
+    "name,rate,codec",
+    [
+        ("f32.wav", 44100, ["-c:a", "pcm_f32le"]),
+        ("s32.wav", 96000, ["-c:a", "pcm_s32le"]),
+        ("s16.wav", 8000, ["-c:a", "pcm_s16le"]),
+        ("hi.flac", 192000, ["-c:a", "flac"]),
+        ("in.mp3", 44100, ["-c:a", "libmp3lame", "-b:a", "128k"]),
+        ("in.m4a", 48000, ["-c:a", "aac", "-b:a", "96k"]),
+        ("in.opus", 48000, ["-c:a", "libopus", "-b:a", "48k"]),
+    ],
+)
 def test_input_formats(inputs, tmp_path, name, rate, codec):
-    src = write_audio(inputs / name, interview(10, seed=6, rate=rate), rate=rate, channels=2, codec=codec)
+    src = write_audio(
+        inputs / name, interview(10, seed=6, rate=rate), rate=rate, channels=2, codec=codec
+    )
     out = tmp_path / "out.mp3"
     report = audio.master(src, out, AudioSettings())
     assert_within_bounds(out)
@@ -177,7 +199,7 @@ def test_silence_is_not_boosted_into_noise(inputs, tmp_path):
     lag = 1105  # MP3 encoder delay, roughly; irrelevant for RMS over seconds
 
     def gain(a: int, b: int) -> float:
-        rms = [np.sqrt(np.mean(v[a * 44100 + lag:b * 44100 + lag] ** 2)) for v in (x, y)]
+        rms = [np.sqrt(np.mean(v[a * 44100 + lag : b * 44100 + lag] ** 2)) for v in (x, y)]
         return 20 * np.log10(rms[1] / rms[0])
 
     speech = [gain(a, a + 1) for a in [*range(0, 8), *range(16, 24)]]
@@ -206,8 +228,9 @@ def test_output_is_replaced_atomically_and_source_untouched(inputs, tmp_path):
 
 def test_k_weighting_matches_bs1770_at_48khz():
     sos = audio.k_weighting(48000)
-    np.testing.assert_allclose(sos[0, :3], [1.53512485958697, -2.69169618940638,
-                                            1.19839281085285], rtol=1e-6)
+    np.testing.assert_allclose(
+        sos[0, :3], [1.53512485958697, -2.69169618940638, 1.19839281085285], rtol=1e-6
+    )
     np.testing.assert_allclose(sos[0, 4:], [-1.69065929318241, 0.73248077421585], rtol=1e-6)
     np.testing.assert_allclose(sos[1, 4:], [-1.99004745483398, 0.99007225036621], rtol=1e-6)
 
@@ -219,7 +242,7 @@ def test_limiter_is_exact_across_chunk_boundaries():
 
     def run(chunk: int) -> np.ndarray:
         lim = audio._Limiter(plan, 2, 46)
-        parts = [lim.push(x[i:i + chunk]) for i in range(0, len(x), chunk)]
+        parts = [lim.push(x[i : i + chunk]) for i in range(0, len(x), chunk)]
         parts.append(lim.push(x[:0], final=True))
         return np.concatenate(parts)[: len(x)]
 
@@ -234,8 +257,9 @@ def test_limiter_is_exact_across_chunk_boundaries():
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "podpipe", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "podpipe", *args], capture_output=True, text=True, cwd=cwd, env=env
+    )
 
 
 def _bad_inputs(folder: Path) -> dict[str, str]:
@@ -243,8 +267,9 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     folder.mkdir(exist_ok=True)
     (folder / "notes.wav").write_text("these are show notes, not audio\n" * 50)
     (folder / "empty.mp3").write_bytes(b"")
-    write_samples(folder / "silence.wav", np.zeros((3 * 44100, 2), np.float32),
-                  codec=["-c:a", "pcm_s16le"])
+    write_samples(
+        folder / "silence.wav", np.zeros((3 * 44100, 2), np.float32), codec=["-c:a", "pcm_s16le"]
+    )
     write_samples(folder / "blip.wav", (0.1 * np.ones((12000, 1))).astype(np.float32))
     x = (0.1 * np.random.default_rng(0).standard_normal((2 * 44100, 1))).astype(np.float32)
     x[40000] = np.nan
@@ -254,11 +279,12 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     good = write_audio(folder / "good.wav", interview(10, seed=14))
     data = good.read_bytes()
     (folder / "cut.wav").write_bytes(data[: len(data) // 2])
-    mp3 = write_audio(folder / "good.mp3", interview(10, seed=15),
-                      codec=["-c:a", "libmp3lame", "-b:a", "64k"])
+    mp3 = write_audio(
+        folder / "good.mp3", interview(10, seed=15), codec=["-c:a", "libmp3lame", "-b:a", "64k"]
+    )
     data = bytearray(mp3.read_bytes())
     (folder / "cut.mp3").write_bytes(bytes(data[: len(data) // 2]))
-    data[len(data) // 3:len(data) // 3 + 3000] = bytes(range(256)) * 11 + bytes(184)
+    data[len(data) // 3 : len(data) // 3 + 3000] = bytes(range(256)) * 11 + bytes(184)
     (folder / "damaged.mp3").write_bytes(bytes(data))
     return {
         "notes.wav": "not a readable audio file",
@@ -293,8 +319,20 @@ def test_cli_bad_input_exit_1_with_the_reason(tmp_path):
 def test_cli_writes_mp3_and_report(tmp_path):
     src = write_audio(tmp_path / "in.wav", interview(10, seed=16), channels=2)
     out = tmp_path / "ep.mp3"
-    proc = _cli("audio", str(src), "-o", str(out), "--stereo", "--target", "-18",
-                "--true-peak", "-1.5", "--bitrate", "160", cwd=tmp_path)
+    proc = _cli(
+        "audio",
+        str(src),
+        "-o",
+        str(out),
+        "--stereo",
+        "--target",
+        "-18",
+        "--true-peak",
+        "-1.5",
+        "--bitrate",
+        "160",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stderr
     report = json.loads(out.with_suffix(".json").read_text())
     assert report["channels"] == 2 and report["bitrate_kbps"] == 160
@@ -306,16 +344,22 @@ def test_cli_writes_mp3_and_report(tmp_path):
 def test_memory_does_not_grow_with_length(tmp_path):
     """Ten minutes of stereo as float32 would be 212 MB; streaming needs no more memory
     for ten minutes than for one."""
-    code = ("import resource, sys; from pathlib import Path\n"
-            "from podpipe.audio import master; from podpipe.config import AudioSettings\n"
-            "master(Path(sys.argv[1]), Path(sys.argv[2]), AudioSettings(channels=2))\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    code = (
+        "import resource, sys; from pathlib import Path\n"
+        "from podpipe.audio import master; from podpipe.config import AudioSettings\n"
+        "master(Path(sys.argv[1]), Path(sys.argv[2]), AudioSettings(channels=2))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
     peaks = []
     for minutes in (1, 10):
-        src = write_audio(tmp_path / f"{minutes}.wav", interview(minutes * 60, seed=17),
-                          channels=2)
-        proc = subprocess.run([sys.executable, "-c", code, str(src), str(tmp_path / "o.mp3")],
-                              capture_output=True, text=True, cwd=ROOT, check=True)
+        src = write_audio(tmp_path / f"{minutes}.wav", interview(minutes * 60, seed=17), channels=2)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(src), str(tmp_path / "o.mp3")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            check=True,
+        )
         peaks.append(int(proc.stdout) / 1024)
     assert peaks[1] - peaks[0] < 25, peaks
     assert peaks[1] < 250, peaks

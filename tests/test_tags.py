@@ -43,12 +43,22 @@ def cover(tmp_path) -> Path:
 
 def full_tags(cover: Path, **changes) -> EpisodeTags:
     values = dict(
-        title="Groupby stories", artist="Ana Host", album="Learning Club Radio", track=2,
-        date="2026-02-03", description="How we learned pandas groupby in two weeks.",
-        cover=cover, url="https://example.org/episodes/002-groupby-stories/",
-        chapters=(Chapter(0.0, "Welcome"), Chapter(4.5, "The guest", "https://example.org/g"),
-                  Chapter(9.0, "Next cycle")),
-        duration_s=12.0, transcript_text="Welcome back. Today: groupby.")
+        title="Groupby stories",
+        artist="Ana Host",
+        album="Learning Club Radio",
+        track=2,
+        date="2026-02-03",
+        description="How we learned pandas groupby in two weeks.",
+        cover=cover,
+        url="https://example.org/episodes/002-groupby-stories/",
+        chapters=(
+            Chapter(0.0, "Welcome"),
+            Chapter(4.5, "The guest", "https://example.org/g"),
+            Chapter(9.0, "Next cycle"),
+        ),
+        duration_s=12.0,
+        transcript_text="Welcome back. Today: groupby.",
+    )
     values.update(changes)
     return EpisodeTags(**values)
 
@@ -80,10 +90,16 @@ def test_chapters_are_chap_and_ctoc_frames(mp3, cover):
     assert toc.child_element_ids == ["chp0", "chp1", "chp2"]
     assert toc.sub_frames["TIT2"].text == ["Chapters"]
     chapters = [tag[f"CHAP:{cid}"] for cid in toc.child_element_ids]
-    assert [(c.start_time, c.end_time) for c in chapters] == [(0, 4500), (4500, 9000),
-                                                              (9000, 12000)]
-    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == ["Welcome", "The guest",
-                                                                "Next cycle"]
+    assert [(c.start_time, c.end_time) for c in chapters] == [
+        (0, 4500),
+        (4500, 9000),
+        (9000, 12000),
+    ]
+    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == [
+        "Welcome",
+        "The guest",
+        "Next cycle",
+    ]
     assert chapters[1].sub_frames["WXXX:chapter url"].url == "https://example.org/g"
 
 
