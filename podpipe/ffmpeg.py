@@ -185,6 +185,7 @@ class Decoder:
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, bufsize=0
         )
         self._stderr = _StderrReader(self._proc.stderr)
+        _widen(self._proc.stdout)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -199,6 +200,36 @@ class Decoder:
         return self._stderr.declared_duration() if self._stderr else None
 
     def __iter__(self):
+        """Chunks, read ahead by a thread so ffmpeg decodes while the caller computes."""
+        import queue
+        import threading
+
+        chunks: queue.Queue = queue.Queue(maxsize=2)  # bounded: memory stays flat
+        stop = threading.Event()
+
+        def read_ahead() -> None:
+            try:
+                for chunk in self._chunks():
+                    if not _put(chunks, chunk, stop):
+                        return
+                _put(chunks, None, stop)
+            except BaseException as e:  # handed to the caller's thread
+                _put(chunks, e, stop)
+
+        reader = threading.Thread(target=read_ahead, daemon=True)
+        reader.start()
+        try:
+            while (item := chunks.get()) is not None:
+                if isinstance(item, BaseException):
+                    raise item
+                self.frames += len(item)
+                yield item
+        finally:
+            stop.set()
+        reader.join()
+        self._finish()
+
+    def _chunks(self):
         import numpy as np
 
         frame_bytes = 4 * self.channels
@@ -214,11 +245,9 @@ class Decoder:
                 filled += n
             usable = filled // frame_bytes
             if usable:
-                self.frames += usable
                 yield chunk[: usable * self.channels].reshape(-1, self.channels)
             if filled < len(view):
-                break
-        self._finish()
+                return
 
     def _finish(self) -> None:
         code = self._proc.wait()
@@ -239,6 +268,29 @@ class Decoder:
             raise ProcessingError(
                 f"the audio is truncated or corrupt ({_clean(problems, stderr)})", file=self.path
             )
+
+
+def _widen(pipe) -> None:
+    """Ask Linux for a 1 MB pipe (default 64 KB): fewer wake-ups per second of audio."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe.fileno(), 1031, 1 << 20)  # F_SETPIPE_SZ
+    except (ImportError, OSError):
+        pass  # not Linux, or over the system's limit: the default works, a little slower
+
+
+def _put(q, item, stop) -> bool:
+    """Put into a bounded queue unless the consumer has gone away."""
+    import queue
+
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            continue
+    return False
 
 
 def _clean(problems: list[str], stderr: str) -> str:
@@ -293,28 +345,48 @@ class Mp3Encoder:
             cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, bufsize=0
         )
         self._stderr = _StderrReader(self._proc.stderr)
+        _widen(self._proc.stdin)
+        # A thread feeds the pipe, so the caller computes the next chunk while the encoder
+        # works on this one (a pipe holds only 64 KB; writing in line would take turns).
+        import queue
+        import threading
+
+        self._queue: queue.Queue = queue.Queue(maxsize=2)
+        self._broken = False
+        self._writer = threading.Thread(target=self._feed, daemon=True)
+        self._writer.start()
+
+    def _feed(self) -> None:
+        while (data := self._queue.get()) is not None:
+            if self._broken:
+                continue  # the encoder died: drain, close() reports why
+            try:
+                self._proc.stdin.write(data)
+            except OSError:
+                self._broken = True
 
     def write(self, frames) -> None:
-        try:
-            import numpy as np
+        """Queue frames for encoding; the array must not be changed afterwards."""
+        import numpy as np
 
-            data = np.ascontiguousarray(frames, dtype="<f4")
-            self._proc.stdin.write(data.reshape(-1).view(np.uint8))
-        except BrokenPipeError:
-            self.close()
+        self._queue.put(np.ascontiguousarray(frames, dtype="<f4").reshape(-1).view(np.uint8))
 
     def close(self) -> None:
-        if self._proc.stdin and not self._proc.stdin.closed:
-            try:
-                self._proc.stdin.close()
-            except BrokenPipeError:
-                pass
+        self._queue.put(None)
+        self._writer.join()
+        try:
+            self._proc.stdin.close()
+        except OSError:
+            pass
         code = self._proc.wait()
         stderr = self._stderr.join()
-        if code != 0:
+        if code != 0 or self._broken:
             raise ProcessingError(f"MP3 encoding failed: {last_error_line(stderr)}", file=self.out)
 
     def kill(self) -> None:
         if self._proc.poll() is None:
             self._proc.kill()
         self._proc.wait()
+        self._broken = True
+        self._queue.put(None)
+        self._writer.join(timeout=5)
