@@ -203,7 +203,12 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
     import json
 
     report_file = report_file or output.with_suffix(".json")
-    report_file.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    report_file.parent.mkdir(parents=True, exist_ok=True)
+    partial = report_file.with_name(f".{report_file.name}.{os.getpid()}.part")
+    partial.write_text(json.dumps(report.to_dict(), indent=2) + "\n", encoding="utf-8")
+    os.replace(partial, report_file)
+    for warning in report.warnings:
+        console.warn(warning)
     click.echo(f"{output}: {report.output_lufs:.1f} LUFS, true peak "
                f"{report.output_true_peak_dbtp:.1f} dBTP, LRA {report.output_lra:.1f} LU, "
                f"gain {report.gain_db:+.1f} dB, {report.duration_s:.1f} s (report: {report_file})")
