@@ -191,10 +191,15 @@ def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> st
     for p in _input_files(show):
         try:
             st = p.stat()
-            stamps.append((str(p), st.st_size, st.st_mtime_ns))
+            stamps.append((_portable(show, p), st.st_size, st.st_mtime_ns))
         except OSError:
-            stamps.append((str(p), None, None))
+            stamps.append((_portable(show, p), None, None))
     return digest(__version__, _tool_versions(), str(today), options, stamps)
+
+
+def _portable(show: Show, value: object) -> str:
+    """``repr`` with the show's folder left out: moving a show folder changes nothing."""
+    return repr(value).replace(str(show.root), "<show>").replace(str(PACKAGE_DIR), "<podpipe>")
 
 
 def _tool_versions() -> dict[str, str]:
@@ -235,13 +240,14 @@ class EpisodeBuilder:
     def _stage(self, stage: str, key: str, run: bool, build: Callable[[Path], None],
                outcome: EpisodeOutcome) -> Path | None:
         self.used[stage].add(key)
-        if self.cache.has(stage, key) and not self.force:
+        redo = self.force and run  # --force applies to the selected episodes only
+        if self.cache.has(stage, key) and not redo:
             outcome.done[stage] = "reused"
             return self.cache.path(stage, key)
         if not run or self.dry_run:
             outcome.done[stage] = "would run" if self.dry_run and run else "missing"
             return None
-        if self.force and self.cache.has(stage, key):
+        if redo and self.cache.has(stage, key):
             shutil.rmtree(self.cache.path(stage, key))
         with self.cache.building(stage, key) as tmp:
             build(tmp)
@@ -289,7 +295,8 @@ class EpisodeBuilder:
         if show.transcription.enabled:
             transcript_dir = self._stage("transcript", self.transcript_key(ep), run,
                                          lambda tmp: self._run_transcript(ep, tmp), outcome)
-        notes_key = digest("notes", repr(_show_without_episodes(show)), repr(ep),
+        notes_key = digest("notes", _portable(show, _show_without_episodes(show)),
+                           _portable(show, ep),
                            _results_repr(self.results), self._template_stamp())
         notes_dir = self._stage("notes", notes_key, True,
                                 lambda tmp: self._run_notes(ep, tmp), outcome)
@@ -306,7 +313,7 @@ class EpisodeBuilder:
         outcome.warnings += report.warnings
         notes = Notes(**json.loads((notes_dir / "notes.json").read_text()))
         tags = self._tags(ep, notes, report, transcript_dir, transcript)
-        tags_key = digest("tags", audio_dir.name, repr(tags),
+        tags_key = digest("tags", audio_dir.name, _portable(show, tags),
                           self.hashes.of(tags.cover) if tags.cover else None)
         tagged_dir = self._stage("tags", tags_key, True,
                                  lambda tmp: self._run_tags(audio_dir, tags, ep, tmp), outcome)
@@ -321,7 +328,8 @@ class EpisodeBuilder:
     def _template_stamp(self) -> list:
         folders = [PACKAGE_DIR / "templates"] + ([self.show.templates_dir]
                                                  if self.show.templates_dir else [])
-        return [(str(p), p.stat().st_mtime_ns) for f in folders for p in sorted(f.rglob("*.j2"))]
+        return [(_portable(self.show, p), p.stat().st_mtime_ns)
+                for f in folders for p in sorted(f.rglob("*.j2"))]
 
     def _run_audio(self, ep: Episode, tmp: Path) -> None:
         from podpipe import audio
