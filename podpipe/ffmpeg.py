@@ -133,6 +133,9 @@ class _StderrReader:
         return "\n".join(self.lines)
 
     def declared_duration(self) -> float | None:
+        """The duration the container declares; None when ffmpeg only guessed it."""
+        if any("Estimating duration from bitrate" in line for line in self.lines):
+            return None
         for line in self.lines:
             found = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", line)
             if found:
