@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_helpers import interview, write_audio, write_samples
+from audio_helpers import interview, spoken_interview, write_audio, write_samples
 
 from podpipe import audio
 from podpipe.config import AudioSettings
@@ -70,6 +70,15 @@ def test_loud_host_quiet_guest_is_leveled(inputs, tmp_path):
     assert report.duration_s == pytest.approx(30, abs=0.05)
     assert report.gain_db == pytest.approx(report.output_lufs - report.input_lufs, abs=0.01)
     assert json.loads(json.dumps(report.to_dict()))["output_lufs"] == report.output_lufs
+
+
+def test_spoken_interview_made_with_espeak_and_sox(tmp_path):
+    src = spoken_interview(tmp_path)
+    assert measure(src).lra >= 12
+    out = tmp_path / "spoken.mp3"
+    report = audio.master(src, out, AudioSettings())
+    assert_within_bounds(out)
+    assert report.input_lra >= 12 and report.output_lra <= 8
 
 
 def test_very_quiet_recording_gets_20_db_and_more(inputs, tmp_path):
