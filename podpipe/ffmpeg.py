@@ -263,6 +263,8 @@ class Decoder:
             or "] [fatal]" in line
             or ("[warning]" in line and any(h in line.lower() for h in _DAMAGE_HINTS))
         ]
+        if code != 0 and "matches no streams" in stderr:
+            raise ProcessingError("the file has no audio stream", file=self.path)
         if code != 0:
             raise ProcessingError(
                 f"not a readable audio file ({_clean(problems, stderr)})", file=self.path

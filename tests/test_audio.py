@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from audio_helpers import interview, spoken_interview, write_audio, write_samples
+from PIL import Image
 
 from podpipe import audio
 from podpipe.config import AudioSettings
@@ -276,6 +277,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     folder.mkdir(exist_ok=True)
     (folder / "notes.wav").write_text("these are show notes, not audio\n" * 50)
     (folder / "empty.mp3").write_bytes(b"")
+    Image.new("RGB", (64, 64)).save(folder / "cover.png")
     write_samples(
         folder / "silence.wav", np.zeros((3 * 44100, 2), np.float32), codec=["-c:a", "pcm_s16le"]
     )
@@ -298,6 +300,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     return {
         "notes.wav": "not a readable audio file",
         "empty.mp3": "the file is empty (0 bytes)",
+        "cover.png": "the file has no audio stream",
         "silence.wav": "the recording is digital silence",
         "blip.wav": "the recording is only 272 ms long; loudness needs at least 400 ms",
         "nan.wav": "NaN or infinite samples",
