@@ -63,7 +63,26 @@ CONTEXT = (HOLD_MB + 2 * ATTACK_MB + 8) * MINI  # frames each side a frame's gai
 MAX_LIMITER_LU = 6.0  # most loudness the limiter may be driven to take away
 PROFILE_FLOOR_DB, PROFILE_BINS = -90, 100  # peak-envelope histogram: -90..+10 dBFS, 1 dB bins
 
+STAGE_VERSION = 1  # bump when a change makes the same input sound different
+
 Progress = Callable[[float, float], None]
+
+
+def cache_identity(settings: AudioSettings) -> dict:
+    """What decides the MP3 besides the source's content: for the stage cache key.
+    (The intro and outro are named by path; hash their content alongside the source.)"""
+    from dataclasses import asdict
+
+    from podpipe.ffmpeg import ffmpeg_version
+
+    values = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+    return {
+        "stage": "audio",
+        "version": STAGE_VERSION,
+        "ffmpeg": ffmpeg_version(),
+        "settings": values,
+        "bitrate_kbps": settings.bitrate,
+    }
 
 
 def master(

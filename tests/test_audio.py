@@ -375,3 +375,13 @@ def test_memory_does_not_grow_with_length(tmp_path):
         peaks.append(int(proc.stdout) / 1024)
     assert peaks[1] - peaks[0] < 25, peaks
     assert peaks[1] < 250, peaks
+
+
+def test_cache_identity_names_what_decides_the_mp3():
+    base = audio.cache_identity(AudioSettings())
+    assert json.loads(json.dumps(base)) == base
+    assert base["bitrate_kbps"] == 96 and base["ffmpeg"].startswith("ffmpeg version")
+    assert audio.cache_identity(AudioSettings(target_lufs=-19)) != base
+    assert audio.cache_identity(AudioSettings(intro=Path("intro.wav")))["settings"]["intro"] == (
+        "intro.wav"
+    )
