@@ -1,23 +1,24 @@
 """The audio stage: a source recording -> a leveled, loudness-normalized, true-peak-limited MP3.
 
-Two streaming passes over the decoded audio, in fixed-size blocks, so memory does not
-grow with the episode's length:
+Two streaming passes over the decoded audio, in 10 s chunks, so memory does not grow
+with the episode's length:
 
 1. **Analysis.** ffmpeg decodes (and resamples to 44.1 kHz, downmixes to the output
    channels) into a float32 pipe. For every 100 ms block we keep the K-weighted power
-   (ITU-R BS.1770) and the sample peak: a few floats per block. From those we get the
-   input loudness, LRA and a *leveler* gain curve: speech blocks are found by a
+   (ITU-R BS.1770) and the true peak, and per second a histogram of energy over the
+   limiter's peak envelope: a few hundred floats per second of audio. From those come
+   the input loudness and LRA, and a *leveler* gain curve: speech blocks are found by a
    relative gate, the speech level around each moment (3 s window, speech blocks only)
    is pulled toward the programme level, pauses inherit the gain of the speech around
-   them (so silence is never boosted beyond the speech), and the curve is smoothed.
-   The make-up gain that puts the leveled programme on target is computed exactly from
-   the block powers.
-2. **Render.** Decode again, apply the interpolated gain curve, run a look-ahead true-peak
-   limiter (4x oversampled peak detection, hold, smooth attack so the gain is down before
-   the peak arrives) and pipe the result to libmp3lame. The output is metered on the way
-   (loudness, LRA, true peak) for the report; the encoder runs on the other core.
+   them (capped, so silence is never boosted beyond speech), and the curve is smoothed.
+   The make-up gain is then solved so that the programme, after the limiter's predicted
+   loss and the encoder's measured gain, lands on target.
+2. **Render.** Decode again, low-pass at 15 kHz, apply the gain curve, run a look-ahead
+   true-peak limiter (4x oversampled peak detection, hold, a smooth attack that is down
+   before the peak arrives) and pipe the result to libmp3lame, which runs on the other
+   core. What goes out is metered for the report.
 
-The limiter ceiling sits below the requested one because MP3 encoding adds overs.
+The limiter ceiling sits 1 dB below the requested one: MP3 encoding adds overs.
 """
 
 from __future__ import annotations
@@ -62,7 +63,26 @@ CONTEXT = (HOLD_MB + 2 * ATTACK_MB + 8) * MINI  # frames each side a frame's gai
 MAX_LIMITER_LU = 6.0  # most loudness the limiter may be driven to take away
 PROFILE_FLOOR_DB, PROFILE_BINS = -90, 100  # peak-envelope histogram: -90..+10 dBFS, 1 dB bins
 
+STAGE_VERSION = 1  # bump when a change makes the same input sound different
+
 Progress = Callable[[float, float], None]
+
+
+def cache_identity(settings: AudioSettings) -> dict:
+    """What decides the MP3 besides the source's content: for the stage cache key.
+    (The intro and outro are named by path; hash their content alongside the source.)"""
+    from dataclasses import asdict
+
+    from podpipe.ffmpeg import ffmpeg_version
+
+    values = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+    return {
+        "stage": "audio",
+        "version": STAGE_VERSION,
+        "ffmpeg": ffmpeg_version(),
+        "settings": values,
+        "bitrate_kbps": settings.bitrate,
+    }
 
 
 def master(
@@ -575,6 +595,13 @@ def _plan(analysis: _Analysis, settings: AudioSettings) -> _Plan:
     ceiling = 10 ** ((settings.true_peak_dbtp - MP3_MARGIN_DB) / 20)
     target = settings.target_lufs - encoder_gain_db(settings.bitrate, analysis.channels)
     makeup = _solve_makeup(analysis, level, target, ceiling)
+    log.debug(
+        "leveler %+.1f..%+.1f dB, make-up %+.2f dB, limiter ceiling %.2f dBFS",
+        level.min(initial=0),
+        level.max(initial=0),
+        makeup,
+        _db(ceiling),
+    )
     if makeup > 25:
         analysis.warnings.append(
             f"the recording is very quiet: +{makeup:.1f} dB of gain raises its background noise too"

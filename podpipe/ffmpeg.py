@@ -133,6 +133,9 @@ class _StderrReader:
         return "\n".join(self.lines)
 
     def declared_duration(self) -> float | None:
+        """The duration the container declares; None when ffmpeg only guessed it."""
+        if any("Estimating duration from bitrate" in line for line in self.lines):
+            return None
         for line in self.lines:
             found = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", line)
             if found:
@@ -260,6 +263,8 @@ class Decoder:
             or "] [fatal]" in line
             or ("[warning]" in line and any(h in line.lower() for h in _DAMAGE_HINTS))
         ]
+        if code != 0 and "matches no streams" in stderr:
+            raise ProcessingError("the file has no audio stream", file=self.path)
         if code != 0:
             raise ProcessingError(
                 f"not a readable audio file ({_clean(problems, stderr)})", file=self.path

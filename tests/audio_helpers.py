@@ -160,3 +160,41 @@ def _write_array(path: Path, samples: np.ndarray, rate: int, codec: list[str] | 
     ]
     subprocess.run(cmd, input=samples.astype("<f4").tobytes(), check=True)
     return path
+
+
+HOST_LINES = (
+    "Welcome back to the show. Today I am talking with a guest who learned statistics "
+    "in two weeks with our learning club. Tell us how it started."
+)
+GUEST_LINES = (
+    "Well, it started with a question about averages. I did not know where to begin, "
+    "so I joined the club and read one chapter every evening."
+)
+
+
+def spoken_interview(folder: Path, *, guest_gain: float = 0.16) -> Path:
+    """A spoken interview: espeak-ng voices the host and the guest, sox joins host,
+    quiet guest (about -16 dB), host, guest (WAV, 22.05 kHz mono, about 37 s)."""
+    host, guest, out = folder / "host.wav", folder / "guest.wav", folder / "spoken.wav"
+    subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "165", "-w", str(host), HOST_LINES], check=True
+    )
+    subprocess.run(
+        ["espeak-ng", "-v", "en-us+f3", "-s", "150", "-w", str(guest), GUEST_LINES], check=True
+    )
+    subprocess.run(
+        [
+            "sox",
+            str(host),
+            "-v",
+            str(guest_gain),
+            str(guest),
+            str(host),
+            "-v",
+            str(guest_gain * 1.25),
+            str(guest),
+            str(out),
+        ],
+        check=True,
+    )
+    return out

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_helpers import interview, write_audio, write_samples
+from audio_helpers import interview, spoken_interview, write_audio, write_samples
+from PIL import Image
 
 from podpipe import audio
 from podpipe.config import AudioSettings
@@ -70,6 +71,15 @@ def test_loud_host_quiet_guest_is_leveled(inputs, tmp_path):
     assert report.duration_s == pytest.approx(30, abs=0.05)
     assert report.gain_db == pytest.approx(report.output_lufs - report.input_lufs, abs=0.01)
     assert json.loads(json.dumps(report.to_dict()))["output_lufs"] == report.output_lufs
+
+
+def test_spoken_interview_made_with_espeak_and_sox(tmp_path):
+    src = spoken_interview(tmp_path)
+    assert measure(src).lra >= 12
+    out = tmp_path / "spoken.mp3"
+    report = audio.master(src, out, AudioSettings())
+    assert_within_bounds(out)
+    assert report.input_lra >= 12 and report.output_lra <= 8
 
 
 def test_very_quiet_recording_gets_20_db_and_more(inputs, tmp_path):
@@ -267,6 +277,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     folder.mkdir(exist_ok=True)
     (folder / "notes.wav").write_text("these are show notes, not audio\n" * 50)
     (folder / "empty.mp3").write_bytes(b"")
+    Image.new("RGB", (64, 64)).save(folder / "cover.png")
     write_samples(
         folder / "silence.wav", np.zeros((3 * 44100, 2), np.float32), codec=["-c:a", "pcm_s16le"]
     )
@@ -289,6 +300,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     return {
         "notes.wav": "not a readable audio file",
         "empty.mp3": "the file is empty (0 bytes)",
+        "cover.png": "the file has no audio stream",
         "silence.wav": "the recording is digital silence",
         "blip.wav": "the recording is only 272 ms long; loudness needs at least 400 ms",
         "nan.wav": "NaN or infinite samples",
@@ -363,3 +375,13 @@ def test_memory_does_not_grow_with_length(tmp_path):
         peaks.append(int(proc.stdout) / 1024)
     assert peaks[1] - peaks[0] < 25, peaks
     assert peaks[1] < 250, peaks
+
+
+def test_cache_identity_names_what_decides_the_mp3():
+    base = audio.cache_identity(AudioSettings())
+    assert json.loads(json.dumps(base)) == base
+    assert base["bitrate_kbps"] == 96 and base["ffmpeg"].startswith("ffmpeg version")
+    assert audio.cache_identity(AudioSettings(target_lufs=-19)) != base
+    assert audio.cache_identity(AudioSettings(intro=Path("intro.wav")))["settings"]["intro"] == (
+        "intro.wav"
+    )
