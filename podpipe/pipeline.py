@@ -258,15 +258,10 @@ class EpisodeBuilder:
         from podpipe import audio
 
         s = self.show.audio
+        # Intro and outro count by content, not by where they sit.
         extras = [self.hashes.of(p) for p in (s.intro, s.outro) if p]
-        return digest("audio", getattr(audio, "STAGE_VERSION", 1), self.hashes.of(ep.audio),
-                      repr(dataclasses.replace(s, intro=None, outro=None)), extras,
-                      self._ffmpeg_identity())
-
-    def _ffmpeg_identity(self) -> str:
-        from importlib import metadata
-
-        return metadata.version("imageio-ffmpeg")
+        identity = audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+        return digest("audio", self.hashes.of(ep.audio), identity, extras)
 
     def transcript_key(self, ep: Episode) -> str:
         from podpipe import transcribe

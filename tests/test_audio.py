@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from audio_helpers import interview, spoken_interview, write_audio, write_samples
+from tests.audio_helpers import interview, spoken_interview, write_audio, write_samples
 from PIL import Image
 
 from podpipe import audio

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from audio_helpers import interview, write_audio
+from tests.audio_helpers import interview, write_audio
 from mutagen.id3 import ID3, PictureType
 from mutagen.mp3 import MP3
 from PIL import Image
