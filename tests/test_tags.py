@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.audio_helpers import interview, write_audio
 from mutagen.id3 import ID3, PictureType
 from mutagen.mp3 import MP3
 from PIL import Image
@@ -16,6 +15,7 @@ from podpipe.config import AudioSettings, Chapter
 from podpipe.errors import ProcessingError
 from podpipe.records import EpisodeTags
 from podpipe.tags import write_tags
+from tests.audio_helpers import interview, write_audio
 
 
 @pytest.fixture(scope="module")
