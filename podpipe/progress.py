@@ -45,9 +45,9 @@ class TerminalProgress:
                 fraction = min(1.0, done / total) if total > 0 else 0.0
                 elapsed = now - started
                 eta = elapsed * (1 - fraction) / fraction if fraction > 0.02 else None
-                text = (f"{label}: {_clock(done)} / {_clock(total)} of audio "
-                        f"({fraction:4.0%})" + (f", about {_clock(eta)} left" if eta and not
-                                                 finished else ""))
+                text = f"{label}: {_clock(done)} / {_clock(total)} of audio ({fraction:4.0%})" + (
+                    f", about {_clock(eta)} left" if eta and not finished else ""
+                )
                 self._write(text, finished)
 
         return report

@@ -58,31 +58,44 @@ class StatusReport:
         return out
 
     def _episode_table(self) -> list[str]:
-        rows = [("#", "episode", "audio", "transcript", "notes", "loudness", "words",
-                 "announces")]
+        rows = [("#", "episode", "audio", "transcript", "notes", "loudness", "words", "announces")]
         for e in self.episodes:
-            rows.append((str(e.episode.number), e.episode.slug, e.stages.get("audio", "-"),
-                         e.stages.get("transcript", "-"), e.stages.get("notes", "-"), e.loudness,
-                         e.words, e.announces.slug if e.announces else "-"))
+            rows.append(
+                (
+                    str(e.episode.number),
+                    e.episode.slug,
+                    e.stages.get("audio", "-"),
+                    e.stages.get("transcript", "-"),
+                    e.stages.get("notes", "-"),
+                    e.loudness,
+                    e.words,
+                    e.announces.slug if e.announces else "-",
+                )
+            )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                for r in rows]
+        return [
+            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
+        ]
 
     def _club_lines(self) -> list[str]:
         from podpipe import club
 
         show = self.show
         out = []
-        for label, cycle in (("open", club.current_cycle(show, self.today)),
-                             ("next", club.next_cycle(show, self.today))):
+        for label, cycle in (
+            ("open", club.current_cycle(show, self.today)),
+            ("next", club.next_cycle(show, self.today)),
+        ):
             if cycle is None:
                 out.append(f"{label} cycle: none")
                 continue
             n = len(self.results.get(cycle.slug, []))
             announcer = next((e.episode for e in self.episodes if e.announces == cycle), None)
-            out.append(f"{label} cycle: {cycle.slug} ({cycle.title}), {cycle.start} to "
-                       f"{cycle.end}, {n} result(s), announced in "
-                       + (f"episode {announcer.number}" if announcer else "no episode yet"))
+            out.append(
+                f"{label} cycle: {cycle.slug} ({cycle.title}), {cycle.start} to "
+                f"{cycle.end}, {n} result(s), announced in "
+                + (f"episode {announcer.number}" if announcer else "no episode yet")
+            )
         return out
 
 
@@ -94,12 +107,20 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
         show, problems, results = pipeline.load(show_dir)
     except ConfigError as err:
         return StatusReport(None, today, problems=err.problems)
-    report = StatusReport(show, today, problems=list(problems), results=results,
-                          site_built=show.site_dir.is_dir())
+    report = StatusReport(
+        show, today, problems=list(problems), results=results, site_built=show.site_dir.is_dir()
+    )
     cache = StageCache(show.work_dir / "stages")
     builder = pipeline.EpisodeBuilder(
-        show, results, {}, force=False, dry_run=True, progress=pipeline.NullProgress(),
-        hashes=SourceHashes(show.work_dir / "hashes.json"), cache=cache)
+        show,
+        results,
+        {},
+        force=False,
+        dry_run=True,
+        progress=pipeline.NullProgress(),
+        hashes=SourceHashes(show.work_dir / "hashes.json"),
+        cache=cache,
+    )
     for ep in show.episodes:
         outcome = builder.build(ep, True)
         stages = {s: "up to date" if v == "reused" else "stale" for s, v in outcome.done.items()}

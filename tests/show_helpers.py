@@ -24,15 +24,28 @@ def copy_sample_show(dest: Path) -> Path:
     return dest
 
 
-def podpipe(*args: str, cwd: Path | None = None, env: dict | None = None,
-            check: bool = False, timeout: float = 900) -> subprocess.CompletedProcess:
+def podpipe(
+    *args: str,
+    cwd: Path | None = None,
+    env: dict | None = None,
+    check: bool = False,
+    timeout: float = 900,
+) -> subprocess.CompletedProcess:
     """Run the real CLI in a subprocess, as a host would."""
     full_env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "podpipe", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, check=check, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "podpipe", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=check,
+        timeout=timeout,
+    )
 
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root with its content, for byte-identical comparisons."""
-    return {str(p.relative_to(root)): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }

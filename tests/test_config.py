@@ -41,50 +41,158 @@ EP2 = "episodes/002-groupby-stories/episode.yaml"
 
 # (file, text to replace, replacement, key in message, line needle (after edit), message part)
 MISTAKES = [
-    ("show.yaml", "language: en\n", "langauge: en\n", "langauge", "langauge:",
-     "unknown key (did you mean 'language'?)"),
-    ("show.yaml", "  email: ada@example.org", "  email: ada-at-example", "owner.email",
-     "email: ada-at-example", "expected an email address"),
-    ("show.yaml", "base_url: https://podcast.example.org/", "base_url: podcast.example.org",
-     "base_url", "base_url:", "expected an absolute http(s) URL"),
-    ("show.yaml", "  - Technology", "  - Technolgy", "categories[1]", "- Technolgy",
-     "not an Apple Podcasts category (did you mean 'Technology'?)"),
-    ("show.yaml", "explicit: false", "explicit: maybe", "explicit", "explicit: maybe",
-     "expected true or false, found 'maybe'"),
-    ("show.yaml", "  target_lufs: -16", "  target_lufs: loud", "audio.target_lufs",
-     "target_lufs: loud", "expected a number"),
-    ("show.yaml", "      start: 2026-10-19", "      start: 2026-10-41", "club.cycles[1].start",
-     "start: 2026-10-41", "expected a date like"),
-    ("show.yaml", "      end: 2026-10-11", "      end: 2026-09-01", "club.cycles[0].end",
-     "end: 2026-09-01", "ends (2026-09-01) before it starts (2026-09-28)"),
-    ("show.yaml", "      start: 2026-10-19", "      start: 2026-10-05", "club.cycles[1].start",
-     "start: 2026-10-05", "overlaps cycle 'pandas-groupby'"),
-    ("show.yaml", "      featured_in: 3", "      featured_in: 9",
-     "club.cycles[sql-window-functions].featured_in", "featured_in: 9", "no episode number 9"),
-    ("show.yaml", "    - slug: sql-window-functions", "    - slug: SQL Windows",
-     "club.cycles[1].slug", "slug: SQL Windows", "expected lower-case letters"),
-    (EP1, "title: Why a learning club?", "titel: Why a learning club?", "titel", "titel:",
-     "unknown key (did you mean 'title'?)"),
-    (EP1, "date: 2026-09-25", "date: 25/09/2026", "date", "date: 25/09/2026",
-     "expected a date like 2026-11-24, found '25/09/2026'"),
-    (EP2, "number: 2", "number: 1", "number", "number: 1",
-     "episode number 1 is also used by"),
+    (
+        "show.yaml",
+        "language: en\n",
+        "langauge: en\n",
+        "langauge",
+        "langauge:",
+        "unknown key (did you mean 'language'?)",
+    ),
+    (
+        "show.yaml",
+        "  email: ada@example.org",
+        "  email: ada-at-example",
+        "owner.email",
+        "email: ada-at-example",
+        "expected an email address",
+    ),
+    (
+        "show.yaml",
+        "base_url: https://podcast.example.org/",
+        "base_url: podcast.example.org",
+        "base_url",
+        "base_url:",
+        "expected an absolute http(s) URL",
+    ),
+    (
+        "show.yaml",
+        "  - Technology",
+        "  - Technolgy",
+        "categories[1]",
+        "- Technolgy",
+        "not an Apple Podcasts category (did you mean 'Technology'?)",
+    ),
+    (
+        "show.yaml",
+        "explicit: false",
+        "explicit: maybe",
+        "explicit",
+        "explicit: maybe",
+        "expected true or false, found 'maybe'",
+    ),
+    (
+        "show.yaml",
+        "  target_lufs: -16",
+        "  target_lufs: loud",
+        "audio.target_lufs",
+        "target_lufs: loud",
+        "expected a number",
+    ),
+    (
+        "show.yaml",
+        "      start: 2026-10-19",
+        "      start: 2026-10-41",
+        "club.cycles[1].start",
+        "start: 2026-10-41",
+        "expected a date like",
+    ),
+    (
+        "show.yaml",
+        "      end: 2026-10-11",
+        "      end: 2026-09-01",
+        "club.cycles[0].end",
+        "end: 2026-09-01",
+        "ends (2026-09-01) before it starts (2026-09-28)",
+    ),
+    (
+        "show.yaml",
+        "      start: 2026-10-19",
+        "      start: 2026-10-05",
+        "club.cycles[1].start",
+        "start: 2026-10-05",
+        "overlaps cycle 'pandas-groupby'",
+    ),
+    (
+        "show.yaml",
+        "      featured_in: 3",
+        "      featured_in: 9",
+        "club.cycles[sql-window-functions].featured_in",
+        "featured_in: 9",
+        "no episode number 9",
+    ),
+    (
+        "show.yaml",
+        "    - slug: sql-window-functions",
+        "    - slug: SQL Windows",
+        "club.cycles[1].slug",
+        "slug: SQL Windows",
+        "expected lower-case letters",
+    ),
+    (
+        EP1,
+        "title: Why a learning club?",
+        "titel: Why a learning club?",
+        "titel",
+        "titel:",
+        "unknown key (did you mean 'title'?)",
+    ),
+    (
+        EP1,
+        "date: 2026-09-25",
+        "date: 25/09/2026",
+        "date",
+        "date: 25/09/2026",
+        "expected a date like 2026-11-24, found '25/09/2026'",
+    ),
+    (EP2, "number: 2", "number: 1", "number", "number: 1", "episode number 1 is also used by"),
     (EP1, "type: full", "type: full", "", "", ""),  # placeholder replaced below
-    (EP1, '  - start: "00:30"', '  - start: "half past"', "chapters[1].start",
-     'start: "half past"', "expected a time like 00:05:30"),
+    (
+        EP1,
+        '  - start: "00:30"',
+        '  - start: "half past"',
+        "chapters[1].start",
+        'start: "half past"',
+        "expected a time like 00:05:30",
+    ),
     (EP2, "season: 1", "season: first", "season", "season: first", "expected a whole number"),
-    (EP1, "number: 1\n", "number: 1\naudio: missing.flac\n", "audio", "audio: missing.flac",
-     "file not found: missing.flac"),
+    (
+        EP1,
+        "number: 1\n",
+        "number: 1\naudio: missing.flac\n",
+        "audio",
+        "audio: missing.flac",
+        "file not found: missing.flac",
+    ),
 ]
 MISTAKES = [m for m in MISTAKES if m[1] != "type: full"]
-MISTAKES.append((EP1, "season: 1", "season: 1\ntype: special", "type", "type: special",
-                 "expected one of full, trailer, bonus, found 'special'"))
-MISTAKES.append((EP1, "season: 1", "season: 1\nannounces: pandas-grupby", "announces",
-                 "announces:", "no club cycle 'pandas-grupby' (did you mean 'pandas-groupby'?)"))
+MISTAKES.append(
+    (
+        EP1,
+        "season: 1",
+        "season: 1\ntype: special",
+        "type",
+        "type: special",
+        "expected one of full, trailer, bonus, found 'special'",
+    )
+)
+MISTAKES.append(
+    (
+        EP1,
+        "season: 1",
+        "season: 1\nannounces: pandas-grupby",
+        "announces",
+        "announces:",
+        "no club cycle 'pandas-grupby' (did you mean 'pandas-groupby'?)",
+    )
+)
 
 
-@pytest.mark.parametrize("file,old,new,key,needle,message", MISTAKES,
-                         ids=[f"{m[0].split('/')[-1]}:{m[3]}" for m in MISTAKES])
+@pytest.mark.parametrize(
+    "file,old,new,key,needle,message",
+    MISTAKES,
+    ids=[f"{m[0].split('/')[-1]}:{m[3]}" for m in MISTAKES],
+)
 def test_each_mistake_names_file_line_and_key(show, file, old, new, key, needle, message):
     path = show / file
     edit(path, old, new)
@@ -144,8 +252,10 @@ def test_sample_show_is_valid_and_derives_values():
     assert show.feed_url == "https://podcast.example.org/feed.xml"
 
 
-@pytest.mark.parametrize("text,seconds", [("00:00", 0), ("1:02", 62), ("1:02:03", 3723),
-                                          ("90", 90), (12.5, 12.5), ("1:02.5", 62.5)])
+@pytest.mark.parametrize(
+    "text,seconds",
+    [("00:00", 0), ("1:02", 62), ("1:02:03", 3723), ("90", 90), (12.5, 12.5), ("1:02.5", 62.5)],
+)
 def test_parse_timestamp(text, seconds):
     assert parse_timestamp(text) == seconds
 

@@ -70,10 +70,15 @@ def test_lock_refuses_a_second_holder(tmp_path):
         import subprocess
         import sys
 
-        code = ("import fcntl,sys; f=open(sys.argv[1],'a+');\n"
-                "try: fcntl.flock(f, fcntl.LOCK_EX|fcntl.LOCK_NB); print('got')\n"
-                "except BlockingIOError: print('busy')")
-        out = subprocess.run([sys.executable, "-c", code, str(Path(FakeShow.work_dir, "lock"))],
-                             capture_output=True, text=True).stdout.strip()
+        code = (
+            "import fcntl,sys; f=open(sys.argv[1],'a+');\n"
+            "try: fcntl.flock(f, fcntl.LOCK_EX|fcntl.LOCK_NB); print('got')\n"
+            "except BlockingIOError: print('busy')"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code, str(Path(FakeShow.work_dir, "lock"))],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         assert out == "busy"
     assert BusyError.exit_code == 1

@@ -80,13 +80,19 @@ def test_second_publish_does_nothing(show_copy):
 
 def test_editing_notes_redoes_only_that_episodes_notes(show_copy):
     ep = show_copy / "episodes/003-windows-and-plots/episode.yaml"
-    ep.write_text(ep.read_text().replace("Dmitri Volkov teaches SQL", "Dmitri Volkov teaches SQL"
-                                         " and statistics"))
+    ep.write_text(
+        ep.read_text().replace(
+            "Dmitri Volkov teaches SQL", "Dmitri Volkov teaches SQL and statistics"
+        )
+    )
     result = pipeline.publish(show_copy, today=pipeline.dt.date.fromisoformat(TODAY))
     assert result.exit_code == 0
     done = {o.episode.slug: o.done for o in result.outcomes}
-    assert done["003-windows-and-plots"] == {"audio": "reused", "transcript": "reused",
-                                             "notes": "done"}
+    assert done["003-windows-and-plots"] == {
+        "audio": "reused",
+        "transcript": "reused",
+        "notes": "done",
+    }
     for slug in ("001-why-a-learning-club", "002-groupby-stories"):
         assert done[slug] == {"audio": "reused", "transcript": "reused", "notes": "reused"}
     page = (show_copy / "site/episodes/003-windows-and-plots/index.html").read_text()
@@ -94,8 +100,9 @@ def test_editing_notes_redoes_only_that_episodes_notes(show_copy):
 
 
 def test_force_redoes_everything(show_copy):
-    result = pipeline.publish(show_copy, force=True, only=("2",),
-                              today=pipeline.dt.date.fromisoformat(TODAY))
+    result = pipeline.publish(
+        show_copy, force=True, only=("2",), today=pipeline.dt.date.fromisoformat(TODAY)
+    )
     done = {o.episode.slug: o.done for o in result.outcomes}
     assert done["002-groupby-stories"]["audio"] == "done"
     assert done["002-groupby-stories"]["transcript"] == "done"
@@ -136,9 +143,14 @@ def test_killed_publish_leaves_previous_site_intact(show_copy, delay):
     """SIGKILL at several points of a full rebuild; then a publish completes."""
     before = tree_bytes(show_copy / "site")
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "podpipe", "publish", "--force", "--today",
-                             TODAY], cwd=show_copy, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podpipe", "publish", "--force", "--today", TODAY],
+        cwd=show_copy,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     time.sleep(delay)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

@@ -311,4 +311,3 @@ def test_club_pages_are_built_with_the_site(fx, tmp_path):
     assert 'href="club/pandas-groupby/">Split-apply-combine' in home
     episode = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
     assert 'href="../../club/pandas-groupby/">Split-apply-combine' in episode
-

@@ -23,63 +23,126 @@ GUEST_GAIN_DB = -14  # the quiet remote guest
 GAP = 0.45  # seconds of silence between turns
 
 EPISODES = {
-    "001-why-a-learning-club": ("mono", [
-        ("host", "Welcome to Learning Out Loud, the podcast of our data science learning club. "
-                 "I am Ada Lindqvist."),
-        ("guest", "And I am Ben Okafor. Thanks for having me on the show."),
-        ("host", "Ben, you run a study group for analysts. Why learn together instead of alone?"),
-        ("guest", "Because people finish things when someone is waiting to see them. "
-                  "A small project that is done teaches more than a big one that is not."),
-        ("host", "How do you keep people going when the first week gets hard?"),
-        ("guest", "We meet for half an hour every Friday. Everyone shows one thing, even a "
-                  "broken chart. Nobody has to be an expert, and questions are welcome."),
-        ("host", "And how do you pick a topic?"),
-        ("guest", "It has to be small enough for two weeks and useful at work on Monday. "
-                  "Grouping data is a good first topic, because everyone does it every day."),
-        ("host", "So each cycle should end with something you can show."),
-        ("guest", "Exactly. A notebook, a blog post, or a small repository. Two weeks is enough."),
-        ("host", "That is our plan. Our first topic is split apply combine with pandas groupby. "
-                 "The cycle starts on September twenty eighth and runs for two weeks. "
-                 "The resources are on the topic page. Send us what you build."),
-        ("guest", "I will be there with my bike share data."),
-    ]),
-    "002-groupby-stories": ("mono", [
-        ("host", "Welcome back to Learning Out Loud. Today we look at what you built with "
-                 "pandas groupby. My guest is Chioma Eze."),
-        ("guest", "Hello Ada. I used the city bike share data and grouped trips by station "
-                  "and by hour of the day."),
-        ("host", "What surprised you?"),
-        ("guest", "That transform is so useful. You can compare each trip with the average of "
-                  "its own station without a join."),
-        ("host", "Did anything go wrong along the way?"),
-        ("guest", "My first version was very slow. I used apply with a Python function for "
-                  "everything. Then I found the built in aggregations, and it ran in seconds."),
-        ("host", "That is a lesson many of you wrote about. Vectorize first."),
-        ("guest", "And name your columns after the aggregation, or you will forget what they "
-                  "mean a week later."),
-        ("host", "Eleven people sent results this cycle. The links are on the results page."),
-        ("guest", "I learned the most from reading the other notebooks."),
-        ("host", "Our next topic is SQL window functions: running totals, rankings and moving "
-                 "averages. The cycle starts on October nineteenth. See you there."),
-    ]),
-    "003-windows-and-plots": ("stereo", [
-        ("host", "This is Learning Out Loud. My guest today is Dmitri Volkov, who teaches SQL "
-                 "to analysts."),
-        ("guest", "Thank you Ada. Window functions are my favourite part of SQL."),
-        ("host", "Why do people find them hard?"),
-        ("guest", "Because the window is invisible. Once you draw the partition and the order "
-                  "on paper, the running total makes sense."),
-        ("host", "What is the first window function you teach?"),
-        ("guest", "Row number. Everyone understands numbering rows inside a group. Then rank, "
-                  "then the running sum with an order by clause."),
-        ("host", "And the most common mistake?"),
-        ("guest", "Forgetting that the default frame ends at the current row. Your running "
-                  "total looks right, but your average does not."),
-        ("host", "Several participants computed a seven day moving average of sales."),
-        ("guest", "And one ranked the top three products in every region. Very clean work."),
-        ("host", "Next we learn to make clear plots with matplotlib. A good plot starts with a "
-                 "question. The cycle starts on November sixteenth."),
-    ]),
+    "001-why-a-learning-club": (
+        "mono",
+        [
+            (
+                "host",
+                "Welcome to Learning Out Loud, the podcast of our data science learning club. "
+                "I am Ada Lindqvist.",
+            ),
+            ("guest", "And I am Ben Okafor. Thanks for having me on the show."),
+            (
+                "host",
+                "Ben, you run a study group for analysts. Why learn together instead of alone?",
+            ),
+            (
+                "guest",
+                "Because people finish things when someone is waiting to see them. "
+                "A small project that is done teaches more than a big one that is not.",
+            ),
+            ("host", "How do you keep people going when the first week gets hard?"),
+            (
+                "guest",
+                "We meet for half an hour every Friday. Everyone shows one thing, even a "
+                "broken chart. Nobody has to be an expert, and questions are welcome.",
+            ),
+            ("host", "And how do you pick a topic?"),
+            (
+                "guest",
+                "It has to be small enough for two weeks and useful at work on Monday. "
+                "Grouping data is a good first topic, because everyone does it every day.",
+            ),
+            ("host", "So each cycle should end with something you can show."),
+            (
+                "guest",
+                "Exactly. A notebook, a blog post, or a small repository. Two weeks is enough.",
+            ),
+            (
+                "host",
+                "That is our plan. Our first topic is split apply combine with pandas groupby. "
+                "The cycle starts on September twenty eighth and runs for two weeks. "
+                "The resources are on the topic page. Send us what you build.",
+            ),
+            ("guest", "I will be there with my bike share data."),
+        ],
+    ),
+    "002-groupby-stories": (
+        "mono",
+        [
+            (
+                "host",
+                "Welcome back to Learning Out Loud. Today we look at what you built with "
+                "pandas groupby. My guest is Chioma Eze.",
+            ),
+            (
+                "guest",
+                "Hello Ada. I used the city bike share data and grouped trips by station "
+                "and by hour of the day.",
+            ),
+            ("host", "What surprised you?"),
+            (
+                "guest",
+                "That transform is so useful. You can compare each trip with the average of "
+                "its own station without a join.",
+            ),
+            ("host", "Did anything go wrong along the way?"),
+            (
+                "guest",
+                "My first version was very slow. I used apply with a Python function for "
+                "everything. Then I found the built in aggregations, and it ran in seconds.",
+            ),
+            ("host", "That is a lesson many of you wrote about. Vectorize first."),
+            (
+                "guest",
+                "And name your columns after the aggregation, or you will forget what they "
+                "mean a week later.",
+            ),
+            ("host", "Eleven people sent results this cycle. The links are on the results page."),
+            ("guest", "I learned the most from reading the other notebooks."),
+            (
+                "host",
+                "Our next topic is SQL window functions: running totals, rankings and moving "
+                "averages. The cycle starts on October nineteenth. See you there.",
+            ),
+        ],
+    ),
+    "003-windows-and-plots": (
+        "stereo",
+        [
+            (
+                "host",
+                "This is Learning Out Loud. My guest today is Dmitri Volkov, who teaches SQL "
+                "to analysts.",
+            ),
+            ("guest", "Thank you Ada. Window functions are my favourite part of SQL."),
+            ("host", "Why do people find them hard?"),
+            (
+                "guest",
+                "Because the window is invisible. Once you draw the partition and the order "
+                "on paper, the running total makes sense.",
+            ),
+            ("host", "What is the first window function you teach?"),
+            (
+                "guest",
+                "Row number. Everyone understands numbering rows inside a group. Then rank, "
+                "then the running sum with an order by clause.",
+            ),
+            ("host", "And the most common mistake?"),
+            (
+                "guest",
+                "Forgetting that the default frame ends at the current row. Your running "
+                "total looks right, but your average does not.",
+            ),
+            ("host", "Several participants computed a seven day moving average of sales."),
+            ("guest", "And one ranked the top three products in every region. Very clean work."),
+            (
+                "host",
+                "Next we learn to make clear plots with matplotlib. A good plot starts with a "
+                "question. The cycle starts on November sixteenth.",
+            ),
+        ],
+    ),
 }
 
 
@@ -108,18 +171,56 @@ def make_episode(folder: str, layout: str, turns: list[tuple[str, str]], tmp: Pa
         if layout == "stereo":
             # Host on the left, guest on the right; the other channel is silent.
             remix = "1 0" if who == "host" else "0 1"
-            sh("sox", str(raw), "-r", "44100", "-c", "2", str(shaped), "gain", gain,
-               "remix", *remix.split(), "pad", "0", str(GAP))
+            sh(
+                "sox",
+                str(raw),
+                "-r",
+                "44100",
+                "-c",
+                "2",
+                str(shaped),
+                "gain",
+                gain,
+                "remix",
+                *remix.split(),
+                "pad",
+                "0",
+                str(GAP),
+            )
         else:
-            sh("sox", str(raw), "-r", "44100", "-c", "1", str(shaped), "gain", gain,
-               "pad", "0", str(GAP))
+            sh(
+                "sox",
+                str(raw),
+                "-r",
+                "44100",
+                "-c",
+                "1",
+                str(shaped),
+                "gain",
+                gain,
+                "pad",
+                "0",
+                str(GAP),
+            )
         pieces.append(str(shaped))
     mixed = tmp / f"{folder}.wav"
     sh("sox", *pieces, str(mixed), "pad", "0.5", "0.5")
     out = ROOT / "episodes" / folder / "interview.mp3"
     bitrate = "64k" if layout == "stereo" else "48k"
-    sh(ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(mixed),
-       "-codec:a", "libmp3lame", "-b:a", bitrate, str(out))
+    sh(
+        ffmpeg(),
+        "-hide_banner",
+        "-loglevel",
+        "error",
+        "-y",
+        "-i",
+        str(mixed),
+        "-codec:a",
+        "libmp3lame",
+        "-b:a",
+        bitrate,
+        str(out),
+    )
     print(f"{out.relative_to(ROOT)}: {out.stat().st_size // 1024} KB")
 
 
@@ -133,8 +234,11 @@ def make_artwork(out: Path) -> None:
     for i in range(12):  # sound-wave bars
         h = [180, 320, 520, 680, 420, 760, 600, 300, 520, 380, 240, 140][i]
         x = 190 + i * 90
-        draw.rounded_rectangle([x, 700 - h // 2, x + 50, 700 + h // 2], radius=25,
-                               fill=(244, 183, 64) if i % 3 else (236, 240, 241))
+        draw.rounded_rectangle(
+            [x, 700 - h // 2, x + 50, 700 + h // 2],
+            radius=25,
+            fill=(244, 183, 64) if i % 3 else (236, 240, 241),
+        )
     draw.rectangle([0, 1180, size, size], fill=(236, 240, 241))
     draw.text((120, 1230), "LEARNING OUT LOUD", fill=(20, 52, 74), font_size=110)
     img.save(out, optimize=True)
