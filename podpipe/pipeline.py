@@ -34,6 +34,7 @@ from podpipe import __version__
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import Episode, Show, load_show_with_warnings
 from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
+from podpipe.progress import clock, table
 from podpipe.records import AudioReport, EpisodeTags, Notes, PublishedEpisode, TranscriptReport
 
 log = logging.getLogger(__name__)
@@ -90,17 +91,14 @@ class PublishResult:
                     o.done.get("audio", "-"),
                     o.done.get("transcript", "-"),
                     o.done.get("notes", "-"),
-                    _clock(p.duration_s) if p else "-",
+                    clock(p.duration_s) if p else "-",
                     f"{a.output_lufs:.1f} LUFS / {a.output_true_peak_dbtp:.1f} dBTP"
                     if a and a.output_lufs is not None
                     else "-",
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )
             )
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines = [
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-        ]
+        lines = table(rows)
         for o in self.outcomes:
             for w in o.warnings:
                 lines.append(f"warning: {o.episode.slug}: {w}")
@@ -120,12 +118,6 @@ class PublishResult:
                 f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
             )
         return lines
-
-
-def _clock(seconds: float) -> str:
-    m, s = divmod(int(round(seconds)), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
 class NullProgress:

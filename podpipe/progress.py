@@ -11,11 +11,18 @@ import time
 from collections.abc import Callable
 
 
-def _clock(seconds: float) -> str:
-    seconds = max(0, int(seconds))
+def clock(seconds: float | None) -> str:
+    """Seconds -> 'M:SS' or 'H:MM:SS' (progress, summaries, chapters, transcript cues)."""
+    seconds = max(0, int(seconds or 0))
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Plain-text columns, left-aligned, two spaces apart (summaries and status)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 class TerminalProgress:
@@ -45,8 +52,8 @@ class TerminalProgress:
                 fraction = min(1.0, done / total) if total > 0 else 0.0
                 elapsed = now - started
                 eta = elapsed * (1 - fraction) / fraction if fraction > 0.02 else None
-                text = f"{label}: {_clock(done)} / {_clock(total)} of audio ({fraction:4.0%})" + (
-                    f", about {_clock(eta)} left" if eta and not finished else ""
+                text = f"{label}: {clock(done)} / {clock(total)} of audio ({fraction:4.0%})" + (
+                    f", about {clock(eta)} left" if eta and not finished else ""
                 )
                 self._write(text, finished)
 

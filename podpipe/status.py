@@ -9,6 +9,7 @@ from pathlib import Path
 
 from podpipe.config import Cycle, Episode, Show
 from podpipe.errors import ConfigError, Problem
+from podpipe.progress import table
 
 
 @dataclass
@@ -72,10 +73,7 @@ class StatusReport:
                     e.announces.slug if e.announces else "-",
                 )
             )
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        return [
-            "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows
-        ]
+        return table(rows)
 
     def _club_lines(self) -> list[str]:
         from podpipe import club

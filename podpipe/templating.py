@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from podpipe.config import Show
+from podpipe.progress import clock
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -53,11 +54,3 @@ def safe_url(url: str | None) -> str:
         return ""
     scheme = urlsplit(url.strip()).scheme.lower()
     return url if scheme in ("", "http", "https", "mailto") else ""
-
-
-def clock(seconds: float | None) -> str:
-    """Seconds -> 'M:SS' or 'H:MM:SS' (for chapters and transcript cues)."""
-    seconds = int(seconds or 0)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
