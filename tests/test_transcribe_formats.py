@@ -19,7 +19,7 @@ from podpipe.transcribe import (
 )
 from podpipe.transcript_formats import Segment, Word
 
-EXAMPLES = Path("/work/shared/data/podcast-namespace")
+EXAMPLES = Path(__file__).resolve().parent / "data" / "podcast-namespace"
 LONG = (
     "So the question we kept coming back to in the club was how anybody finds the time "
     "to practice when work and family already take every evening, and the answer, as "

@@ -305,3 +305,30 @@ def test_uncommenting_the_examples_gives_a_valid_episode(show, speech):
     assert episode.notes.startswith("What we talked about")
     assert [c.title for c in episode.chapters] == ["Welcome"]
     assert episode.season == 1 and episode.episode_type == "full" and episode.explicit is False
+
+
+@pytest.mark.slow
+def test_init_add_publish_gives_a_valid_feed_with_one_episode(tmp_path):
+    """Issue 8's acceptance: from an empty folder to a valid feed, no file edited by hand."""
+    import feedparser
+
+    from podpipe import lint
+
+    work = tmp_path / "podcast"
+    work.mkdir()
+    recording = copy_speech(tmp_path, "jfk.flac")
+    assert run_podpipe("init", "--yes", cwd=work).returncode == 0
+    assert run_podpipe("episode", "add", str(recording), cwd=work).returncode == 0
+    proc = run_podpipe("publish", cwd=work)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    feed = feedparser.parse((work / "site" / "feed.xml").read_bytes())
+    assert not feed.bozo
+    (entry,) = feed.entries
+    assert entry.title == "Jfk"
+    enclosure = entry.enclosures[0]
+    mp3 = work / "site" / "episodes" / "001-jfk" / "001-jfk.mp3"
+    assert int(enclosure.length) == mp3.stat().st_size
+    transcript = (work / "site" / "episodes" / "001-jfk" / "transcript.txt").read_text()
+    assert "ask not what your country can do for you" in transcript.lower()
+    errors = [f for f in lint.lint_site(load_show(work), work / "site") if f.severity == "error"]
+    assert errors == []

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 WORKTREE = Path(__file__).resolve().parents[1]
-SPEECH = Path("/work/shared/data/speech/jfk.flac")
+SPEECH = Path(__file__).resolve().parent / "data" / "jfk.flac"
 
 
 def copy_speech(folder: Path, name: str = "jfk.flac") -> Path:
