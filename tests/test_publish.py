@@ -172,3 +172,75 @@ def test_summary_reports_loudness_and_words(published, tmp_path):
     assert "LUFS" in result.stdout and "reused" in result.stdout
     report = json.loads(next((show / ".podpipe/stages/audio").glob("*/report.json")).read_text())
     assert report["output_lufs"] is not None
+
+
+def test_fresh_clone_publishes_offline(tmp_path):
+    """The README's first command on a clean clone of the committed repository."""
+    if not (REPO / ".git").exists():
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
+    if not (clone / "podpipe").is_dir():
+        pytest.skip("nothing committed yet")
+    result = subprocess.run(
+        [sys.executable, "-m", "podpipe", "publish"],
+        cwd=clone,
+        env={**os.environ, "PYTHONPATH": str(clone), "NO_COLOR": "1", "HF_HUB_OFFLINE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (clone / "site/index.html").is_file()
+    items = feed_items(clone)
+    assert len(items) == 3
+    for item in items:
+        enclosure = item.find("enclosure")
+        local = clone / "site" / enclosure.get("url").removeprefix("https://podcast.example.org/")
+        assert int(enclosure.get("length")) == local.stat().st_size
+
+
+def test_real_podcast_clients_read_the_sample_feed(published):
+    """gPodder's parser and feedparser read back what the show says."""
+    import feedparser
+    import podcastparser
+    from mutagen.mp3 import MP3
+
+    from podpipe.config import load_show
+    from podpipe.guids import assign
+
+    show = load_show(published)
+    guids = assign(show, published / "guids.yaml")
+    feed_path = published / "site/feed.xml"
+    with feed_path.open("rb") as f:
+        gpodder = podcastparser.parse(show.feed_url, f)
+    parsed = feedparser.parse(feed_path.read_bytes())
+    assert gpodder["title"] == parsed.feed.title == show.title
+    by_title = {e["title"]: e for e in gpodder["episodes"]}
+    assert set(by_title) == {e.title for e in show.episodes}
+    for ep in show.episodes:
+        item = by_title[ep.title]
+        mp3 = published / "site" / "episodes" / ep.slug / f"{ep.slug}.mp3"
+        (enclosure,) = item["enclosures"]
+        assert enclosure["url"] == f"{show.base_url}episodes/{ep.slug}/{ep.slug}.mp3"
+        assert enclosure["file_size"] == mp3.stat().st_size
+        assert abs(item["total_time"] - MP3(mp3).info.length) <= 1
+        assert item["guid"] == guids[ep.slug]
+        assert item["number"] == ep.number
+    for entry in parsed.entries:
+        assert entry.id in guids.values()
+        assert entry.link.startswith(show.base_url + "episodes/")
+
+
+def test_status_is_up_to_date_after_publish_and_stale_after_an_edit(show_copy):
+    result = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    rows = [line for line in result.stdout.splitlines() if line[:1].isdigit()]
+    assert len(rows) == 3 and all("stale" not in r for r in rows)
+    ep = show_copy / "episodes/002-groupby-stories/episode.yaml"
+    ep.write_text(ep.read_text().replace("three of your projects", "four of your projects"))
+    result = podpipe("status", "--today", TODAY, cwd=show_copy)
+    rows = {line.split()[1]: line for line in result.stdout.splitlines() if line[:1].isdigit()}
+    assert "stale" in rows["002-groupby-stories"]
+    assert "stale" not in rows["001-why-a-learning-club"]
+    assert "Some episodes are stale: run podpipe publish." in result.stdout
