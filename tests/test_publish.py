@@ -244,3 +244,56 @@ def test_status_is_up_to_date_after_publish_and_stale_after_an_edit(show_copy):
     assert "stale" in rows["002-groupby-stories"]
     assert "stale" not in rows["001-why-a-learning-club"]
     assert "Some episodes are stale: run podpipe publish." in result.stdout
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium")
+def test_sample_site_in_a_browser_search_lands_at_the_moment(published):
+    """Search a phrase Whisper heard in one sample episode; the hit plays from there."""
+    import threading
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from podpipe.serve import make_server
+    from tests.test_site_browser import ARGS, SCREENSHOTS
+
+    segments = json.loads(
+        (published / "site/episodes/002-groupby-stories/transcript.json").read_text()
+    )["segments"]
+    cue = next(s for s in segments if len(s["body"].split()) >= 6)
+    phrase = " ".join(cue["body"].split()[1:4]).strip(".,?!").lower()
+    server = make_server(published / "site", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            page = browser.new_page()
+            page.goto(base + "search/?q=" + phrase.replace(" ", "%20"))
+            hits = page.locator("#hits li a")
+            hits.first.wait_for()
+            hrefs = [hits.nth(i).get_attribute("href") for i in range(hits.count())]
+            assert any(h.startswith("../episodes/002-groupby-stories/#t=") for h in hrefs), hrefs
+            target = next(h for h in hrefs if h.startswith("../episodes/002-groupby-stories/"))
+            seconds = float(target.split("#t=")[1])
+            assert abs(seconds - cue["startTime"]) < 0.01
+            page.locator(f'#hits li a[href="{target}"]').first.click()
+            page.wait_for_function("document.getElementById('player').readyState >= 1")
+            page.wait_for_function(
+                f"Math.abs(document.getElementById('player').currentTime - {seconds}) < 0.3"
+            )
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            for width, label in ((1280, "desktop"), (390, "phone")):
+                page.set_viewport_size({"width": width, "height": 900})
+                for name, path in (
+                    ("home", ""),
+                    ("episode", "episodes/003-windows-and-plots/"),
+                    ("topic", "club/sql-window-functions/"),
+                ):
+                    page.goto(base + path)
+                    page.screenshot(
+                        path=str(SCREENSHOTS / f"sample-{name}-{label}.png"), full_page=True
+                    )
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
