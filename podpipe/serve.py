@@ -13,6 +13,7 @@ import logging
 import os
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from functools import partial
 from http import HTTPStatus
@@ -172,3 +173,35 @@ def serve(
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+
+
+def snapshot(root: Path, skip: set[str]) -> tuple:
+    """(path, size, mtime) of every file under ``root``, leaving out ``skip`` and hidden
+    folders (podpipe's own state): cheap enough to take every second."""
+    items = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
+        for name in filenames:
+            try:
+                st = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue  # deleted between listing and stat
+            items.append((dirpath, name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(items))
+
+
+def watch(
+    root: Path,
+    on_change: Callable[[], None],
+    *,
+    skip: set[str],
+    stop: threading.Event,
+    interval: float = 1.0,
+) -> None:
+    """Call ``on_change`` whenever a file under ``root`` changes, until ``stop`` is set."""
+    last = snapshot(root, skip)
+    while not stop.wait(interval):
+        now = snapshot(root, skip)
+        if now != last:
+            on_change()
+            last = snapshot(root, skip)  # what the rebuild itself wrote (guids.yaml) is no change

@@ -297,3 +297,41 @@ def test_sample_site_in_a_browser_search_lands_at_the_moment(published):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_serve_watch_publishes_again_when_notes_change(show_copy):
+    """`podpipe serve --watch`: edit a note, reload the page, see the edit."""
+    import re
+    import urllib.request
+
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "podpipe", "serve", "--watch", "--port", "0"],
+        cwd=show_copy,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        url = None
+        for line in proc.stderr:
+            found = re.search(r"at (http://\S+/)", line)
+            if found:
+                url = found[1]
+            if line.startswith("Watching"):
+                break
+        assert url, "serve did not say where it listens"
+        page = url + "episodes/003-windows-and-plots/"
+        assert "and statistics" not in urllib.request.urlopen(page).read().decode()
+        ep = show_copy / "episodes/003-windows-and-plots/episode.yaml"
+        ep.write_text(ep.read_text().replace("teaches SQL", "teaches SQL and statistics"))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if "and statistics" in urllib.request.urlopen(page).read().decode():
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("the page did not change after the edit")
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
