@@ -44,6 +44,21 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         raise
 
 
+def tree_stamp(root: Path, skip: frozenset[str] | set[str] = frozenset()) -> tuple:
+    """(path, size, mtime) of every file under ``root``, leaving out ``skip`` and hidden
+    folders (podpipe's own state): cheap enough to take every second."""
+    items = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
+        for name in filenames:
+            try:
+                st = os.stat(os.path.join(dirpath, name))
+            except OSError:
+                continue  # deleted between listing and stat
+            items.append((os.path.relpath(dirpath, root), name, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(items))
+
+
 class SourceHashes:
     """Content hashes of source files, re-read only when size or mtime change."""
 

@@ -546,8 +546,11 @@ def serve(
     from podpipe.config import load_show
 
     console = _setup(ctx)
-    show = run_command(ctx, load_show, show_dir, strict=False)
-    site_dir = site_dir or show.site_dir
+    show = None
+    if site_dir is None or watch:
+        # Only the site folder is needed: episode problems must not block a preview.
+        show = run_command(ctx, load_show, show_dir, strict=False)
+        site_dir = site_dir or show.site_dir
     stop = threading.Event()
 
     def rebuild() -> None:

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from podpipe import __version__
-from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
+from podpipe.cache import SourceHashes, StageCache, digest, tree_stamp, write_atomic
 from podpipe.config import Episode, Show, load_show_with_warnings
 from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
 from podpipe.progress import clock, table
@@ -622,18 +622,24 @@ def publish(
         if (
             not force
             and not only
-            and show.site_dir.is_dir()
             and stamp.is_file()
-            and stamp.read_text() == fingerprint
+            and stamp.read_text() == _stamp(fingerprint, show)
         ):
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
         result = _publish_locked(
             show, results, guids, selected, force, jobs, today, progress, warnings
         )
         if not result.failed:
-            write_atomic(stamp, fingerprint)
+            write_atomic(stamp, _stamp(fingerprint, show))
         result.seconds = time.monotonic() - started
         return result
+
+
+def _stamp(fingerprint: str, show: Show) -> str:
+    """The inputs' fingerprint and the site as it was left: a site changed by hand
+    (a file deleted, say) is not mistaken for an up-to-date one."""
+    site = tree_stamp(show.site_dir) if show.site_dir.is_dir() else None
+    return f"{fingerprint} {digest(site)}"
 
 
 def _plan(show, results, selected, progress, warnings) -> PublishResult:

@@ -20,6 +20,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from podpipe.cache import tree_stamp
 from podpipe.errors import ProcessingError
 
 log = logging.getLogger(__name__)
@@ -175,21 +176,6 @@ def serve(
             pass
 
 
-def snapshot(root: Path, skip: set[str]) -> tuple:
-    """(path, size, mtime) of every file under ``root``, leaving out ``skip`` and hidden
-    folders (podpipe's own state): cheap enough to take every second."""
-    items = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
-        for name in filenames:
-            try:
-                st = os.stat(os.path.join(dirpath, name))
-            except OSError:
-                continue  # deleted between listing and stat
-            items.append((dirpath, name, st.st_size, st.st_mtime_ns))
-    return tuple(sorted(items))
-
-
 def watch(
     root: Path,
     on_change: Callable[[], None],
@@ -199,9 +185,9 @@ def watch(
     interval: float = 1.0,
 ) -> None:
     """Call ``on_change`` whenever a file under ``root`` changes, until ``stop`` is set."""
-    last = snapshot(root, skip)
+    last = tree_stamp(root, skip)
     while not stop.wait(interval):
-        now = snapshot(root, skip)
+        now = tree_stamp(root, skip)
         if now != last:
             on_change()
-            last = snapshot(root, skip)  # what the rebuild itself wrote (guids.yaml) is no change
+            last = tree_stamp(root, skip)  # what the rebuild itself wrote (guids.yaml) is no change

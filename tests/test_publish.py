@@ -335,3 +335,12 @@ def test_serve_watch_publishes_again_when_notes_change(show_copy):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_site_changed_by_hand_is_repaired(show_copy):
+    (show_copy / "site/episodes/001-why-a-learning-club/transcript.srt").unlink()
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0
+    assert "Nothing changed" not in result.stdout
+    assert (show_copy / "site/episodes/001-why-a-learning-club/transcript.srt").is_file()
+    assert podpipe("check", cwd=show_copy).returncode == 0
