@@ -93,29 +93,21 @@ def interview(
         speaker = "guest" if speaker == "host" else "host"
 
 
+def _ffmpeg_from_pipe(path: Path, rate: int, channels: int, codec: list[str]) -> list[str]:
+    """An ffmpeg command reading raw float32 frames on stdin and writing ``path``."""
+    return [
+        *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"),
+        *("-f", "f32le", "-ar", str(rate), "-ac", str(channels), "-i", "pipe:0"),
+        *codec,
+        str(path),
+    ]
+
+
 def write_audio(
     path: Path, turns, *, rate: int = 44100, channels: int = 1, codec: list[str] | None = None
 ) -> Path:
     """Stream mono turns into a file (channels copied, slightly different per channel)."""
-    codec = codec or ["-c:a", "pcm_s16le"]
-    cmd = [
-        ffmpeg_exe(),
-        "-hide_banner",
-        "-nostdin",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "f32le",
-        "-ar",
-        str(rate),
-        "-ac",
-        str(channels),
-        "-i",
-        "pipe:0",
-        *codec,
-        str(path),
-    ]
+    cmd = _ffmpeg_from_pipe(path, rate, channels, codec or ["-c:a", "pcm_s16le"])
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE)
     gains = np.linspace(1.0, 0.7, channels) if channels > 1 else np.ones(1)
     for x in turns:
@@ -131,33 +123,9 @@ def write_samples(
     path: Path, samples: np.ndarray, *, rate: int = 44100, codec: list[str] | None = None
 ) -> Path:
     """Write a (frames, channels) array as-is (NaNs survive in float WAV)."""
-    return (
-        write_audio(path, [], rate=rate, channels=samples.shape[1], codec=codec)
-        if len(samples) == 0
-        else _write_array(path, samples, rate, codec)
-    )
-
-
-def _write_array(path: Path, samples: np.ndarray, rate: int, codec: list[str] | None) -> Path:
-    codec = codec or ["-c:a", "pcm_f32le"]
-    cmd = [
-        ffmpeg_exe(),
-        "-hide_banner",
-        "-nostdin",
-        "-loglevel",
-        "error",
-        "-y",
-        "-f",
-        "f32le",
-        "-ar",
-        str(rate),
-        "-ac",
-        str(samples.shape[1]),
-        "-i",
-        "pipe:0",
-        *codec,
-        str(path),
-    ]
+    if len(samples) == 0:
+        return write_audio(path, [], rate=rate, channels=samples.shape[1], codec=codec)
+    cmd = _ffmpeg_from_pipe(path, rate, samples.shape[1], codec or ["-c:a", "pcm_f32le"])
     subprocess.run(cmd, input=samples.astype("<f4").tobytes(), check=True)
     return path
 
