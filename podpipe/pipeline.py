@@ -264,8 +264,8 @@ class EpisodeBuilder:
             s: set() for s in ("audio", "transcript", "notes", "tags")
         }
 
-    # Each stage returns (output folder, "done"|"reused"), or None when it would have
-    # to run but may not (dry run, or an episode not selected with --only).
+    # A stage returns its output folder (recording "done" or "reused" in the outcome),
+    # or None when it would have to run but may not (dry run, or not selected by --only).
 
     def _stage(
         self,
@@ -317,6 +317,8 @@ class EpisodeBuilder:
             outcome.published = self._build(ep, run, outcome)
         except PodpipeError as err:
             outcome.error = str(err)
+        except OSError as err:  # disk full, permissions: this episode fails, not the run
+            outcome.error = f"{err.strerror or err}" + (f": {err.filename}" if err.filename else "")
         outcome.seconds = time.monotonic() - started
         return outcome
 
