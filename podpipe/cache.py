@@ -30,7 +30,11 @@ def digest(*parts: Any) -> str:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file so readers see the old or the new content, never a mix."""
+    """Write a file so readers see the old or the new content, never a mix.
+
+    The file keeps the mode of the file it replaces, else gets the usual one for the
+    umask (0644): mkstemp's private 0600 would travel to the web host with rsync.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -38,10 +42,21 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             f.write(data.encode() if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
+        try:
+            mode = path.stat().st_mode & 0o777
+        except FileNotFoundError:
+            mode = 0o666 & ~current_umask()
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def tree_stamp(root: Path, skip: frozenset[str] | set[str] = frozenset()) -> tuple:

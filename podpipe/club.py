@@ -13,15 +13,14 @@ import csv
 import datetime as dt
 import io
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from podpipe.cache import write_atomic
 from podpipe.config import (
     SHOW_FILE,
     Cycle,
@@ -514,23 +513,6 @@ def _new_results_text(cycle: Cycle) -> str:
     )
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # --------------------------------------------------------------------------- CSV import
 
 # Column names form tools use, lower-cased, mapped to result fields.
@@ -950,13 +932,7 @@ def calendar_text(show: Show) -> str:
 
 
 def write_calendar(show: Show, out_path: Path) -> Path:
-    text = calendar_text(show)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out_path.parent, prefix=f".{out_path.name}.")
-    with os.fdopen(fd, "wb") as f:  # bytes: iCalendar lines end in CRLF
-        f.write(text.encode("utf-8"))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, out_path)
+    write_atomic(out_path, calendar_text(show).encode("utf-8"))  # bytes: CRLF line ends
     return out_path
 
 

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
 from podpipe.records import PublishedEpisode
 
@@ -78,7 +77,7 @@ def _number(seconds: float) -> int | float:
 def build_feed(show: Show, episodes: list[PublishedEpisode], out: Path) -> None:
     """Write ``out`` (feed.xml) atomically for ``episodes``, newest first."""
     data = feed_bytes(show, episodes)
-    _write_atomic(out, data)
+    write_atomic(out, data)
 
 
 def feed_bytes(show: Show, episodes: list[PublishedEpisode]) -> bytes:
@@ -222,15 +221,3 @@ def _drop_build_date(data: bytes) -> bytes:
     for el in root.findall("channel/lastBuildDate"):
         el.getparent().remove(el)
     return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
-
-
-def _write_atomic(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -22,13 +22,12 @@ episode are *orphans*: their episode disappeared from the feed (``podpipe check`
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from podpipe.cache import write_atomic
 from podpipe.config import Episode, Show
 from podpipe.errors import ConfigError, Problem
 
@@ -293,11 +292,4 @@ def _validate(path: Path, doc) -> None:
 def _save(path: Path, doc, indent: tuple[int, int, int]) -> None:
     buf = io.StringIO()
     _yaml(indent).dump(doc, buf)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(buf.getvalue())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, buf.getvalue())

@@ -8,6 +8,7 @@ under a hidden temporary name inside episodes/, then renamed).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import os
@@ -18,6 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from podpipe.cache import current_umask, write_atomic
 from podpipe.config import (
     _EMAIL_RE,
     _SLUG_RE,
@@ -248,7 +250,9 @@ def write_placeholder_artwork(path: Path, title: str) -> None:
         font=small,
         anchor="mt",
     )
-    _write_atomic(path, lambda tmp: image.save(tmp, format="PNG", optimize=True))
+    png = io.BytesIO()
+    image.save(png, format="PNG", optimize=True)
+    write_atomic(path, png.getvalue())
 
 
 def _font(image_font, size: int):
@@ -390,7 +394,7 @@ def _build_episode_folder(folder: Path, audio: Path, episode_yaml: str, *, link:
     """Fill a hidden temporary folder next to ``folder``, then rename it into place."""
     tmp = Path(tempfile.mkdtemp(prefix=".add-", dir=folder.parent))
     try:
-        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a folder is not
+        os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; a folder is not
         how = _place_audio(audio, tmp / audio.name, link=link)
         (tmp / EPISODE_FILE).write_text(episode_yaml, encoding="utf-8")
         os.rename(tmp, folder)  # fails rather than merge if the folder appeared meanwhile
@@ -538,24 +542,5 @@ def yaml_scalar(value: object) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _write_text_atomic(path: Path, text: str) -> None:
-    _write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def _write_atomic(path: Path, write) -> None:
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a show file is not
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)

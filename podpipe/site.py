@@ -13,14 +13,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
 import shutil
-import threading
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.errors import ProcessingError
 from podpipe.records import PublishedEpisode
@@ -92,16 +91,7 @@ def copy_static(show: Show, out_dir: Path) -> None:
 
 def write_text(path: Path, text: str) -> None:
     """Write atomically: a reader never sees half a page."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # Not mkstemp: its 0600 mode would travel to the web host with rsync and hide the page.
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_atomic(path, text)
 
 
 def _render(env, template: str, out: Path, **context) -> None:

@@ -82,3 +82,18 @@ def test_lock_refuses_a_second_holder(tmp_path):
         ).stdout.strip()
         assert out == "busy"
     assert BusyError.exit_code == 1
+
+
+def test_written_files_are_readable_by_a_web_server(tmp_path):
+    """mkstemp makes files private (0600); a published page must not be."""
+    import os
+    import stat
+
+    from podpipe.cache import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "feed.xml", "<rss/>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "feed.xml").stat().st_mode) == 0o644
