@@ -899,6 +899,8 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         else (root / "templates" if (root / "templates").is_dir() else None)
     )
     output = sec.str("output_dir")
+    if output:
+        _check_output_dir(sec, root, (root / output).resolve())
     show = Show(
         root=root,
         title=sec.str("title", required=True) or "",
@@ -944,6 +946,23 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
     valid = [e for e in loaded if e.title]
     show = _replace(show, episodes=tuple(sorted(valid, key=lambda e: (e.date, e.number))))
     return show, problems
+
+
+def _check_output_dir(sec: Section, root: Path, out: Path) -> None:
+    """The site folder is replaced on every publish: it must hold nothing of the show's."""
+    own = [root / EPISODES_DIR, root / "club", root / "templates", root / ".podpipe", root / ".git"]
+    if out == root or out in root.parents:
+        sec.problem(
+            "output_dir",
+            f"{out} holds the show itself; every publish replaces the "
+            "output folder: use a folder of its own, e.g. 'site'",
+        )
+    elif any(out == p or p in out.parents for p in own):
+        sec.problem(
+            "output_dir",
+            f"{out} is inside the show's own files; every publish "
+            "replaces the output folder: use a folder of its own, e.g. 'site'",
+        )
 
 
 def _replace(obj, **changes):

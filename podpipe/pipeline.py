@@ -39,6 +39,7 @@ from podpipe.records import AudioReport, EpisodeTags, Notes, PublishedEpisode, T
 
 log = logging.getLogger(__name__)
 
+SITE_MARKER = ".podpipe-site"  # marks a folder podpipe built, and may replace
 STAGES = ("audio", "transcript", "notes", "tags", "feed", "site")
 PACKAGE_DIR = Path(__file__).parent
 
@@ -532,13 +533,50 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
     from podpipe import feed, site
 
     staging = _staging_dir(show)
-    if staging.exists():  # left over from a killed run
-        shutil.rmtree(staging)
+    _remove(staging)  # left over from a killed run
     staging.mkdir(parents=True)
+    (staging / SITE_MARKER).write_text(
+        "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
+    )
     _place_media(show, published, staging)
     feed.build_feed(show, published, staging / "feed.xml")
     site.build_site(show, published, staging, today=today)
     swap_into_place(staging, show.site_dir)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def site_dir_problems(show: Show) -> list[Problem]:
+    """Refuse to replace an output folder podpipe did not build: it would be deleted."""
+    site = show.site_dir
+    where = show.root / "show.yaml"
+    if site.exists() and not site.is_dir():
+        return [
+            Problem(
+                where,
+                None,
+                "output_dir",
+                f"{site} exists and is not a folder; move "
+                "it away, or set output_dir to another folder",
+            )
+        ]
+    if site.is_dir() and not (site / SITE_MARKER).is_file() and any(site.iterdir()):
+        return [
+            Problem(
+                where,
+                None,
+                "output_dir",
+                f"{site} holds files podpipe did not write "
+                f"(no {SITE_MARKER} in it) and every publish replaces this folder: "
+                "empty or move it, or set output_dir to another folder",
+            )
+        ]
+    return []
 
 
 def swap_into_place(new: Path, target: Path) -> None:
@@ -614,6 +652,9 @@ def publish(
     warnings = [str(p) for p in problems]
     if dry_run:
         return _plan(show, results, selected, progress, warnings)
+    site_problems = site_dir_problems(show)
+    if site_problems:
+        raise ConfigError(site_problems)
     with show_lock(show):
         from podpipe import guids as guid_registry
 
@@ -734,6 +775,7 @@ class CheckReport:
 def check(show_dir: Path) -> CheckReport:
     """Validate the configuration (raises ConfigError on errors) and lint the built site."""
     show, problems, _ = load(show_dir)
+    problems += site_dir_problems(show)
     from podpipe import lint
 
     return CheckReport(show, problems, lint.check(show, show.site_dir))
