@@ -145,7 +145,7 @@ def check(ctx: click.Context, show_dir: Path) -> None:
     metavar="EPISODE",
     multiple=True,
     help="Process only this episode (number or folder name); repeatable. "
-    "The feed and site still list every episode already processed.",
+    "The others stay as last published.",
 )
 @click.option("--force", is_flag=True, help="Redo every stage, ignoring cached results.")
 @click.option(

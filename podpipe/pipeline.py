@@ -52,7 +52,8 @@ class EpisodeOutcome:
     """What happened to one episode during a publish, for the summary table."""
 
     episode: Episode
-    done: dict[str, str] = field(default_factory=dict)  # stage -> "done" | "reused" | "skipped"
+    done: dict[str, str] = field(default_factory=dict)  # stage -> "done", "reused", "kept"...
+    keys: dict[str, str] = field(default_factory=dict)  # stage -> its cache key
     published: PublishedEpisode | None = None
     error: str | None = None
     seconds: float = 0.0
@@ -264,6 +265,10 @@ class EpisodeBuilder:
         self.used: dict[str, set[str]] = {
             s: set() for s in ("audio", "transcript", "notes", "tags")
         }
+        # slug -> stage keys of the episode as last published (for --only)
+        self.last_published: dict[str, dict[str, str]] = _load_json(
+            show.work_dir / "published.json"
+        )
 
     # A stage returns its output folder (recording "done" or "reused" in the outcome),
     # or None when it would have to run but may not (dry run, or not selected by --only).
@@ -277,6 +282,7 @@ class EpisodeBuilder:
         outcome: EpisodeOutcome,
     ) -> Path | None:
         self.used[stage].add(key)
+        outcome.keys[stage] = key
         redo = self.force and run  # --force applies to the selected episodes only
         if self.cache.has(stage, key) and not redo:
             outcome.done[stage] = "reused"
@@ -324,9 +330,11 @@ class EpisodeBuilder:
         return outcome
 
     def _build(self, ep: Episode, run: bool, outcome: EpisodeOutcome) -> PublishedEpisode | None:
-        from podpipe import club
-
         show = self.show
+        if not run and not self.dry_run:
+            kept = self._as_last_published(ep, outcome)
+            if kept:
+                return kept
         audio_dir = self._stage(
             "audio", self.audio_key(ep), run, lambda tmp: self._run_audio(ep, tmp), outcome
         )
@@ -347,7 +355,7 @@ class EpisodeBuilder:
             self._template_stamp(),
         )
         notes_dir = self._stage(
-            "notes", notes_key, True, lambda tmp: self._run_notes(ep, tmp), outcome
+            "notes", notes_key, run, lambda tmp: self._run_notes(ep, tmp), outcome
         )
         if (
             audio_dir is None
@@ -355,16 +363,7 @@ class EpisodeBuilder:
             or (show.transcription.enabled and transcript_dir is None)
         ):
             return None
-        report = AudioReport.from_dict(json.loads((audio_dir / "report.json").read_text()))
-        transcript = None
-        if transcript_dir:
-            transcript = TranscriptReport.from_dict(
-                json.loads((transcript_dir / "report.json").read_text())
-            )
-            if transcript.empty:
-                outcome.warnings.append("the transcript is empty (no speech detected)")
-        outcome.warnings += report.warnings
-        notes = Notes(**json.loads((notes_dir / "notes.json").read_text()))
+        report, transcript, notes = _read_outputs(audio_dir, transcript_dir, notes_dir)
         tags = self._tags(ep, notes, report, transcript_dir, transcript)
         tags_key = digest(
             "tags",
@@ -376,6 +375,40 @@ class EpisodeBuilder:
             "tags", tags_key, True, lambda tmp: self._run_tags(audio_dir, tags, ep, tmp), outcome
         )
         outcome.done.pop("tags", None)
+        return self._published(ep, outcome, audio_dir, transcript_dir, notes_dir, tagged_dir)
+
+    def _as_last_published(self, ep: Episode, outcome: EpisodeOutcome) -> PublishedEpisode | None:
+        """An episode not selected with --only stays as it was last published."""
+        keys = self.last_published.get(ep.slug)
+        if not keys:
+            return None
+        dirs = {s: self.cache.path(s, k) if k else None for s, k in keys.items()}
+        if any(d is not None and not d.is_dir() for d in dirs.values()):
+            return None  # pruned meanwhile: fall back to what the cache has
+        for stage, key in keys.items():
+            if key:
+                self.used[stage].add(key)
+                outcome.keys[stage] = key
+        outcome.done.update({s: "kept" for s in ("audio", "transcript", "notes") if keys.get(s)})
+        return self._published(
+            ep, outcome, dirs["audio"], dirs.get("transcript"), dirs["notes"], dirs["tags"]
+        )
+
+    def _published(
+        self,
+        ep: Episode,
+        outcome: EpisodeOutcome,
+        audio_dir: Path,
+        transcript_dir: Path | None,
+        notes_dir: Path,
+        tagged_dir: Path,
+    ) -> PublishedEpisode:
+        from podpipe import club
+
+        report, transcript, notes = _read_outputs(audio_dir, transcript_dir, notes_dir)
+        if transcript and transcript.empty:
+            outcome.warnings.append("the transcript is empty (no speech detected)")
+        outcome.warnings += report.warnings
         mp3 = tagged_dir / f"{ep.slug}.mp3"
         return PublishedEpisode(
             episode=ep,
@@ -387,8 +420,8 @@ class EpisodeBuilder:
             notes=notes,
             transcript=transcript,
             transcript_dir=transcript_dir,
-            announces=club.announced_cycle(show, ep),
-            features=club.featured_cycle(show, ep),
+            announces=club.announced_cycle(self.show, ep),
+            features=club.featured_cycle(self.show, ep),
         )
 
     def _template_stamp(self) -> list:
@@ -465,6 +498,19 @@ class EpisodeBuilder:
         id3.write_tags(mp3, tags)
 
 
+def _read_outputs(
+    audio_dir: Path, transcript_dir: Path | None, notes_dir: Path
+) -> tuple[AudioReport, TranscriptReport | None, Notes]:
+    report = AudioReport.from_dict(json.loads((audio_dir / "report.json").read_text()))
+    transcript = None
+    if transcript_dir:
+        transcript = TranscriptReport.from_dict(
+            json.loads((transcript_dir / "report.json").read_text())
+        )
+    notes = Notes(**json.loads((notes_dir / "notes.json").read_text()))
+    return report, transcript, notes
+
+
 def _iso639_2(language: str) -> str:
     primary = language.split("-")[0].lower()
     return {
@@ -488,6 +534,13 @@ def _iso639_2(language: str) -> str:
 
 def _show_without_episodes(show: Show) -> Show:
     return dataclasses.replace(show, episodes=())
+
+
+def _load_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}
 
 
 def _results_repr(results: dict[str, list]) -> str:
@@ -734,6 +787,8 @@ def _publish_locked(
     published = [o.published for o in outcomes if o.published]
     progress.message(f"building the feed and site for {len(published)} episode(s)")
     build_site(show, published, today)
+    record = {o.episode.slug: o.keys for o in outcomes if o.published}
+    write_atomic(show.work_dir / "published.json", json.dumps(record, indent=1, sort_keys=True))
     result.site_updated = True
     if not selected ^ {e.slug for e in show.episodes}:  # a full publish: drop stale outputs
         cache.prune(builder.used)

@@ -344,3 +344,27 @@ def test_a_site_changed_by_hand_is_repaired(show_copy):
     assert "Nothing changed" not in result.stdout
     assert (show_copy / "site/episodes/001-why-a-learning-club/transcript.srt").is_file()
     assert podpipe("check", cwd=show_copy).returncode == 0
+
+
+def test_only_leaves_the_other_episodes_as_last_published(show_copy):
+    """--only 2 must not drop or change episode 1, even after its sources changed."""
+    site = show_copy / "site"
+    ep1_mp3 = site / "episodes/001-why-a-learning-club/001-why-a-learning-club.mp3"
+    before_mp3 = ep1_mp3.read_bytes()
+    folder = show_copy / "episodes/001-why-a-learning-club"
+    shutil.copyfile(
+        show_copy / "episodes/002-groupby-stories/interview.mp3", folder / "interview.mp3"
+    )
+    ep = folder / "episode.yaml"
+    ep.write_text(ep.read_text().replace("Ben Okafor runs a study group", "Ben runs a club"))
+    result = podpipe("publish", "--only", "2", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(feed_items(show_copy)) == 3
+    assert ep1_mp3.read_bytes() == before_mp3
+    page = (site / "episodes/001-why-a-learning-club/index.html").read_text()
+    assert "Ben Okafor runs a study group" in page and "Ben runs a club" not in page
+    assert "kept" in result.stdout
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0
+    assert ep1_mp3.read_bytes() != before_mp3
+    assert "Ben runs a club" in (site / "episodes/001-why-a-learning-club/index.html").read_text()
