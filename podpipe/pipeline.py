@@ -36,6 +36,7 @@ from podpipe.config import Episode, Show, load_show_with_warnings
 from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
 from podpipe.progress import clock, table
 from podpipe.records import AudioReport, EpisodeTags, Notes, PublishedEpisode, TranscriptReport
+from podpipe.templating import template_errors
 
 log = logging.getLogger(__name__)
 
@@ -461,7 +462,8 @@ class EpisodeBuilder:
     def _run_notes(self, ep: Episode, tmp: Path) -> None:
         from podpipe import notes
 
-        rendered = notes.render_notes(self.show, ep, results=self.results)
+        with template_errors():
+            rendered = notes.render_notes(self.show, ep, results=self.results)
         write_atomic(tmp / "notes.json", json.dumps(dataclasses.asdict(rendered), indent=2))
 
     def _tags(
@@ -593,7 +595,8 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
     )
     _place_media(show, published, staging)
     feed.build_feed(show, published, staging / "feed.xml")
-    site.build_site(show, published, staging, today=today)
+    with template_errors():
+        site.build_site(show, published, staging, today=today)
     swap_into_place(staging, show.site_dir)
 
 

@@ -9,10 +9,13 @@ a CommonMark renderer that escapes raw HTML).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from podpipe.config import Show
+from podpipe.errors import ProcessingError
 from podpipe.progress import clock
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
@@ -54,3 +57,17 @@ def safe_url(url: str | None) -> str:
         return ""
     scheme = urlsplit(url.strip()).scheme.lower()
     return url if scheme in ("", "http", "https", "mailto") else ""
+
+
+@contextmanager
+def template_errors() -> Iterator[None]:
+    """A broken template (the show's own, usually) is a message naming it, not a traceback."""
+    import jinja2
+
+    try:
+        yield
+    except jinja2.TemplateSyntaxError as e:
+        where = e.filename or e.name or "a template"
+        raise ProcessingError(f"template {where}, line {e.lineno}: {e.message}") from e
+    except jinja2.TemplateError as e:
+        raise ProcessingError(f"template error: {e.message or e}") from e

@@ -368,3 +368,24 @@ def test_only_leaves_the_other_episodes_as_last_published(show_copy):
     assert result.returncode == 0
     assert ep1_mp3.read_bytes() != before_mp3
     assert "Ben runs a club" in (site / "episodes/001-why-a-learning-club/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        ("episode.html", "{{ broken", "templates/episode.html, line 1: unexpected end of template"),
+        ("notes.md.j2", "{% if %}", "templates/notes.md.j2, line 1"),
+        ("index.html", "{{ show.nonexistent.attr }}", "template error:"),
+    ],
+)
+def test_a_broken_override_template_is_a_message_and_keeps_the_site(
+    show_copy, name, text, expected
+):
+    before = tree_bytes(show_copy / "site")
+    (show_copy / "templates").mkdir(exist_ok=True)
+    (show_copy / "templates" / name).write_text(text)
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert expected in result.stdout + result.stderr
+    assert tree_bytes(show_copy / "site") == before
