@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 import os
 import sys
 from pathlib import Path
@@ -114,7 +115,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
             logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1 else logging.WARNING
         )
     )
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    # Only podpipe's own messages get louder with -v; libraries stay at warnings.
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("podpipe").setLevel(level)
 
 
 # --------------------------------------------------------------------------- check, publish
@@ -212,6 +215,18 @@ def status(ctx: click.Context, show_dir: Path, today: dt.datetime | None) -> Non
 # --------------------------------------------------------------------------- audio (audio.py)
 
 
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of decibels")
+    return value
+
+
+def _mp3_path(ctx, param, value: Path) -> Path:
+    if value.suffix.lower() != ".mp3":
+        raise click.BadParameter(f"{value} does not end in .mp3 (podpipe writes MP3)")
+    return value
+
+
 @cli.command()
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -219,13 +234,22 @@ def status(ctx: click.Context, show_dir: Path, today: dt.datetime | None) -> Non
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
     required=True,
-    help="The MP3 to write.",
+    callback=_mp3_path,
+    help="The MP3 to write (its name ends in .mp3).",
 )
 @click.option(
-    "--target", type=float, default=None, help="Integrated loudness target in LUFS (default -16)."
+    "--target",
+    type=click.FloatRange(-40, -5),
+    default=None,
+    callback=_finite,
+    help="Integrated loudness target in LUFS, -40 to -5 (default -16).",
 )
 @click.option(
-    "--true-peak", type=float, default=None, help="True-peak ceiling in dBTP (default -1.0)."
+    "--true-peak",
+    type=click.FloatRange(-12, 0),
+    default=None,
+    callback=_finite,
+    help="True-peak ceiling in dBTP, -12 to 0 (default -1.0).",
 )
 @click.option("--mono/--stereo", "mono", default=None, help="Output channels (default mono).")
 @click.option(

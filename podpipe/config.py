@@ -449,6 +449,9 @@ class Section:
             lambda v: isinstance(v, int | float) and not isinstance(v, bool),
             float,
         )
+        if value != value or value in (float("inf"), float("-inf")):  # NaN or infinite
+            self.problem(key, f"expected a finite number, found {value}")
+            return default
         if minimum is not None and value < minimum or maximum is not None and value > maximum:
             self.problem(key, f"expected a number between {minimum} and {maximum}, found {value}")
             return default
@@ -569,6 +572,8 @@ def _load_yaml(file: Path, problems: list[Problem]) -> Any:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else None
         what = (e.problem or str(e)).strip()
+        if "mapping values are not allowed" in what:
+            what += '; a value containing ": " must be quoted, e.g. title: "Part 2: the sequel"'
         problems.append(
             Problem(
                 file, line, "", f"invalid YAML: {what}{' (' + e.context + ')' if e.context else ''}"

@@ -60,3 +60,22 @@ def test_readme_documents_every_command_and_option():
         for param in command.params:
             if isinstance(param, click.Option):
                 assert any(opt in readme for opt in param.opts), (path, param.opts)
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--target", "nan"], "nan is not a number of decibels"),
+        (["--target", "5"], "is not in the range"),
+        (["--true-peak", "3"], "is not in the range"),
+    ],
+)
+def test_audio_rejects_impossible_levels(tmp_path, args, message):
+    result = CliRunner().invoke(cli, ["audio", "in.wav", "-o", str(tmp_path / "o.mp3"), *args])
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_audio_writes_only_mp3(tmp_path):
+    result = CliRunner().invoke(cli, ["audio", "in.wav", "-o", str(tmp_path / "out.wav")])
+    assert result.exit_code == 2 and "does not end in .mp3" in result.output
+    assert not (tmp_path / "out.wav").exists()

@@ -289,3 +289,17 @@ def test_readme_documents_every_key_config_reads(monkeypatch):
     assert {"show.yaml", "episode.yaml"} <= set(read)
     missing = sorted(k for keys in read.values() for k in keys if k not in documented)
     assert missing == []
+
+
+def test_nan_loudness_target_is_refused(show):
+    edit(show / "show.yaml", "  target_lufs: -16", "  target_lufs: .nan")
+    result = check(show)
+    assert result.exit_code == 2
+    assert "audio.target_lufs: expected a finite number, found nan" in result.output
+
+
+def test_unquoted_colon_in_a_title_gets_a_hint(show):
+    edit(show / EP1, "title: Why a learning club?", "title: Why a learning club: part one")
+    result = check(show)
+    assert result.exit_code == 2
+    assert 'must be quoted, e.g. title: "Part 2: the sequel"' in result.output
