@@ -607,6 +607,25 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
+def artwork_problems(show: Show) -> list[Problem]:
+    """Apple's artwork rules, checked on the source files before any work."""
+    from podpipe import lint
+    from podpipe.config import _line_of_key
+
+    files = [(show.root / "show.yaml", show.artwork)]
+    files += [(ep.source_file, ep.artwork) for ep in show.episodes if ep.artwork]
+    problems = []
+    for yaml_file, image in files:
+        if image is None:
+            continue
+        for severity, message in lint.check_image(image):
+            line = _line_of_key(yaml_file, "artwork")
+            problems.append(
+                Problem(yaml_file, line, "artwork", f"{image.name}: {message}", severity)
+            )
+    return problems
+
+
 def site_dir_problems(show: Show) -> list[Problem]:
     """Refuse to replace an output folder podpipe did not build: it would be deleted."""
     site = show.site_dir
@@ -725,6 +744,10 @@ def publish(
             and stamp.read_text() == _stamp(fingerprint, show)
         ):
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
+        artwork = artwork_problems(show)
+        if any(p.severity == "error" for p in artwork):
+            raise ConfigError(problems + artwork)
+        warnings += [str(p) for p in artwork]
         result = _publish_locked(
             show, results, guids, selected, force, jobs, today, progress, warnings
         )
@@ -833,7 +856,7 @@ class CheckReport:
 def check(show_dir: Path) -> CheckReport:
     """Validate the configuration (raises ConfigError on errors) and lint the built site."""
     show, problems, _ = load(show_dir)
-    problems += site_dir_problems(show)
+    problems += site_dir_problems(show) + artwork_problems(show)
     from podpipe import lint
 
     return CheckReport(show, problems, lint.check(show, show.site_dir))

@@ -106,7 +106,11 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
     except ConfigError as err:
         return StatusReport(None, today, problems=err.problems)
     report = StatusReport(
-        show, today, problems=list(problems), results=results, site_built=show.site_dir.is_dir()
+        show,
+        today,
+        problems=[*problems, *pipeline.site_dir_problems(show), *pipeline.artwork_problems(show)],
+        results=results,
+        site_built=show.site_dir.is_dir(),
     )
     cache = StageCache(show.work_dir / "stages")
     builder = pipeline.EpisodeBuilder(

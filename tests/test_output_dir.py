@@ -50,3 +50,18 @@ def test_a_file_where_the_site_goes_is_refused(show):
     assert result.returncode == 2
     assert "exists and is not a folder" in result.stderr
     assert (show / "site").read_text() == "hi"
+
+
+def test_bad_artwork_is_a_configuration_error_before_any_work(show):
+    from PIL import Image
+
+    Image.new("RGB", (800, 600), "white").save(show / "small.png")
+    path = show / "show.yaml"
+    path.write_text(path.read_text().replace("artwork: artwork.png", "artwork: small.png"))
+    for command in ("publish", "check", "status"):
+        result = podpipe(command, cwd=show)
+        assert result.returncode == 2, (command, result.stdout + result.stderr)
+        assert "show.yaml:17: artwork: small.png: artwork is 800x600: it must be square" in (
+            result.stdout + result.stderr
+        ), command
+    assert not (show / ".podpipe" / "stages").exists()  # no work was done
