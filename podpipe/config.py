@@ -870,6 +870,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         raise ConfigError(problems)
     doc = _load_yaml(file, problems)
     if doc is None and problems:
+        _load_episodes(root, problems)  # their problems too, all at once
         raise ConfigError(problems)
     sec = Section(file, doc, "", problems)
     owner = sec.section("owner", required=True)
@@ -946,8 +947,8 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
             line=_line_of(sec.node),
         )
     sec.finish()
-    loaded = _load_episodes(root, problems)
-    _cross_check(show, loaded, problems)
+    loaded, unreadable = _load_episodes(root, problems)
+    _cross_check(show, loaded, problems, complete=not unreadable)
     valid = [e for e in loaded if e.title]
     show = _replace(show, episodes=tuple(sorted(valid, key=lambda e: (e.date, e.number))))
     return show, problems
@@ -974,11 +975,12 @@ def _replace(obj, **changes):
     return dataclasses.replace(obj, **changes)
 
 
-def _load_episodes(root: Path, problems: list[Problem]) -> list[Episode]:
+def _load_episodes(root: Path, problems: list[Problem]) -> tuple[list[Episode], list[Path]]:
     folder = root / EPISODES_DIR
     if not folder.is_dir():
-        return []
+        return [], []
     episodes = []
+    unreadable: list[Path] = []
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         file = sub / EPISODE_FILE
         if not file.is_file():
@@ -1009,10 +1011,14 @@ def _load_episodes(root: Path, problems: list[Problem]) -> list[Episode]:
         episode = _episode(file, problems)
         if episode:
             episodes.append(episode)
-    return episodes
+        else:  # its number is unknown: references to it cannot be checked
+            unreadable.append(file)
+    return episodes, unreadable
 
 
-def _cross_check(show: Show, episodes: list[Episode], problems: list[Problem]) -> None:
+def _cross_check(
+    show: Show, episodes: list[Episode], problems: list[Problem], *, complete: bool = True
+) -> None:
     by_number: dict[int, Episode] = {}
     for ep in episodes:
         if ep.number in by_number:
@@ -1030,7 +1036,7 @@ def _cross_check(show: Show, episodes: list[Episode], problems: list[Problem]) -
     for _i, cycle in enumerate(show.club.cycles):
         for key in ("announced_in", "featured_in"):
             number = getattr(cycle, key)
-            if number is not None and number not in by_number:
+            if number is not None and number not in by_number and complete:
                 known = ", ".join(str(n) for n in sorted(by_number)) or "none yet"
                 problems.append(
                     Problem(

@@ -303,3 +303,19 @@ def test_unquoted_colon_in_a_title_gets_a_hint(show):
     result = check(show)
     assert result.exit_code == 2
     assert 'must be quoted, e.g. title: "Part 2: the sequel"' in result.output
+
+
+def test_an_unreadable_episode_causes_no_false_cross_reference_errors(show):
+    (show / EP2).write_text("number: [2\n")
+    _, problems = load_show_with_warnings(show)
+    assert [p.key for p in problems if p.severity == "error"] == [""]  # just the YAML error
+    assert "invalid YAML" in problems[0].message
+
+
+def test_a_broken_show_yaml_does_not_hide_episode_problems(show):
+    edit(show / "show.yaml", "author: Ada Lindqvist", "author: [Ada Lindqvist")
+    edit(show / EP1, "date: 2026-09-25", "date: tomorrow")
+    with pytest.raises(ConfigError) as err:
+        load_show(show)
+    files = {p.file.name for p in err.value.problems}
+    assert files == {"show.yaml", "episode.yaml"}
