@@ -123,7 +123,7 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
 # --------------------------------------------------------------------------- check, publish
 
 
-@cli.command()
+@cli.command(short_help="Validate the show and lint the built feed and site.")
 @show_option
 @click.pass_context
 def check(ctx: click.Context, show_dir: Path) -> None:
@@ -133,14 +133,21 @@ def check(ctx: click.Context, show_dir: Path) -> None:
     """
     from podpipe import pipeline
 
-    console = _setup(ctx)
-    report = run_command(ctx, pipeline.check, show_dir)
+    # The report is this command's output: stdout, so `podpipe check > report.txt` works.
+    try:
+        report = pipeline.check(show_dir)
+    except ConfigError as err:
+        click.echo(str(err))
+        for p in err.problems:
+            if p.severity == "warning":
+                click.echo(f"warning: {p}")
+        sys.exit(err.exit_code)
     for line in report.lines():
-        console.info(line)
+        click.echo(line)
     sys.exit(report.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="Process every episode and build the feed and site/.")
 @show_option
 @click.option(
     "--only",
@@ -195,7 +202,7 @@ def publish(
     sys.exit(result.exit_code)
 
 
-@cli.command()
+@cli.command(short_help="What is up to date, stale or blocking, without doing work.")
 @show_option
 @today_option
 @click.pass_context
@@ -227,7 +234,7 @@ def _mp3_path(ctx, param, value: Path) -> Path:
     return value
 
 
-@cli.command()
+@cli.command(short_help="Level and normalize one recording into a podcast MP3.")
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -310,7 +317,7 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
 # --------------------------------------------------------------------------- transcribe (transcribe.py)
 
 
-@cli.command()
+@cli.command(short_help="Transcribe one recording locally (VTT, SRT, JSON, TXT).")
 @click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "-o",
@@ -422,7 +429,7 @@ def _club_show(ctx: click.Context, show_dir: Path):
     return show
 
 
-@cli.group()
+@cli.group(short_help="The learning club: results, import, status.")
 def club() -> None:
     """The learning club: record participant results, see where the club stands."""
 
@@ -474,7 +481,7 @@ def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, s
         _setup(ctx).warn(f"the cycle ended on {ended}: the result is kept and marked late")
 
 
-@club.command("import")
+@club.command("import", short_help="Import results from a CSV form export.")
 @click.argument("cycle")
 @click.argument("csv_file", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -516,7 +523,7 @@ def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
     )
 
 
-@club.command("status")
+@club.command("status", short_help="Current and next cycle, days left, results.")
 @show_option
 @today_option
 @click.pass_context
@@ -536,7 +543,7 @@ def club_status(ctx, show_dir, today):
 # --------------------------------------------------------------------------- site (site.py, serve.py)
 
 
-@cli.command()
+@cli.command(short_help="Preview the built site locally (with seeking audio).")
 @show_option
 @click.option(
     "--port",
@@ -643,7 +650,7 @@ def _ask(label: str, default: str, check=None) -> str:
     return click.prompt(label, default=default, value_proc=value_proc)
 
 
-@cli.command()
+@cli.command(short_help="Start a new show folder (show.yaml, episodes/, artwork).")
 @click.argument(
     "directory", metavar="[DIR]", default=".", type=click.Path(file_okay=False, path_type=Path)
 )
@@ -727,7 +734,7 @@ def episode() -> None:
     """Add episodes to the show."""
 
 
-@episode.command("add")
+@episode.command("add", short_help="Add a recording as the next episode.")
 @click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
 @show_option
 @click.option("--title", default=None, help="Episode title (default: from the file name).")

@@ -111,8 +111,9 @@ class PublishResult:
         if self.dry_run:
             lines.append("Dry run: nothing was processed or written.")
         elif self.failed:
+            kept = f"{site} was left as it was" if site.is_dir() else "no site was written"
             lines.append(
-                f"{len(self.failed)} episode(s) failed; {site} was left as it was. "
+                f"{len(self.failed)} episode(s) failed; {kept}. "
                 "Finished work is kept: fix the problem and publish again."
             )
         elif self.site_updated:
