@@ -109,9 +109,10 @@ def _transcribe_channels(
     language: str | None,
     progress: Progress | None,
 ) -> list[Segment]:
-    """Each channel in turn, labelled with its speaker; progress over all of them."""
+    """Each channel in turn, labelled with its speaker; progress over all of them, in
+    seconds of the episode (a double-ender's two channels share one timeline)."""
     duration = len(channels[0]) / SAMPLE_RATE
-    total = duration * len(channels)
+    share = 1 / len(channels)
     segments: list[Segment] = []
     for i, samples in enumerate(channels):
         speaker = speakers[i] if speakers else None
@@ -125,9 +126,9 @@ def _transcribe_channels(
         for seg in found:
             segments.append(Segment(seg.start, seg.end, seg.text, speaker, seg.words))
             if progress:
-                progress(min(total, i * duration + seg.end), total)
+                progress(min(duration, (i * duration + seg.end) * share), duration)
     if progress:
-        progress(total, total)
+        progress(duration, duration)
     return segments
 
 
