@@ -13,6 +13,7 @@ from pathlib import Path
 
 from podpipe.config import Chapter
 from podpipe.errors import ProcessingError
+from podpipe.progress import clock
 from podpipe.records import EpisodeTags
 
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -93,8 +94,11 @@ def _chapters(chapters: tuple[Chapter, ...], duration_s: float) -> list:
     for i, (chapter, end) in enumerate(zip(ordered, ends, strict=True)):
         if chapter.start >= end:
             raise ProcessingError(
-                f"chapter {chapter.title!r} starts at {chapter.start:.1f} s, "
-                f"not before its end ({end:.1f} s)"
+                f"chapters: {chapter.title!r} starts at {clock(chapter.start)}, but the episode "
+                f"ends at {clock(duration_s)}: fix its start in episode.yaml"
+                if end == duration_s
+                else f"chapters: {chapter.title!r} at {clock(chapter.start)} does not start "
+                f"before the next chapter"
             )
         sub = [TIT2(encoding=3, text=chapter.title)]
         if chapter.url:

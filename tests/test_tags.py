@@ -137,7 +137,9 @@ def test_bad_cover_leaves_the_mp3_alone(mp3, tmp_path):
 
 
 def test_chapter_past_the_end_is_refused(mp3, cover):
-    with pytest.raises(ProcessingError, match="'Next cycle' starts at 9.0 s"):
+    with pytest.raises(
+        ProcessingError, match="'Next cycle' starts at 0:09, but the episode ends at 0:08"
+    ):
         write_tags(mp3, full_tags(cover, duration_s=8.0))
 
 
