@@ -21,6 +21,7 @@ import fcntl
 import json
 import logging
 import os
+import re
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -627,6 +628,40 @@ def artwork_problems(show: Show) -> list[Problem]:
     return problems
 
 
+_EXAMPLE_HOST = re.compile(r"(^|\.)example\.(com|org|net|invalid)$")
+
+
+def placeholder_problems(show: Show) -> list[Problem]:
+    """Warnings for values a directory would reject: documentation domains, placeholders."""
+    from urllib.parse import urlsplit
+
+    from podpipe.config import _line_of_key
+
+    file = show.root / "show.yaml"
+    found = []
+    if _EXAMPLE_HOST.search(urlsplit(show.base_url).hostname or ""):
+        found.append(
+            (
+                "base_url",
+                f"{show.base_url} is a documentation address: set the "
+                "address your site will be served from before you submit the feed",
+            )
+        )
+    if _EXAMPLE_HOST.search(show.owner_email.rpartition("@")[2]):
+        found.append(
+            (
+                "owner",
+                f"{show.owner_email} is a placeholder: directories send "
+                "verification mail to the owner's email",
+            )
+        )
+    if show.author.strip().lower() == "your name":
+        found.append(("author", "still the placeholder 'Your Name'"))
+    return [
+        Problem(file, _line_of_key(file, key), key, message, "warning") for key, message in found
+    ]
+
+
 def site_dir_problems(show: Show) -> list[Problem]:
     """Refuse to replace an output folder podpipe did not build: it would be deleted."""
     site = show.site_dir
@@ -841,9 +876,10 @@ class CheckReport:
         out = [f"{p.severity}: {p}" for p in self.problems]
         out += [str(f) for f in self.findings]
         n_eps = len(self.show.episodes)
-        if not out:
+        if self.exit_code == 0:
+            warned = " with the warnings above" if out else ""
             out.append(
-                f"{self.show.root / 'show.yaml'}: OK ({n_eps} episode(s), "
+                f"{self.show.root / 'show.yaml'}: OK{warned} ({n_eps} episode(s), "
                 f"{len(self.show.club.cycles)} club cycle(s)); "
                 + (
                     "site checked"
@@ -857,7 +893,7 @@ class CheckReport:
 def check(show_dir: Path) -> CheckReport:
     """Validate the configuration (raises ConfigError on errors) and lint the built site."""
     show, problems, _ = load(show_dir)
-    problems += site_dir_problems(show) + artwork_problems(show)
+    problems += site_dir_problems(show) + artwork_problems(show) + placeholder_problems(show)
     from podpipe import lint
 
     return CheckReport(show, problems, lint.check(show, show.site_dir))

@@ -65,3 +65,11 @@ def test_bad_artwork_is_a_configuration_error_before_any_work(show):
             result.stdout + result.stderr
         ), command
     assert not (show / ".podpipe" / "stages").exists()  # no work was done
+
+
+def test_check_warns_about_placeholders(show):
+    result = podpipe("check", cwd=show)
+    assert result.returncode == 0
+    assert "base_url: https://podcast.example.org/ is a documentation address" in result.stdout
+    assert "owner: ada@example.org is a placeholder" in result.stdout
+    assert "OK with the warnings above" in result.stdout
