@@ -51,17 +51,24 @@ def plain(src: Path, out: Path, channels: int, bitrate: int) -> None:
             "-y",
             "-i",
             str(src),
-            "-ac",
-            str(channels),
-            "-ar",
-            "44100",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            f"{bitrate}k",
-            str(out),
+            *_mp3_output(out, channels, bitrate),
         ]
     )
+
+
+def _mp3_output(out: Path, channels: int, bitrate: int) -> list[str]:
+    """The encoder settings every method in the comparison shares."""
+    return [
+        "-ac",
+        str(channels),
+        "-ar",
+        "44100",
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        f"{bitrate}k",
+        str(out),
+    ]
 
 
 def loudnorm_two_pass(src: Path, out: Path, channels: int, bitrate: int) -> None:
@@ -80,15 +87,7 @@ def loudnorm_two_pass(src: Path, out: Path, channels: int, bitrate: int) -> None
             str(src),
             "-af",
             second,
-            "-ac",
-            str(channels),
-            "-ar",
-            "44100",
-            "-c:a",
-            "libmp3lame",
-            "-b:a",
-            f"{bitrate}k",
-            str(out),
+            *_mp3_output(out, channels, bitrate),
         ]
     )
 
