@@ -364,17 +364,23 @@ def test_memory_does_not_grow_with_length(tmp_path):
         "master(Path(sys.argv[1]), Path(sys.argv[2]), AudioSettings(channels=2))\n"
         "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())[1])"
     )
+    # glibc's per-thread arenas (the decoder reads ahead in a thread) fragment by a few
+    # 10 s chunks, differently from run to run: the same file measured 160 to 182 MB. That
+    # noise does not depend on length, so compare the least of three runs per length.
     peaks = []
     for minutes in (1, 10):
         src = write_audio(tmp_path / f"{minutes}.wav", interview(minutes * 60, seed=17), channels=2)
-        proc = subprocess.run(
-            [sys.executable, "-c", code, str(src), str(tmp_path / "o.mp3")],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            check=True,
-        )
-        peaks.append(int(proc.stdout) / 1024)
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", code, str(src), str(tmp_path / "o.mp3")],
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+                check=True,
+            )
+            for _ in range(3)
+        ]
+        peaks.append(min(int(proc.stdout) for proc in runs) / 1024)
     assert peaks[1] - peaks[0] < 25, peaks
     assert peaks[1] < 250, peaks
 
