@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import math
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -83,16 +84,36 @@ show_option = click.option(
     show_default=True,
     help="The show folder (holds show.yaml and episodes/).",
 )
+class DateParam(click.ParamType):
+    """A calendar date written YYYY-MM-DD; says which part is wrong when it is not one."""
+
+    name = "date"
+
+    def get_metavar(self, param, *args, **kwargs) -> str:  # click 8.2 adds ctx
+        return "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            self.fail(f"expected a date written YYYY-MM-DD, such as 2026-03-01; found {text!r}")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError as e:
+            self.fail(f"{text} is not a date on the calendar ({e})")
+
+
 today_option = click.option(
     "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DateParam(),
     default=None,
     help="Pretend today is this date (YYYY-MM-DD), for previews and tests of club cycle states.",
 )
 
 
-def _today(value: dt.datetime | None) -> dt.date:
-    return value.date() if value else dt.date.today()
+def _today(value: dt.date | None) -> dt.date:
+    return value or dt.date.today()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -450,7 +471,7 @@ def club() -> None:
 )
 @click.option(
     "--submitted",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DateParam(),
     default=None,
     help="When the result was submitted (default: today). Later than the "
     "cycle's last day marks it late.",
@@ -515,6 +536,8 @@ def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
         ctx, club_lib.import_csv, show, cycle, csv_file, mapping, skip_invalid=skip_invalid
     )
     console = _setup(ctx)
+    for column, fld in report.guessed.items():
+        console.info(f"column {column!r} read as the result's {fld} (--map to change)")
     for problem in report.invalid:
         console.warn(f"skipped: {problem}")
     click.echo(
@@ -748,9 +771,8 @@ def episode() -> None:
 )
 @click.option(
     "--date",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
+    type=DateParam(),
     default=None,
-    metavar="YYYY-MM-DD",
     help="Publication date (default: today).",
 )
 @click.option(
@@ -793,7 +815,7 @@ def episode_add(
         audio_file,
         title=title,
         guests=guests,
-        date=date.date() if date else None,
+        date=date,
         speakers=speakers,
         link=link,
     )

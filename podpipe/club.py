@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from podpipe.cache import write_atomic
+from podpipe.cache import exclusive, write_atomic
 from podpipe.config import (
     SHOW_FILE,
     Cycle,
@@ -330,6 +330,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # URLs added
     skipped: list[str] = field(default_factory=list)  # URLs already in the file
     invalid: list[Problem] = field(default_factory=list)  # rows left out (--skip-invalid)
+    guessed: dict[str, str] = field(default_factory=dict)  # CSV column -> field, by its words
 
 
 def add_result(
@@ -403,7 +404,16 @@ def _validate_entry(
 
 
 def _merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportReport:
-    """Append entries whose URL is not in the file yet; write only if something changed."""
+    """Append entries whose URL is not in the file yet; write only if something changed.
+
+    Two `club add` or `club import` runs at once (a form hook, a host at the terminal)
+    take turns: each reads the file the other wrote, so neither loses a result.
+    """
+    with exclusive(show.work_dir / "club.lock"):
+        return _merge_unlocked(show, cycle, entries)
+
+
+def _merge_unlocked(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportReport:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     file = results_file(show, cycle.slug)
@@ -545,6 +555,34 @@ CSV_COLUMNS = {
     "date": "submitted",
     "submitted at": "submitted",
 }
+# For a header that is none of the above: words that name the field, tried in order
+# ("Link to your project" -> url, "Your GitHub or blog profile" -> links). A guess is
+# taken only when one column alone gives it and no column is named for the field.
+_CSV_KEYWORDS = (
+    (("e-mail", "email"), None),
+    (("profile", "social", "mastodon", "twitter", "linkedin"), "links"),
+    (("url", "link", "address", "where can we see", "where can we find"), "url"),
+    (("name",), "name"),
+    (("title",), "title"),
+    (("learn",), "learned"),
+    (("summary", "descri", "what did you build", "what did you make", "about"), "summary"),
+    (("timestamp", "submitted", "date"), "submitted"),
+)
+
+
+def _header_key(header: str) -> str:
+    """A header as looked up in CSV_COLUMNS: lower case, no outer space or punctuation."""
+    return " ".join(header.lower().split()).strip(" ?:*.")
+
+
+def _guess_field(header: str) -> str | None:
+    key = _header_key(header)
+    for words, fld in _CSV_KEYWORDS:
+        if any(w in key for w in words):
+            return fld
+    return None
+
+
 # Timestamp formats of common form exports (Google Forms, Typeform, Tally, ISO).
 _TIMESTAMP_FORMATS = (
     "%Y-%m-%d",
@@ -576,7 +614,8 @@ def import_csv(
     cycle = find_cycle(show, slug)
     rows = read_csv(csv_path)
     header, body = rows[0][1], rows[1:]
-    columns = _columns(header, mapping or {}, csv_path)
+    guessed: dict[str, str] = {}
+    columns = _columns(header, mapping or {}, csv_path, guessed)
     problems: list[Problem] = []
     entries = []
     for line, row in body:
@@ -613,6 +652,7 @@ def import_csv(
         )
     report = _merge(show, cycle, entries)
     report.invalid = problems
+    report.guessed = guessed
     return report
 
 
@@ -657,14 +697,25 @@ def read_csv(path: Path) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _columns(header: list[str], mapping: dict[str, str], file: Path) -> dict[int, str]:
-    """Column index -> result field."""
+def _columns(
+    header: list[str], mapping: dict[str, str], file: Path, guessed: dict[str, str]
+) -> dict[int, str]:
+    """Column index -> result field; columns taken by a guess are added to ``guessed``."""
     problems = []
     by_name = {h.strip().lower(): i for i, h in enumerate(header)}
     columns: dict[int, str] = {}
     for i, h in enumerate(header):
-        if h.strip().lower() in CSV_COLUMNS:
-            columns[i] = CSV_COLUMNS[h.strip().lower()]
+        if _header_key(h) in CSV_COLUMNS:
+            columns[i] = CSV_COLUMNS[_header_key(h)]
+    guesses: dict[str, list[int]] = {}
+    for i, h in enumerate(header):
+        fld = None if i in columns else _guess_field(h)
+        if fld and fld not in columns.values():
+            guesses.setdefault(fld, []).append(i)
+    for fld, indexes in guesses.items():
+        if len(indexes) == 1:
+            columns[indexes[0]] = fld
+            guessed[header[indexes[0]]] = fld
     for column, fld in mapping.items():
         if fld not in RESULT_FIELDS:
             problems.append(
@@ -693,6 +744,8 @@ def _columns(header: list[str], mapping: dict[str, str], file: Path) -> dict[int
             continue
         for i in [i for i, f in columns.items() if f == fld]:
             del columns[i]  # an explicit mapping replaces a guess for the same field
+            guessed.pop(header[i], None)
+        guessed.pop(header[index], None)
         columns[index] = fld
     for required in ("name", "url"):
         if required not in columns.values() and not problems:
@@ -798,6 +851,11 @@ def status(
     if results is None:
         # Status shows what it can: invalid results are left out and listed as warnings.
         results, problems = check_results(show)
+    # As of `today`: a result submitted later did not exist yet (a past --today).
+    results = {
+        slug: [r for r in rs if r.submitted is None or r.submitted <= today]
+        for slug, rs in results.items()
+    }
     upcoming = next_cycle(show, today)
     announced_by = announcing_episodes(show, upcoming) if upcoming else []
     report = ClubStatus(today, current_cycle(show, today), upcoming, results, announced_by)

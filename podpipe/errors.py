@@ -51,6 +51,13 @@ class ProcessingError(PodpipeError):
         super().__init__(f"{file}: {message}" if file else message)
 
 
+class RequestError(PodpipeError):
+    """What was asked for cannot be done as asked (an option's value, a model name):
+    a mistake in the request, like a configuration error, so exit code 2."""
+
+    exit_code = 2
+
+
 class BusyError(PodpipeError):
     """Another podpipe run holds the show's lock."""
 

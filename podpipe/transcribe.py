@@ -30,7 +30,7 @@ from typing import Any
 
 from podpipe import transcript_formats as formats
 from podpipe.config import TranscriptionSettings
-from podpipe.errors import ProcessingError
+from podpipe.errors import ProcessingError, RequestError
 from podpipe.records import TranscriptReport
 from podpipe.transcript_formats import Segment, Word
 
@@ -203,7 +203,7 @@ def _engine_version(engine: str) -> str:
 def _check_speakers(speakers: tuple[str, ...]) -> tuple[str, ...]:
     names = tuple(s.strip() for s in speakers)
     if names and (len(names) != 2 or not all(names)):
-        raise ProcessingError(
+        raise RequestError(
             f"speakers must be two names (left channel, right channel), found {list(speakers)!r}"
         )
     return names
@@ -217,12 +217,12 @@ def _check_language(language: str | None, engine: Engine) -> str | None:
 
     code = language.lower().split("-")[0]  # show.yaml may say en-us; Whisper knows en
     if code not in _LANGUAGE_CODES:
-        raise ProcessingError(
+        raise RequestError(
             f"unknown language code {language!r} for Whisper; use one of "
             f"{', '.join(sorted(_LANGUAGE_CODES))}"
         )
     if code != "en" and not engine.multilingual:
-        raise ProcessingError(
+        raise RequestError(
             f"model {engine.model_label} understands only English, not "
             f"{language!r}; choose a multilingual model (e.g. small)"
         )
@@ -428,7 +428,7 @@ class FasterWhisper(Engine):
         try:
             self.model = WhisperModel(ref, device="cpu", compute_type="int8", cpu_threads=n_threads)
         except Exception as e:  # huggingface_hub and ctranslate2 raise many kinds
-            raise ProcessingError(_model_load_message(model, ref, e)) from e
+            raise _load_error(model, ref, _model_load_message(model, ref, e)) from e
         self.multilingual = self.model.model.is_multilingual
 
     def segments(self, audio, *, language, beam_size, vad, word_timestamps):
@@ -457,6 +457,14 @@ class FasterWhisper(Engine):
         for seg in found:
             words = tuple(Word(w.start, w.end, w.word) for w in seg.words or ())
             yield Segment(seg.start, seg.end, seg.text.strip(), None, words)
+
+
+def _load_error(model: str, ref: str, message: str) -> ProcessingError | RequestError:
+    """A model name nobody can load here is a mistake in the request (exit 2); a model
+    file that fails to load is a processing failure (exit 1)."""
+    if ref == model and not _looks_like_path(model):
+        return RequestError(message)
+    return ProcessingError(message)
 
 
 def _model_load_message(model: str, ref: str, err: Exception) -> str:
@@ -491,7 +499,7 @@ class OpenAIWhisper(Engine):
         try:
             self.model = whisper.load_model(ref, device="cpu")
         except Exception as e:  # download failures, bad pickles, wrong shapes
-            raise ProcessingError(_openai_load_message(model, ref, e)) from e
+            raise _load_error(model, ref, _openai_load_message(model, ref, e)) from e
         if heads:
             self.model.set_alignment_heads(_alignment_mask(heads, self.model.dims))
         self.multilingual = self.model.is_multilingual

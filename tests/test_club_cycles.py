@@ -113,7 +113,7 @@ def test_status_reports_current_next_days_left_and_results(sample_dir):
     assert result.exit_code == 0, result.output
     assert (
         "Current cycle: SQL window functions (sql-window-functions), 2026-10-19 to "
-        "2026-11-01, 5 days left (today included), 2 results so far"
+        "2026-11-01, 5 days left (today included), 1 result so far"
     ) in result.output
     assert (
         "Next cycle: Clear plots with matplotlib (plotting-with-matplotlib), 2026-11-16 "
@@ -121,6 +121,18 @@ def test_status_reports_current_next_days_left_and_results(sample_dir):
     ) in result.output
     assert "announced in episode 3: Windows, ranks and running totals (2026-11-05)" in result.output
     assert "warning" not in result.output
+
+
+def test_status_counts_only_results_submitted_by_today(sample_dir):
+    """The sample cycle has results submitted 2026-10-27 and 2026-10-30."""
+    counts = {}
+    for today in ("2026-10-26", "2026-10-27", "2026-10-29", "2026-10-30"):
+        result = CliRunner().invoke(
+            cli, ["club", "status", "--show", str(sample_dir), "--today", today]
+        )
+        assert result.exit_code == 0, result.output
+        counts[today] = result.output.split("left (today included), ")[1].split(" ")[0]
+    assert counts == {"2026-10-26": "0", "2026-10-27": "1", "2026-10-29": "1", "2026-10-30": "2"}
 
 
 def test_status_warns_when_no_episode_announces_the_next_cycle(sample_dir):
@@ -189,7 +201,7 @@ def test_status_lists_invalid_results_as_warnings_and_counts_the_valid_ones(samp
         encoding="utf-8",
     )
     result = CliRunner().invoke(
-        cli, ["club", "status", "--show", str(copy), "--today", "2026-10-28"]
+        cli, ["club", "status", "--show", str(copy), "--today", "2026-10-31"]
     )
     assert result.exit_code == 0, result.output
     assert "2 results so far" in result.output

@@ -420,6 +420,46 @@ def test_import_map_names_unknown_columns_and_fields(show_dir, tmp_path):
     assert "1 added" in ok.output
 
 
+def test_import_reads_form_questions_by_their_words_and_says_so(show_dir, tmp_path):
+    """A form's own questions, not podpipe's names: the columns are found by their words,
+    the e-mail column is left out, and the host is told which guesses were made."""
+    csv_file = tmp_path / "form.csv"
+    csv_file.write_text(
+        "Timestamp,Email address,Your name,Link to your project,"
+        "Your GitHub or blog profile,What did you learn?\n"
+        "2026/11/20 10:01:02,ann@example.org,Ann,https://ann.example.org/plots,"
+        "https://github.com/ann-example,log scales\n",
+        encoding="utf-8",
+    )
+    args = ["club", "import", "plotting-with-matplotlib", str(csv_file), "--show", str(show_dir)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "column 'Link to your project' read as the result's url" in result.output
+    assert "column 'Your GitHub or blog profile' read as the result's links" in result.output
+    (r,) = club.load_results(load_show(show_dir))["plotting-with-matplotlib"]
+    assert (r.name, r.url, r.links, r.learned, r.submitted) == (
+        "Ann",
+        "https://ann.example.org/plots",
+        ("https://github.com/ann-example",),
+        "log scales",
+        dt.date(2026, 11, 20),
+    )
+    assert "ann@example.org" not in (show_dir / "club" / "plotting-with-matplotlib.yaml").read_text()
+
+
+def test_two_columns_that_could_be_the_url_are_not_guessed(show_dir, tmp_path):
+    csv_file = tmp_path / "form.csv"
+    csv_file.write_text(
+        "Your name,Link to your notebook,Link to your blog post\nAnn,https://a.example.org/,"
+        "https://b.example.org/\n",
+        encoding="utf-8",
+    )
+    args = ["club", "import", "pandas-groupby", str(csv_file), "--show", str(show_dir)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "no column for the result's url; pass --map COLUMN=url" in result.output
+
+
 def test_add_never_rewrites_unusual_hand_formatting(show_dir):
     # ruamel would normalise the spacing and the flow mapping; the host's lines must stay.
     original = (
@@ -512,3 +552,43 @@ def test_a_non_utf8_results_file_is_named_and_never_rewritten(show_dir):
             load_show(show_dir), "plotting-with-matplotlib", name="B", url="https://b.example.org/"
         )
     assert file.read_bytes() == before
+
+
+def test_concurrent_adds_keep_every_result(show_dir):
+    """Six `club add` processes at once (a form hook firing while the host types) all
+    land in the file: none overwrites another's result."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+    procs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "podpipe",
+                "club",
+                "add",
+                "pandas-groupby",
+                "--name",
+                f"Person {i}",
+                "--url",
+                f"https://p{i}.example.org/groupby",
+                "--show",
+                str(show_dir),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for i in range(6)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    results = club.load_results(load_show(show_dir))["pandas-groupby"]
+    names = {r.name for r in results}
+    assert {f"Person {i}" for i in range(6)} <= names
+    assert len(results) == 3 + 6

@@ -14,7 +14,7 @@ import webvtt
 
 from podpipe import transcribe as stage
 from podpipe.config import TranscriptionSettings
-from podpipe.errors import ProcessingError
+from podpipe.errors import ProcessingError, RequestError
 from podpipe.transcript_formats import MAX_LINE, MAX_LINES
 from tests.transcribe_helpers import (
     BLEED_GUEST,
@@ -229,9 +229,9 @@ def test_missing_audio_is_a_clear_error(tmp_path):
 
 def test_unknown_language_is_a_clear_error(tmp_path):
     settings = TranscriptionSettings(language="xx")
-    with pytest.raises(ProcessingError, match="unknown language code 'xx' for Whisper"):
+    with pytest.raises(RequestError, match="unknown language code 'xx' for Whisper"):
         stage.transcribe(JFK, tmp_path, settings)
-    with pytest.raises(ProcessingError, match="understands only English, not 'de'"):
+    with pytest.raises(RequestError, match="understands only English, not 'de'"):
         stage.transcribe(JFK, tmp_path, TranscriptionSettings(language="de"))
     assert not any(tmp_path.iterdir())
 
@@ -248,7 +248,7 @@ def test_missing_and_non_whisper_model_paths_are_clear_errors(tmp_path):
 
 def test_a_model_that_cannot_be_had_offline_says_how_to_provide_one(tmp_path):
     settings = TranscriptionSettings(model="podpipe-tests/no-such-whisper-model")
-    with pytest.raises(ProcessingError) as err:
+    with pytest.raises(RequestError) as err:
         stage.transcribe(JFK, tmp_path, settings)
     assert "could not be downloaded" in str(err.value)
     assert "--model PATH" in str(err.value) and "tiny.en" in str(err.value)
@@ -272,7 +272,7 @@ def test_speakers_need_a_stereo_recording_with_different_channels(tmp_path):
     # jfk.flac is stereo with the same audio on both channels: not a double-ender.
     with pytest.raises(ProcessingError, match="jfk.flac: speakers are named but both channels"):
         stage.transcribe(JFK, tmp_path, DEFAULT, speakers=("Host", "Guest"))
-    with pytest.raises(ProcessingError, match="speakers must be two names"):
+    with pytest.raises(RequestError, match="speakers must be two names"):
         stage.transcribe(STEREO, tmp_path, DEFAULT, speakers=("Host",))
 
 
@@ -323,10 +323,18 @@ def test_cli_transcribes_with_speakers(tmp_path):
     assert "<v Guest>" in (out / "stereo_diarization.vtt").read_text()
 
 
-def test_cli_reports_a_bad_language_with_exit_code_1(tmp_path):
+def test_cli_reports_a_bad_request_with_exit_code_2(tmp_path):
+    """A wrong option value is the host's mistake, like a configuration error: exit 2."""
     proc = _podpipe("transcribe", str(JFK), "-o", str(tmp_path), "--language", "klingon")
-    assert proc.returncode == 1
+    assert proc.returncode == 2
     assert "error: unknown language code 'klingon' for Whisper" in proc.stderr
+    proc = _podpipe("transcribe", str(JFK), "-o", str(tmp_path), "--speakers", "A,B,C")
+    assert proc.returncode == 2
+    assert "speakers must be two names" in proc.stderr
+    proc = _podpipe("transcribe", str(JFK), "-o", str(tmp_path), "--model", "no-such-model")
+    assert proc.returncode == 2
+    assert "cannot load Whisper model 'no-such-model'" in proc.stderr
+    assert not any(tmp_path.iterdir())
 
 
 @pytest.mark.slow

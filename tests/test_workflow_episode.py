@@ -234,6 +234,27 @@ def test_speakers_need_two_names(show, speech):
     assert list((show / "episodes").iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "date, says",
+    [
+        ("2026-02-30", "2026-02-30 is not a date on the calendar (day is out of range"),
+        ("30.11.2026", "expected a date written YYYY-MM-DD, such as 2026-03-01; found '30.11.2026'"),
+    ],
+)
+def test_a_wrong_date_says_what_is_wrong_with_it(show, speech, date, says):
+    result = add(show, speech, "--date", date)
+    assert result.exit_code == 2
+    assert says in result.output and "'--date'" in result.output
+    assert list((show / "episodes").iterdir()) == []
+
+
+def test_a_given_date_is_written_to_the_episode(show, speech):
+    result = add(show, speech, "--date", "2026-12-01")
+    assert result.exit_code == 0, result.output
+    (episode,) = load_show(show).episodes
+    assert episode.date == dt.date(2026, 12, 1)
+
+
 def test_without_a_show_it_says_how_to_make_one(tmp_path, speech):
     result = add(tmp_path / "nowhere", speech)
     assert result.exit_code == 2
