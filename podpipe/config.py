@@ -241,6 +241,9 @@ class Show:
     templates_dir: Path | None = None  # the show's own template overrides
     output_dir: Path | None = None  # where the site is written (default: <root>/site)
     episodes: tuple[Episode, ...] = ()
+    # The channel's permanent podcast:guid, recorded in guids.yaml on the first publish
+    # (guids.assign); None before that, when the feed derives it from feed_url.
+    podcast_guid: str | None = None
 
     @property
     def site_dir(self) -> Path:

@@ -128,7 +128,7 @@ def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
     if show.categories:
         fg.podcast.itunes_category([_category(c) for c in show.categories])
     ns = fg.podcast_ns
-    ns.podcast_guid(podcast_ns.podcast_guid(show.feed_url))
+    ns.podcast_guid(show.podcast_guid or podcast_ns.podcast_guid(show.feed_url))
     if show.locked:
         ns.podcast_locked(show.owner_email)
     if show.funding_url:

@@ -17,6 +17,11 @@ the next rename is matched again. An episode whose folder, number and title all 
 at once gets a new GUID; to keep the old one, edit ``folder`` in guids.yaml first.
 Deleting a record is the only way to give an episode a new GUID. Records that match no
 episode are *orphans*: their episode disappeared from the feed (``podpipe check`` warns).
+
+The show's own ``<podcast:guid>`` is recorded here too, as ``podcast_guid``: the
+Podcasting 2.0 UUIDv5 of the feed URL at the first publish. It must not change when the
+feed moves (a new ``base_url``), so after that it is read, not derived. A show moving to
+podpipe from another host puts its existing GUID there.
 """
 
 from __future__ import annotations
@@ -33,7 +38,8 @@ from podpipe.errors import ConfigError, Problem
 
 REGISTRY_FILE = "guids.yaml"
 HEADER = """\
-# Permanent feed GUIDs, one per published episode, written by podpipe. Commit this file.
+# Permanent feed GUIDs, written by podpipe. Commit this file. podcast_guid is the show's
+# (it stays when the feed moves); each episode has one from its first publish.
 # A GUID must never change once published: podcast apps would download the episode again.
 # Delete an entry only to give that episode a new GUID on its next publish.
 """
@@ -53,16 +59,27 @@ def registry_path(show: Show) -> Path:
     return show.root / REGISTRY_FILE
 
 
-def assign(show: Show, registry_path: Path) -> dict[str, str]:
-    """Each episode's permanent GUID, by folder name; new episodes get one and are recorded.
+@dataclass(frozen=True)
+class Assigned:
+    show: str  # the channel's podcast:guid
+    episodes: dict[str, str]  # episode folder name -> item GUID
+
+
+def assign(show: Show, registry_path: Path) -> Assigned:
+    """The show's and each episode's permanent GUID; new ones are recorded.
 
     Rewrites the registry (atomically, keeping the host's comments and layout) only when
     a record was added or updated.
     """
+    from podpipe.podcast_ns import podcast_guid
+
     doc, indent = _load(registry_path)
+    changed = False
+    if not doc.get("podcast_guid"):
+        doc.insert(0, "podcast_guid", podcast_guid(show.feed_url))
+        changed = True
     records = doc["episodes"]
     matches = _match(show.episodes, records)
-    changed = False
     out: dict[str, str] = {}
     for episode in show.episodes:
         index = matches.get(episode.slug)
@@ -76,7 +93,7 @@ def assign(show: Show, registry_path: Path) -> dict[str, str]:
         out[episode.slug] = str(record["guid"])
     if changed:
         _save(registry_path, doc, indent)
-    return out
+    return Assigned(str(doc["podcast_guid"]), out)
 
 
 def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:
@@ -253,6 +270,17 @@ def _validate(path: Path, doc) -> None:
             ]
         )
     problems: list[Problem] = []
+    show_guid = doc.get("podcast_guid")
+    if show_guid is not None and not _is_uuid(str(show_guid)):
+        problems.append(
+            Problem(
+                path,
+                doc.lc.key("podcast_guid")[0] + 1,
+                "podcast_guid",
+                f"expected the show's podcast:guid, a UUID such as "
+                f"917393e3-1b1e-5cef-ace4-edaa54e1f810; found {show_guid!r}",
+            )
+        )
     seen_guids: dict[str, int] = {}
     seen_folders: dict[str, int] = {}
     for i, r in enumerate(records):
@@ -287,6 +315,14 @@ def _validate(path: Path, doc) -> None:
         seen_folders.setdefault(folder, line)
     if problems:
         raise ConfigError(problems)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _save(path: Path, doc, indent: tuple[int, int, int]) -> None:

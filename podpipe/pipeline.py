@@ -537,7 +537,9 @@ def _iso639_2(language: str) -> str:
 
 
 def _show_without_episodes(show: Show) -> Show:
-    return dataclasses.replace(show, episodes=())
+    """The show as an episode's notes depend on it (not the feed-only podcast_guid, which
+    `status` cannot know without writing guids.yaml)."""
+    return dataclasses.replace(show, episodes=(), podcast_guid=None)
 
 
 def _load_json(path: Path) -> dict:
@@ -770,7 +772,9 @@ def publish(
         from podpipe import guids as guid_registry
 
         # GUIDs first: recording a new episode's GUID changes guids.yaml, an input.
-        guids = guid_registry.assign(show, show.root / "guids.yaml")
+        assigned = guid_registry.assign(show, show.root / "guids.yaml")
+        show = dataclasses.replace(show, podcast_guid=assigned.show)
+        guids = assigned.episodes
         fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
         stamp = show.work_dir / "published.fingerprint"
         if (

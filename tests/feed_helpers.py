@@ -78,7 +78,7 @@ def publish(
     """PublishedEpisode records from real files, as the stages would return them."""
     from markdown_it import MarkdownIt
 
-    ids = guids.assign(show, show.root / guids.REGISTRY_FILE)
+    ids = guids.assign(show, show.root / guids.REGISTRY_FILE).episodes
     out = []
     for ep in show.episodes:
         d = work / ep.slug

@@ -63,27 +63,27 @@ def test_rename_retitle_and_new_audio_keep_the_guid(show_root, tmp_path):
 def test_a_second_publish_leaves_the_registry_untouched(show_root):
     show = config.load_show(show_root)
     registry = show_root / "guids.yaml"
-    ids = guids.assign(show, registry)
+    ids = guids.assign(show, registry).episodes
     assert len(set(ids.values())) == 3
     text, mtime = registry.read_text(), registry.stat().st_mtime_ns
-    assert guids.assign(show, registry) == ids
+    assert guids.assign(show, registry).episodes == ids
     assert registry.read_text() == text and registry.stat().st_mtime_ns == mtime
 
 
 def test_new_number_and_folder_match_by_date_and_title(show_root):
     registry = show_root / "guids.yaml"
-    ids = guids.assign(_load(show_root), registry)
+    ids = guids.assign(_load(show_root), registry).episodes
     ep = show_root / "episodes" / "003-windows-and-plots"
     ep.rename(show_root / "episodes" / "007-windows")
     _edit(show_root / "episodes" / "007-windows" / "episode.yaml", "number: 3", "number: 7")
-    again = guids.assign(_load(show_root), registry)
+    again = guids.assign(_load(show_root), registry).episodes
     assert again["007-windows"] == ids["003-windows-and-plots"]
     assert "folder: 007-windows" in registry.read_text()
 
 
 def test_everything_changed_means_a_new_episode(show_root):
     registry = show_root / "guids.yaml"
-    ids = guids.assign(_load(show_root), registry)
+    ids = guids.assign(_load(show_root), registry).episodes
     ep = show_root / "episodes" / "003-windows-and-plots"
     ep.rename(show_root / "episodes" / "009-other")
     _edit(ep.parent / "009-other" / "episode.yaml", "number: 3", "number: 9")
@@ -93,7 +93,7 @@ def test_everything_changed_means_a_new_episode(show_root):
         "title: Something else",
     )
     show = _load(show_root)
-    again = guids.assign(show, registry)
+    again = guids.assign(show, registry).episodes
     assert again["009-other"] not in ids.values()
     orphans = guids.orphans(show, registry)
     assert [(o.guid, o.folder) for o in orphans] == [
@@ -103,7 +103,7 @@ def test_everything_changed_means_a_new_episode(show_root):
 
 def test_orphans_list_published_episodes_that_disappeared(show_root):
     registry = show_root / "guids.yaml"
-    ids = guids.assign(_load(show_root), registry)
+    ids = guids.assign(_load(show_root), registry).episodes
     shutil.rmtree(show_root / "episodes" / "001-why-a-learning-club")
     show = _load(show_root)
     orphans = guids.orphans(show, registry)
@@ -116,7 +116,7 @@ def test_orphans_list_published_episodes_that_disappeared(show_root):
         "Why a learning club?",
         "2026-09-25",
     )
-    assert o.line == 5  # after the three header comment lines and "episodes:"
+    assert o.line == 7  # after the four header comment lines, podcast_guid and "episodes:"
 
 
 def test_host_layout_and_comments_survive(show_root):
@@ -130,11 +130,13 @@ def test_host_layout_and_comments_survive(show_root):
         "  title: Why a learning club?\n"
         "  date: 2026-09-25\n"
     )
-    ids = guids.assign(config.load_show(show_root), registry)
+    ids = guids.assign(config.load_show(show_root), registry).episodes
     assert ids["001-why-a-learning-club"] == "11111111-2222-4333-8444-555555555555"
     text = registry.read_text()
     assert text.startswith(
-        "# our GUIDs; see the README\nepisodes:\n"
+        "# our GUIDs; see the README\n"
+        "podcast_guid: 375e050f-7f52-5e9b-9cfc-9414515d1a5b\n"
+        "episodes:\n"
         "- folder: 001-why-a-learning-club   # the pilot\n"
         "  guid: 11111111-2222-4333-8444-555555555555\n"
     )
@@ -156,3 +158,24 @@ def test_broken_registry_yaml_names_the_file_and_line(show_root):
     with pytest.raises(ConfigError) as e:
         guids.assign(config.load_show(show_root), registry)
     assert str(registry) in str(e.value) and "invalid YAML" in str(e.value)
+
+
+def test_the_show_guid_is_recorded_once_and_survives_a_move(show_root):
+    """podcast:guid is the UUIDv5 of the feed URL at the first publish, then stays."""
+    registry = show_root / "guids.yaml"
+    assert not registry.exists()
+    first = guids.assign(config.load_show(show_root), registry)
+    assert first.show == "375e050f-7f52-5e9b-9cfc-9414515d1a5b"  # UUIDv5 of the feed URL
+    assert f"podcast_guid: {first.show}\n" in registry.read_text()
+    _edit(show_root / "show.yaml", "https://podcast.example.org/", "https://new.example.net/pod/")
+    moved = config.load_show(show_root)
+    assert moved.feed_url == "https://new.example.net/pod/feed.xml"
+    assert guids.assign(moved, registry) == first
+
+
+def test_a_show_guid_that_is_not_a_uuid_is_a_config_error(show_root):
+    registry = show_root / "guids.yaml"
+    registry.write_text("# ours\npodcast_guid: my-show\nepisodes: []\n")
+    with pytest.raises(ConfigError) as e:
+        guids.assign(config.load_show(show_root), registry)
+    assert f"{registry}:2: podcast_guid: expected the show's podcast:guid, a UUID" in str(e.value)

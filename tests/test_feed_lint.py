@@ -239,7 +239,7 @@ def test_check_warns_about_orphaned_guids(tmp_path):
     sh.rmtree(root / "episodes" / "003-windows-and-plots")
     show = config.load_show(root, strict=False)
     [finding] = lint.check(show, tmp_path / "no-site-yet")
-    assert finding.severity == "warning" and finding.where == "guids.yaml:15"
+    assert finding.severity == "warning" and finding.where == "guids.yaml:17"
     assert "'003-windows-and-plots' ('Windows, ranks and running totals')" in finding.message
 
 

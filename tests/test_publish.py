@@ -210,7 +210,7 @@ def test_real_podcast_clients_read_the_sample_feed(published):
     from podpipe.guids import assign
 
     show = load_show(published)
-    guids = assign(show, published / "guids.yaml")
+    guids = assign(show, published / "guids.yaml").episodes
     feed_path = published / "site/feed.xml"
     with feed_path.open("rb") as f:
         gpodder = podcastparser.parse(show.feed_url, f)
@@ -389,3 +389,18 @@ def test_a_broken_override_template_is_a_message_and_keeps_the_site(
     assert "Traceback" not in result.stderr
     assert expected in result.stdout + result.stderr
     assert tree_bytes(show_copy / "site") == before
+
+
+def test_moving_the_site_keeps_the_shows_podcast_guid(show_copy):
+    """A new base_url changes every link in the feed but not the show's identity: the
+    podcast:guid recorded in guids.yaml stays, so podcast indexes follow the move."""
+    guid = "<podcast:guid>375e050f-7f52-5e9b-9cfc-9414515d1a5b</podcast:guid>"
+    assert guid in (show_copy / "site" / "feed.xml").read_text()
+    show_yaml = show_copy / "show.yaml"
+    text = show_yaml.read_text()
+    show_yaml.write_text(text.replace("https://podcast.example.org/", "https://new.example.net/"))
+    result = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    feed = (show_copy / "site" / "feed.xml").read_text()
+    assert "https://new.example.net/feed.xml" in feed and "podcast.example.org" not in feed
+    assert guid in feed
