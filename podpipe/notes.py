@@ -43,7 +43,7 @@ def render_notes(
     announced = club.announced_cycle(show, episode)
     featured = club.featured_cycle(show, episode)
     featured_results = (results or {}).get(featured.slug, []) if featured else []
-    markdown = env.get_template(TEMPLATE).render(
+    context = dict(
         show=show,
         episode=episode,
         club=show.club,
@@ -57,14 +57,20 @@ def render_notes(
         club_url=f"{show.base_url}club/",
         calendar_url=f"{show.base_url}club.ics",
     )
-    markdown = re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
+    template = env.get_template(TEMPLATE)
+    markdown = _tidy(template.render(**context, on_page=False))
     ugc = {r.url for r in featured_results}
     return Notes(
         markdown=markdown,
         html=markdown_html(markdown, ugc_urls=ugc),
         announces=announced.slug if announced else None,
         features=featured.slug if featured else None,
+        page_html=markdown_html(_tidy(template.render(**context, on_page=True)), ugc_urls=ugc),
     )
+
+
+def _tidy(markdown: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", markdown).strip() + "\n"
 
 
 def _transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dict | None:

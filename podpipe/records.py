@@ -94,9 +94,12 @@ class Notes:
     """Rendered show notes: the Markdown source and its HTML."""
 
     markdown: str
-    html: str
+    html: str  # for podcast apps and the feed: the whole notes
     announces: str | None = None  # slug of the cycle this episode announces
     features: str | None = None  # slug of the cycle whose results it features
+    # For the episode page, which shows the summary, guests, chapters and transcript in
+    # their own places: the notes without them (None from an older cache: use html).
+    page_html: str | None = None
 
 
 @dataclass

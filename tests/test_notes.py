@@ -177,3 +177,19 @@ def test_a_templates_folder_in_the_show_is_picked_up_by_load_show(tmp_path):
     )
     show = load_show(root)
     assert notes.render_notes(show, show.episodes[0]).markdown == "Custom: 1\n"
+
+
+def test_page_notes_leave_out_what_the_episode_page_shows_itself(show, rendered):
+    """The feed's notes carry everything (podcast apps show nothing else); the episode
+    page shows summary, guests, chapters and transcript in their own places, so its
+    notes keep only the host's text and the club blocks."""
+    ep = show.episode(1)
+    feed = lxml_html.fromstring(rendered[1].html).text_content()
+    page_html = rendered[1].page_html
+    page = lxml_html.fromstring(page_html).text_content()
+    for text in (ep.summary, "Guests", "Chapters", "Transcript"):
+        assert text in feed
+        assert text not in page
+    assert "Ben Okafor runs a study group" in page and "Ben Okafor runs a study group" in feed
+    assert "next topic, Split-apply-combine with pandas groupby" in page
+    assert 'href="https://podcast.example.org/club/pandas-groupby/"' in page_html

@@ -404,3 +404,15 @@ def test_moving_the_site_keeps_the_shows_podcast_guid(show_copy):
     feed = (show_copy / "site" / "feed.xml").read_text()
     assert "https://new.example.net/feed.xml" in feed and "podcast.example.org" not in feed
     assert guid in feed
+
+
+def test_episode_page_says_each_thing_once(published):
+    """Summary, guests and chapters appear once on the page; the notes section holds the
+    host's text and the club announcement."""
+    page = (published / "site" / "episodes" / "001-why-a-learning-club" / "index.html").read_text()
+    summary = "Ada and Ben Okafor talk about learning in public, and we announce our first topic."
+    assert page.count(summary) == 1
+    assert page.count('href="https://example.org/ben"') == 1
+    assert page.count(">Learning in public<") == 1
+    notes = page.split('id="notes"', 1)[1].split("</section>", 1)[0]
+    assert "Ben Okafor runs a study group" in notes and "next topic" in notes
