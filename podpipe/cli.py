@@ -733,6 +733,8 @@ def init(
     )
     for path in new.created:
         click.echo(f"created {_shown(path)}{'/' if path.is_dir() else ''}")
+    for path in new.updated:
+        click.echo(f"updated {_shown(path)} (added the lines podpipe needs)")
     for path in new.kept:
         click.echo(f"kept    {_shown(path)}{'/' if path.is_dir() else ''} (already there)")
     cycle = new.cycle

@@ -57,6 +57,7 @@ class NewShow:
     created: tuple[Path, ...]  # files and folders, in the order they were made
     kept: tuple[Path, ...]  # files that were already there and were left as they were
     cycle: Cycle  # the example club cycle
+    updated: tuple[Path, ...] = ()  # files that were there and got lines added (.gitignore)
 
 
 @dataclass(frozen=True)
@@ -149,18 +150,26 @@ def init_show(
         title=title, author=author, email=email, base_url=base_url, cycle=cycle, today=today
     )
     try:
-        created, kept = _create_show_files(root, title, text)
+        created, kept, updated = _create_show_files(root, title, text)
     except OSError as e:  # a read-only folder, a file where a folder should be, a full disk
         raise ProcessingError(
             f"could not create the show: {e.strerror or e}", file=Path(e.filename or root)
         ) from e
-    return NewShow(root=root, created=tuple(created), kept=tuple(kept), cycle=cycle)
+    return NewShow(
+        root=root, created=tuple(created), kept=tuple(kept), cycle=cycle, updated=tuple(updated)
+    )
 
 
-def _create_show_files(root: Path, title: str, show_yaml: str) -> tuple[list[Path], list[Path]]:
-    """Make what is missing, keep what is there; show.yaml last. Returns (created, kept)."""
+def _create_show_files(
+    root: Path, title: str, show_yaml: str
+) -> tuple[list[Path], list[Path], list[Path]]:
+    """Make what is missing, keep what is there; show.yaml last.
+
+    Returns (created, kept, updated).
+    """
     created: list[Path] = []
     kept: list[Path] = []
+    updated: list[Path] = []
     if not root.is_dir():
         root.mkdir(parents=True)
         created.append(root)
@@ -177,11 +186,12 @@ def _create_show_files(root: Path, title: str, show_yaml: str) -> tuple[list[Pat
         write_placeholder_artwork(artwork, title)
         created.append(artwork)
     gitignore = root / ".gitignore"
-    (kept if gitignore.exists() else created).append(gitignore)
-    update_gitignore(gitignore)
+    existed = gitignore.exists()
+    added = update_gitignore(gitignore)
+    (created if not existed else updated if added else kept).append(gitignore)
     _write_text_atomic(root / SHOW_FILE, show_yaml)
     created.append(root / SHOW_FILE)
-    return created, kept
+    return created, kept, updated
 
 
 def example_cycle(today: dt.date) -> Cycle:
@@ -214,20 +224,24 @@ def render_show_yaml(
     )
 
 
-def update_gitignore(path: Path) -> None:
-    """Create .gitignore from the template, or append the lines it lacks."""
+def update_gitignore(path: Path) -> list[str]:
+    """Create .gitignore from the template, or append the lines it lacks.
+
+    Returns the lines added to an existing file.
+    """
     from podpipe.templating import BUILTIN_TEMPLATES
 
     template = (BUILTIN_TEMPLATES / "init" / "gitignore").read_text(encoding="utf-8")
     if not path.exists():
         _write_text_atomic(path, template)
-        return
+        return []
     text = path.read_text(encoding="utf-8")
     present = {line.strip() for line in text.splitlines()}
     missing = [line for line in GITIGNORE_LINES if line not in present]
     if missing:
         sep = "" if text.endswith("\n") or not text else "\n"
         _write_text_atomic(path, text + sep + "\n".join(["# podpipe", *missing]) + "\n")
+    return missing
 
 
 def write_placeholder_artwork(path: Path, title: str) -> None:

@@ -101,7 +101,25 @@ def test_existing_gitignore_and_artwork_are_kept(tmp_path):
         ".podpipe/",
     ]
     assert tmp_path / "artwork.png" in new.kept
+    assert new.updated == (tmp_path / ".gitignore",)
     load_show(tmp_path)
+
+
+def test_init_says_whether_it_changed_an_existing_gitignore(tmp_path):
+    appended = tmp_path / "a"
+    appended.mkdir()
+    (appended / ".gitignore").write_text("*.wav\n")
+    result = CliRunner().invoke(cli, ["init", str(appended), "--title", "A"])
+    assert result.exit_code == 0, result.output
+    assert f"updated {appended}/.gitignore (added the lines podpipe needs)" in result.output
+    assert ".gitignore (already there)" not in result.output
+    complete = tmp_path / "b"
+    complete.mkdir()
+    (complete / ".gitignore").write_text("site/\n.podpipe/\n")
+    result = CliRunner().invoke(cli, ["init", str(complete), "--title", "B"])
+    assert result.exit_code == 0, result.output
+    assert f"kept    {complete}/.gitignore (already there)" in result.output
+    assert "updated" not in result.output
 
 
 @pytest.mark.parametrize(
