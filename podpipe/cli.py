@@ -84,6 +84,8 @@ show_option = click.option(
     show_default=True,
     help="The show folder (holds show.yaml and episodes/).",
 )
+
+
 class DateParam(click.ParamType):
     """A calendar date written YYYY-MM-DD; says which part is wrong when it is not one."""
 

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from podpipe.cache import current_umask, write_atomic
+from podpipe.cache import current_umask, exclusive, write_atomic
 from podpipe.config import (
     _EMAIL_RE,
     _SLUG_RE,
@@ -325,29 +325,31 @@ def add_episode(
     title = (title or "").strip() or title_from_filename(audio)
     episodes_dir = show.root / EPISODES_DIR
     episodes_dir.mkdir(exist_ok=True)
-    adopt = _adoptable_folder(episodes_dir, audio)
-    number = next_episode_number(episodes_dir, skip=adopt)
-    prefix = _folder_number(adopt) if adopt else None
-    if prefix is not None and prefix not in used_episode_numbers(episodes_dir, skip=adopt):
-        number = prefix  # "007-interview/" becomes episode 7
-    folder = adopt or episodes_dir / f"{number:03d}-{slugify(title)}"
-    if not adopt and folder.exists():
-        raise ProcessingError("an episode folder with this name already exists", file=folder)
-    cycle = default_cycle(show, number, date)
-    text = render_episode_yaml(
-        number=number,
-        title=title,
-        date=date,
-        audio=audio.name,
-        guests=guests,
-        speakers=speakers,
-        cycle=cycle,
-    )
-    if adopt:
-        _write_text_atomic(adopt / EPISODE_FILE, text)
-        how = "kept in place"
-    else:
-        how = _build_episode_folder(folder, audio, text, link=link)
+    # Two adds at once would both see the same highest number: they take turns.
+    with exclusive(show.work_dir / "episodes.lock"):
+        adopt = _adoptable_folder(episodes_dir, audio)
+        number = next_episode_number(episodes_dir, skip=adopt)
+        prefix = _folder_number(adopt) if adopt else None
+        if prefix is not None and prefix not in used_episode_numbers(episodes_dir, skip=adopt):
+            number = prefix  # "007-interview/" becomes episode 7
+        folder = adopt or episodes_dir / f"{number:03d}-{slugify(title)}"
+        if not adopt and folder.exists():
+            raise ProcessingError("an episode folder with this name already exists", file=folder)
+        cycle = default_cycle(show, number, date)
+        text = render_episode_yaml(
+            number=number,
+            title=title,
+            date=date,
+            audio=audio.name,
+            guests=guests,
+            speakers=speakers,
+            cycle=cycle,
+        )
+        if adopt:
+            _write_text_atomic(adopt / EPISODE_FILE, text)
+            how = "kept in place"
+        else:
+            how = _build_episode_folder(folder, audio, text, link=link)
     errors = sum(1 for p in problems if p.severity == "error")
     log.info("added episode %d in %s (%s)", number, folder, how)
     return NewEpisode(

@@ -444,7 +444,9 @@ def test_import_reads_form_questions_by_their_words_and_says_so(show_dir, tmp_pa
         "log scales",
         dt.date(2026, 11, 20),
     )
-    assert "ann@example.org" not in (show_dir / "club" / "plotting-with-matplotlib.yaml").read_text()
+    assert (
+        "ann@example.org" not in (show_dir / "club" / "plotting-with-matplotlib.yaml").read_text()
+    )
 
 
 def test_two_columns_that_could_be_the_url_are_not_guessed(show_dir, tmp_path):

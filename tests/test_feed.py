@@ -80,7 +80,9 @@ def test_podcastparser_reads_back_every_episode(built):
     show = built.show
     parsed = _podcastparser(built.feed.read_bytes())["episodes"]
     assert [e["number"] for e in parsed] == [3, 2, 1]  # newest first
-    assert {e["guid"] for e in parsed} == set(guids.assign(show, show.root / "guids.yaml").episodes.values())
+    assert {e["guid"] for e in parsed} == set(
+        guids.assign(show, show.root / "guids.yaml").episodes.values()
+    )
     for item in parsed:
         p = built.by_guid(item["guid"])
         ep = p.episode

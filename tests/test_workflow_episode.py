@@ -238,7 +238,10 @@ def test_speakers_need_two_names(show, speech):
     "date, says",
     [
         ("2026-02-30", "2026-02-30 is not a date on the calendar (day is out of range"),
-        ("30.11.2026", "expected a date written YYYY-MM-DD, such as 2026-03-01; found '30.11.2026'"),
+        (
+            "30.11.2026",
+            "expected a date written YYYY-MM-DD, such as 2026-03-01; found '30.11.2026'",
+        ),
     ],
 )
 def test_a_wrong_date_says_what_is_wrong_with_it(show, speech, date, says):
@@ -253,6 +256,31 @@ def test_a_given_date_is_written_to_the_episode(show, speech):
     assert result.exit_code == 0, result.output
     (episode,) = load_show(show).episodes
     assert episode.date == dt.date(2026, 12, 1)
+
+
+def test_concurrent_adds_get_different_numbers(show, tmp_path):
+    """Four `episode add` processes at once (a script looping over a folder with `&`)
+    each get their own number."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(WORKTREE), NO_COLOR="1")
+    tones = [make_tone(tmp_path / "in" / f"take-{i}.wav", hz=300 + 100 * i) for i in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "podpipe", "episode", "add", str(t), "--show", str(show)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for t in tones
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    numbers = sorted(ep.number for ep in load_show(show).episodes)
+    assert numbers == [1, 2, 3, 4]
 
 
 def test_without_a_show_it_says_how_to_make_one(tmp_path, speech):
