@@ -127,20 +127,28 @@ def cli(ctx: click.Context, verbose: int, quiet: bool) -> None:
     """podpipe: publish a podcast with a learning club from raw interview recordings.
 
     Run the commands in a show folder (show.yaml and episodes/), or pass --show DIR.
-    Exit codes: 0 success, 1 processing failure, 2 configuration error.
+    Exit codes: 0 success, 1 processing failure, 2 configuration error or a wrong
+    option value.
     """
-    verbosity = -1 if quiet else verbose
-    ctx.obj = Console(verbosity)
-    level = (
-        logging.WARNING
-        if verbosity < 0
-        else (
-            logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1 else logging.WARNING
-        )
-    )
+    ctx.obj = Console()
     # Only podpipe's own messages get louder with -v; libraries stay at warnings.
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    _set_verbosity(ctx.obj, -1 if quiet else verbose)
+
+
+def _set_verbosity(console: Console, verbosity: int) -> None:
+    console.verbosity = verbosity
+    level = logging.DEBUG if verbosity > 1 else logging.INFO if verbosity == 1 else logging.WARNING
     logging.getLogger("podpipe").setLevel(level)
+
+
+def _verbosity_after_command(ctx: click.Context, param: click.Parameter, value) -> None:
+    """-v and -q given after the command name (`podpipe publish -q`) work as before it."""
+    console = _setup(ctx)
+    if param.name == "quiet" and value:
+        _set_verbosity(console, -1)
+    elif param.name == "verbose" and value:
+        _set_verbosity(console, max(console.verbosity, 0) + value)
 
 
 # --------------------------------------------------------------------------- check, publish
@@ -849,6 +857,32 @@ def episode_add(
         "Next: add a summary and notes in episode.yaml if you like, then run "
         "podpipe publish" + ("" if show_dir.resolve() == Path.cwd() else f" --show {show_dir}")
     )
+
+
+def _add_verbosity_options(group: click.Group) -> None:
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            _add_verbosity_options(command)
+            continue
+        command.params += [
+            click.Option(
+                ["-v", "--verbose"],
+                count=True,
+                expose_value=False,
+                callback=_verbosity_after_command,
+                help="Say more (repeat for debug output).",
+            ),
+            click.Option(
+                ["-q", "--quiet"],
+                is_flag=True,
+                expose_value=False,
+                callback=_verbosity_after_command,
+                help="Only print warnings and errors.",
+            ),
+        ]
+
+
+_add_verbosity_options(cli)
 
 
 def main() -> None:

@@ -79,3 +79,22 @@ def test_audio_writes_only_mp3(tmp_path):
     result = CliRunner().invoke(cli, ["audio", "in.wav", "-o", str(tmp_path / "out.wav")])
     assert result.exit_code == 2 and "does not end in .mp3" in result.output
     assert not (tmp_path / "out.wav").exists()
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_quiet_and_verbose_work_before_or_after_the_command(tmp_path, where):
+    """`podpipe -q publish` and `podpipe publish -q` are the same; likewise -v."""
+    from podpipe import scaffold
+
+    show = tmp_path / "show"
+    scaffold.init_show(show, title="Quiet")
+
+    def run(flag):
+        args = ["publish", "--show", str(show), "--force"]
+        result = CliRunner().invoke(cli, [flag, *args] if where == "before" else [*args, flag])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert "building the feed and site" in run("-v")
+    quiet = run("-q")
+    assert "building the feed and site" not in quiet and "Published 0 episode(s)" in quiet
