@@ -228,8 +228,12 @@ def publish(
         progress=progress,
     )
     progress.close()
-    for line in result.summary_lines():
-        click.echo(line)
+    if console.verbosity < 0:  # -q: only warnings and errors, on stderr
+        for line in result.problem_lines():
+            click.echo(line, err=True)
+    else:
+        for line in result.summary_lines():
+            click.echo(line)
     sys.exit(result.exit_code)
 
 

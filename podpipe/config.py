@@ -555,9 +555,12 @@ def parse_timestamp(value: Any) -> float | None:
     text = str(value).strip()
     if not re.fullmatch(r"\d+(:\d{1,2}){0,2}(\.\d+)?", text):
         return None
+    parts = [float(part) for part in text.split(":")]
+    if any(part >= 60 for part in parts[1:]):
+        return None  # "00:90": minutes and seconds after a colon stop at 59
     seconds = 0.0
-    for part in text.split(":"):
-        seconds = seconds * 60 + float(part)
+    for part in parts:
+        seconds = seconds * 60 + part
     return seconds
 
 
@@ -750,7 +753,11 @@ def _chapters(sec: Section) -> tuple[Chapter, ...]:
         if raw is None:
             c.problem("start", "missing: expected a time like 00:05:30", line=_line_of(c.node))
         elif start is None:
-            c.problem("start", f"expected a time like 00:05:30 or seconds, found {_kind(raw)}")
+            c.problem(
+                "start",
+                f"expected a time like 00:05:30 (minutes and seconds below 60) or "
+                f"seconds, found {_kind(raw)}",
+            )
         title = c.str("title", required=True)
         url = c.url("url")
         c.finish()

@@ -33,7 +33,13 @@ from typing import Any
 
 from podpipe import __version__
 from podpipe.cache import SourceHashes, StageCache, digest, tree_stamp, write_atomic
-from podpipe.config import Episode, Show, load_show_with_warnings
+from podpipe.config import (
+    AudioSettings,
+    Episode,
+    Show,
+    TranscriptionSettings,
+    load_show_with_warnings,
+)
 from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
 from podpipe.progress import clock, table
 from podpipe.records import AudioReport, EpisodeTags, Notes, PublishedEpisode, TranscriptReport
@@ -80,6 +86,25 @@ class PublishResult:
     def exit_code(self) -> int:
         return 1 if self.failed else 0
 
+    def problem_lines(self) -> list[str]:
+        """Warnings, failures and what a failure left: all that `publish -q` prints."""
+        if self.nothing_changed:
+            return []
+        lines = []
+        for o in self.outcomes:
+            lines += [f"warning: {o.episode.slug}: {w}" for w in o.warnings]
+            if o.error:
+                lines.append(f"FAILED: {o.episode.slug}: {o.error}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        if self.failed and not self.dry_run:
+            site = self.show.site_dir
+            kept = f"{site} was left as it was" if site.is_dir() else "no site was written"
+            lines.append(
+                f"{len(self.failed)} episode(s) failed; {kept}. "
+                "Finished work is kept: fix the problem and publish again."
+            )
+        return lines
+
     def summary_lines(self) -> list[str]:
         site = self.show.site_dir
         if self.nothing_changed:
@@ -102,22 +127,10 @@ class PublishResult:
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )
             )
-        lines = table(rows)
-        for o in self.outcomes:
-            for w in o.warnings:
-                lines.append(f"warning: {o.episode.slug}: {w}")
-            if o.error:
-                lines.append(f"FAILED: {o.episode.slug}: {o.error}")
-        lines += [f"warning: {w}" for w in self.warnings]
+        lines = table(rows) + self.problem_lines()
         if self.dry_run:
             lines.append("Dry run: nothing was processed or written.")
-        elif self.failed:
-            kept = f"{site} was left as it was" if site.is_dir() else "no site was written"
-            lines.append(
-                f"{len(self.failed)} episode(s) failed; {kept}. "
-                "Finished work is kept: fix the problem and publish again."
-            )
-        elif self.site_updated:
+        elif self.site_updated and not self.failed:
             lines.append(
                 f"Published {len(self.outcomes)} episode(s) to {site} "
                 f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
@@ -138,19 +151,36 @@ class NullProgress:
 
 def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
     """Load the show and the club results; raise ConfigError with every problem."""
+    from podpipe import club
+
     show, problems = load_show_with_warnings(show_dir)
     results: dict[str, list] = {}
-    if not [p for p in problems if p.severity == "error"]:
-        from podpipe import club
-
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
         problems += club.check_cycles(show)
+    # The results files only need the club's cycles: report their problems alongside
+    # any others, unless the cycles themselves are in doubt (or show.yaml is unreadable).
+    if not any(_club_in_doubt(p) for p in errors):
         try:
             results = club.load_results(show)
         except ConfigError as err:
-            problems += err.problems
+            # A cycle with an error of its own may be missing: say nothing about results
+            # files that seem to belong to no cycle until show.yaml is fixed.
+            cycle_errors = any(p.key.startswith("club.cycles[") for p in errors)
+            problems += [
+                p
+                for p in err.problems
+                if not (cycle_errors and p.message.startswith("no club cycle"))
+            ]
     if any(p.severity == "error" for p in problems):
         raise ConfigError(problems)
     return show, problems, results
+
+
+def _club_in_doubt(problem: Problem) -> bool:
+    """Whether a problem leaves the club's cycles or results folder unknown (show.yaml
+    unreadable, the club section itself wrong): then results files cannot be judged."""
+    return not problem.key or problem.key in ("club", "club.cycles", "club.results_dir")
 
 
 @contextmanager
@@ -286,18 +316,23 @@ class EpisodeBuilder:
     ) -> Path | None:
         self.used[stage].add(key)
         outcome.keys[stage] = key
+        slug = outcome.episode.slug
+        log.debug("%s %s: cache key %s", stage, slug, key)
         redo = self.force and run  # --force applies to the selected episodes only
         if self.cache.has(stage, key) and not redo:
             outcome.done[stage] = "reused"
+            log.info("%s %s: reused (inputs unchanged)", stage, slug)
             return self.cache.path(stage, key)
         if not run or self.dry_run:
             outcome.done[stage] = "would run" if self.dry_run and run else "missing"
             return None
         if redo and self.cache.has(stage, key):
             shutil.rmtree(self.cache.path(stage, key))
+        started = time.monotonic()
         with self.cache.building(stage, key) as tmp:
             build(tmp)
         outcome.done[stage] = "done"
+        log.info("%s %s: done in %.1f s", stage, slug, time.monotonic() - started)
         return self.cache.path(stage, key)
 
     def audio_key(self, ep: Episode) -> str:
@@ -352,7 +387,7 @@ class EpisodeBuilder:
             )
         notes_key = digest(
             "notes",
-            _portable(show, _show_without_episodes(show)),
+            _portable(show, _show_for_notes(show)),
             _portable(show, ep),
             _results_repr(self.results),
             self._template_stamp(),
@@ -378,6 +413,8 @@ class EpisodeBuilder:
             "tags", tags_key, True, lambda tmp: self._run_tags(audio_dir, tags, ep, tmp), outcome
         )
         outcome.done.pop("tags", None)
+        if tagged_dir is None:  # a dry run or status, and the tags (e.g. the cover) changed
+            return None
         return self._published(ep, outcome, audio_dir, transcript_dir, notes_dir, tagged_dir)
 
     def _as_last_published(self, ep: Episode, outcome: EpisodeOutcome) -> PublishedEpisode | None:
@@ -536,10 +573,17 @@ def _iso639_2(language: str) -> str:
     }.get(primary, "eng")
 
 
-def _show_without_episodes(show: Show) -> Show:
-    """The show as an episode's notes depend on it (not the feed-only podcast_guid, which
-    `status` cannot know without writing guids.yaml)."""
-    return dataclasses.replace(show, episodes=(), podcast_guid=None)
+def _show_for_notes(show: Show) -> Show:
+    """The show as an episode's notes depend on it: not the other episodes, not the
+    audio or transcription settings (only whether there are transcripts to link), not
+    the feed-only podcast_guid (which `status` cannot know without writing guids.yaml)."""
+    return dataclasses.replace(
+        show,
+        episodes=(),
+        podcast_guid=None,
+        audio=AudioSettings(),
+        transcription=TranscriptionSettings(enabled=show.transcription.enabled),
+    )
 
 
 def _load_json(path: Path) -> dict:
@@ -776,13 +820,8 @@ def publish(
         show = dataclasses.replace(show, podcast_guid=assigned.show)
         guids = assigned.episodes
         fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
-        stamp = show.work_dir / "published.fingerprint"
-        if (
-            not force
-            and not only
-            and stamp.is_file()
-            and stamp.read_text() == _stamp(fingerprint, show)
-        ):
+        stamp = _stamp_file(show)
+        if not force and not only and site_is_current(show, fingerprint):
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
         artwork = artwork_problems(show)
         if any(p.severity == "error" for p in artwork):
@@ -795,6 +834,17 @@ def publish(
             write_atomic(stamp, _stamp(fingerprint, show))
         result.seconds = time.monotonic() - started
         return result
+
+
+def _stamp_file(show: Show) -> Path:
+    return show.work_dir / "published.fingerprint"
+
+
+def site_is_current(show: Show, fingerprint: str) -> bool:
+    """Whether the last successful publish read exactly these inputs (``fingerprint``, of
+    input_fingerprint) and left the site as it is now: publishing again changes nothing."""
+    stamp = _stamp_file(show)
+    return stamp.is_file() and stamp.read_text() == _stamp(fingerprint, show)
 
 
 def _stamp(fingerprint: str, show: Show) -> str:
@@ -894,10 +944,16 @@ class CheckReport:
         return out
 
 
+def source_problems(show: Show) -> list[Problem]:
+    """What `check` (and `status`) report beyond the configuration: the output folder,
+    the artwork files, placeholder values."""
+    return site_dir_problems(show) + artwork_problems(show) + placeholder_problems(show)
+
+
 def check(show_dir: Path) -> CheckReport:
     """Validate the configuration (raises ConfigError on errors) and lint the built site."""
     show, problems, _ = load(show_dir)
-    problems += site_dir_problems(show) + artwork_problems(show) + placeholder_problems(show)
+    problems += source_problems(show)
     from podpipe import lint
 
     return CheckReport(show, problems, lint.check(show, show.site_dir))

@@ -34,6 +34,7 @@ class StatusReport:
     results: dict[str, list] = field(default_factory=dict)
     findings: list = field(default_factory=list)  # lint findings on the built site
     site_built: bool = False
+    site_current: bool = False  # publishing now would change nothing
 
     @property
     def exit_code(self) -> int:
@@ -50,6 +51,11 @@ class StatusReport:
                 out.append("No site built yet: run podpipe publish.")
             elif any(not e.up_to_date for e in self.episodes):
                 out.append("Some episodes are stale: run podpipe publish.")
+            elif not self.site_current:
+                out.append(
+                    "The site is older than the show (a file changed since the last "
+                    "successful publish, or it was built for another day): run podpipe publish."
+                )
             else:
                 out.append(f"Everything is up to date; the site is in {self.show.site_dir}.")
         if self.problems or self.findings:
@@ -108,9 +114,12 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
     report = StatusReport(
         show,
         today,
-        problems=[*problems, *pipeline.site_dir_problems(show), *pipeline.artwork_problems(show)],
+        problems=[*problems, *pipeline.source_problems(show)],
         results=results,
         site_built=show.site_dir.is_dir(),
+        site_current=pipeline.site_is_current(
+            show, pipeline.input_fingerprint(show, today, {"only": []})
+        ),
     )
     cache = StageCache(show.work_dir / "stages")
     builder = pipeline.EpisodeBuilder(
@@ -136,8 +145,7 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
             if t_report.is_file():
                 st.words = str(json.loads(t_report.read_text())["word_count"])
         report.episodes.append(st)
-    if report.site_built:
-        from podpipe import lint
+    from podpipe import lint
 
-        report.findings = lint.lint_site(show, show.site_dir)
+    report.findings = lint.check(show, show.site_dir)  # as `podpipe check` does
     return report

@@ -155,6 +155,14 @@ MISTAKES = [
         'start: "half past"',
         "expected a time like 00:05:30",
     ),
+    (
+        EP1,
+        '  - start: "00:30"',
+        '  - start: "00:90"',
+        "chapters[1].start",
+        'start: "00:90"',
+        "expected a time like 00:05:30 (minutes and seconds below 60)",
+    ),
     (EP2, "season: 1", "season: first", "season", "season: first", "expected a whole number"),
     (
         EP1,
@@ -216,6 +224,31 @@ def test_every_problem_is_reported_at_once(show):
     assert str(err.value).startswith("3 configuration problems:")
 
 
+def test_results_files_are_checked_alongside_show_yaml_problems(show):
+    """A results file's problems are listed with show.yaml's, not one round later."""
+    edit(
+        show / "show.yaml",
+        "url: https://www.sqlite.org/windowfunctions.html",
+        "url: www.sqlite.org",
+    )
+    results = show / "club" / "pandas-groupby.yaml"
+    results.write_text(results.read_text() + "  - nmae: X\n")
+    result = check(show)
+    assert result.exit_code == 2
+    assert "club.cycles[1].resources[0].url: expected an absolute http(s) URL" in result.output
+    assert "pandas-groupby.yaml:27: results[3].nmae: unknown key (did you mean 'name'?)" in (
+        result.output
+    )
+
+
+def test_a_broken_cycle_does_not_make_its_results_file_an_orphan(show):
+    edit(show / "show.yaml", "start: 2026-09-28", "start: 2026-09-38")
+    result = check(show)
+    assert result.exit_code == 2
+    assert "club.cycles[0].start: expected a date" in result.output
+    assert "no club cycle" not in result.output
+
+
 def test_invalid_yaml_reports_the_line(show):
     path = show / "show.yaml"
     edit(path, "author: Ada Lindqvist", "author: [Ada Lindqvist")
@@ -260,7 +293,7 @@ def test_parse_timestamp(text, seconds):
     assert parse_timestamp(text) == seconds
 
 
-@pytest.mark.parametrize("text", ["half past", "-3", "1:2:3:4", ""])
+@pytest.mark.parametrize("text", ["half past", "-3", "1:2:3:4", "", "00:90", "1:60:00", "0:59:60"])
 def test_parse_timestamp_rejects(text):
     assert parse_timestamp(text) is None
 

@@ -416,3 +416,64 @@ def test_episode_page_says_each_thing_once(published):
     assert page.count(">Learning in public<") == 1
     notes = page.split('id="notes"', 1)[1].split("</section>", 1)[0]
     assert "Ben Okafor runs a study group" in notes and "next topic" in notes
+
+
+def test_new_artwork_shows_in_status_and_dry_run_without_a_crash(show_copy):
+    """Only the cover changed: the MP3s' tags would change, nothing else."""
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1400), (200, 30, 30)).save(show_copy / "artwork.png")
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "The site is older than the show" in status.stdout
+    dry = podpipe("publish", "--dry-run", "--today", TODAY, cwd=show_copy)
+    assert dry.returncode == 0, dry.stdout + dry.stderr
+    assert "Dry run" in dry.stdout
+    Image.new("RGBA", (1000, 1000)).save(show_copy / "artwork.png")
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert status.returncode == 2
+    assert "artwork is 1000x1000 px" in status.stdout
+
+
+def test_status_after_a_failed_publish_says_the_site_is_behind(show_copy):
+    """A failed publish keeps the old site; once the failure is fixed, the stage cache is
+    complete, but the site still lacks the edit: status must not say up to date."""
+    ep = show_copy / "episodes/001-why-a-learning-club/episode.yaml"
+    ep.write_text(ep.read_text().replace("learning together", "learning side by side"))
+    audio = show_copy / "episodes/002-groupby-stories/interview.mp3"
+    good = audio.read_bytes()
+    audio.write_bytes(b"not audio" * 100)
+    assert podpipe("publish", "--today", TODAY, cwd=show_copy).returncode == 1
+    audio.write_bytes(good)
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert "Everything is up to date" not in status.stdout
+    assert "The site is older than the show" in status.stdout
+    assert podpipe("publish", "--today", TODAY, cwd=show_copy).returncode == 0
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert "Everything is up to date" in status.stdout
+
+
+def test_status_lists_what_check_lists(show_copy):
+    check = podpipe("check", cwd=show_copy)
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    warnings = [line.strip() for line in check.stdout.splitlines() if "warning: " in line]
+    assert warnings, check.stdout  # the sample's example.org addresses
+    for warning in warnings:
+        assert warning.split("warning: ")[-1] in status.stdout
+
+
+def test_audio_settings_redo_the_audio_but_not_the_notes(show_copy):
+    show_yaml = show_copy / "show.yaml"
+    text = show_yaml.read_text()
+    assert "target_lufs: -16" in text
+    show_yaml.write_text(text.replace("target_lufs: -16", "target_lufs: -18"))
+    result = pipeline.publish(show_copy, today=pipeline.dt.date.fromisoformat(TODAY))
+    assert result.exit_code == 0
+    for outcome in result.outcomes:
+        assert outcome.done == {"audio": "done", "transcript": "reused", "notes": "reused"}
+
+
+def test_publish_quiet_prints_nothing_on_success(show_copy):
+    result = podpipe("publish", "--force", "-q", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
