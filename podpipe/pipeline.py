@@ -109,10 +109,23 @@ class PublishResult:
         site = self.show.site_dir
         if self.nothing_changed:
             return [f"Nothing changed since the last publish; {site} is up to date."]
-        rows = [("#", "episode", "audio", "transcript", "notes", "duration", "loudness", "words")]
+        rows = [
+            (
+                "#",
+                "episode",
+                "audio",
+                "transcript",
+                "notes",
+                "duration",
+                "loudness in > out",
+                "true peak",
+                "LRA in > out",
+                "gain",
+                "words",
+            )
+        ]
         for o in self.outcomes:
             p = o.published
-            a = p.audio if p else None
             rows.append(
                 (
                     str(o.episode.number),
@@ -121,9 +134,7 @@ class PublishResult:
                     o.done.get("transcript", "-"),
                     o.done.get("notes", "-"),
                     clock(p.duration_s) if p else "-",
-                    f"{a.output_lufs:.1f} LUFS / {a.output_true_peak_dbtp:.1f} dBTP"
-                    if a and a.output_lufs is not None
-                    else "-",
+                    *_loudness_cells(p.audio if p else None),
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )
             )
@@ -136,6 +147,24 @@ class PublishResult:
                 f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
             )
         return lines
+
+
+def _loudness_cells(a: AudioReport | None) -> tuple[str, str, str, str]:
+    """The audio report as the summary shows it: loudness, true peak, LRA, gain."""
+
+    def pair(before: float | None, after: float | None, unit: str) -> str:
+        if after is None:
+            return "-"
+        return (f"{before:.1f} > " if before is not None else "") + f"{after:.1f} {unit}"
+
+    if a is None:
+        return ("-", "-", "-", "-")
+    return (
+        pair(a.input_lufs, a.output_lufs, "LUFS"),
+        "-" if a.output_true_peak_dbtp is None else f"{a.output_true_peak_dbtp:.1f} dBTP",
+        pair(a.input_lra, a.output_lra, "LU"),
+        "-" if a.gain_db is None else f"{a.gain_db:+.1f} dB",
+    )
 
 
 class NullProgress:

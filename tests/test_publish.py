@@ -169,9 +169,20 @@ def test_summary_reports_loudness_and_words(published, tmp_path):
     (show / ".podpipe/published.fingerprint").unlink()
     result = podpipe("publish", "--today", TODAY, cwd=show)
     assert result.returncode == 0
-    assert "LUFS" in result.stdout and "reused" in result.stdout
+    assert "reused" in result.stdout
+    row = next(line for line in result.stdout.splitlines() if "001-why-a-learning-club" in line)
     report = json.loads(next((show / ".podpipe/stages/audio").glob("*/report.json")).read_text())
     assert report["output_lufs"] is not None
+    # The publish summary shows the audio report: loudness in and out, peak, LRA, gain.
+    reports = [
+        json.loads(p.read_text()) for p in (show / ".podpipe/stages/audio").glob("*/report.json")
+    ]
+    shown = [
+        f"{r['input_lufs']:.1f} > {r['output_lufs']:.1f} LUFS  {r['output_true_peak_dbtp']:.1f} dBTP"
+        f"  {r['input_lra']:.1f} > {r['output_lra']:.1f} LU  {r['gain_db']:+.1f} dB"
+        for r in reports
+    ]
+    assert any(cells in row for cells in shown), (row, shown)
 
 
 def test_fresh_clone_publishes_offline(tmp_path):
