@@ -151,6 +151,8 @@ def test_48khz_six_channel_input_is_downmixed(inputs, tmp_path):
         ("in.mp3", 44100, ["-c:a", "libmp3lame", "-b:a", "128k"]),
         ("in.m4a", 48000, ["-c:a", "aac", "-b:a", "96k"]),
         ("in.opus", 48000, ["-c:a", "libopus", "-b:a", "48k"]),
+        ("in.ogg", 22050, ["-c:a", "libvorbis"]),
+        ("in.oga", 48000, ["-c:a", "flac"]),
     ],
 )
 def test_input_formats(inputs, tmp_path, name, rate, codec):
@@ -297,6 +299,12 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     (folder / "cut.mp3").write_bytes(bytes(data[: len(data) // 2]))
     data[len(data) // 3 : len(data) // 3 + 3000] = bytes(range(256)) * 11 + bytes(184)
     (folder / "damaged.mp3").write_bytes(bytes(data))
+    for ext, codec in (("ogg", "libvorbis"), ("opus", "libopus")):
+        ogg = write_audio(folder / f"good.{ext}", interview(10, seed=16), codec=["-c:a", codec])
+        data = ogg.read_bytes()
+        (folder / f"cut.{ext}").write_bytes(data[: len(data) // 2])
+        # Cut where a page starts: every page is whole, but the end-of-stream one is gone.
+        (folder / f"pages.{ext}").write_bytes(data[: data.rfind(b"OggS", 0, len(data) // 2)])
     return {
         "notes.wav": "not a readable audio file",
         "empty.mp3": "the file is empty (0 bytes)",
@@ -308,6 +316,10 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
         "cut.wav": "truncated or corrupt",
         "cut.mp3": "truncated",
         "damaged.mp3": "truncated or corrupt",
+        "cut.ogg": "truncated (the last Ogg page needs",
+        "cut.opus": "truncated (the last Ogg page needs",
+        "pages.ogg": "truncated (the last Ogg page is not marked end-of-stream)",
+        "pages.opus": "truncated (the last Ogg page is not marked end-of-stream)",
         "missing.wav": "file not found",
     }
 
