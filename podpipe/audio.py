@@ -560,7 +560,10 @@ def leveler_curve(power, *, strength: float = LEVELER_STRENGTH):
 
     programme = integrated_loudness(power)
     momentary = _lufs(_centered_mean(power, 4))
-    speech = (momentary > max(ABSOLUTE_GATE, programme + SPEECH_GATE_LU)).astype(np.float64)
+    # The absolute gate as it will be after make-up gain (taken as bringing the programme
+    # to -23 LUFS at least): a guest 15 LU under a very quiet host (-60 LUFS) is speech.
+    floor = ABSOLUTE_GATE - max(0.0, -23.0 - programme)
+    speech = (momentary > max(floor, programme + SPEECH_GATE_LU)).astype(np.float64)
     energy = _centered_mean(power * speech, LEVEL_WINDOW)
     share = _centered_mean(speech, LEVEL_WINDOW)
     known = share * LEVEL_WINDOW >= 5  # at least 0.5 s of speech in the window

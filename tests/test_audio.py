@@ -95,6 +95,22 @@ def test_very_quiet_recording_gets_20_db_and_more(inputs, tmp_path):
     assert any("very quiet" in w for w in report.warnings)
 
 
+def test_a_whisper_quiet_interview_is_still_leveled(inputs, tmp_path):
+    """+45 dB: the quiet guest sits below BS.1770's -70 LUFS absolute gate in the source,
+    yet is speech to level, not silence to leave alone."""
+    src = write_audio(
+        inputs / "whisper.wav",
+        interview(40, host_db=-62, guest_db=-76, noise_db=-120, seed=3),
+        channels=1,
+        codec=["-c:a", "pcm_f32le"],
+    )
+    out = tmp_path / "whisper.mp3"
+    report = audio.master(src, out, AudioSettings())
+    assert report.gain_db >= 40
+    assert_within_bounds(out)
+    assert not any("too peaky" in w for w in report.warnings)
+
+
 def test_clipped_peaky_recording_needs_the_limiter(inputs, tmp_path):
     src = write_audio(
         inputs / "clipped.wav",
