@@ -5,16 +5,19 @@ subscriber downloads the episode again as a new one. So a GUID is a random UUID
 assigned on the episode's first publish and recorded in ``<show>/guids.yaml``; after
 that it is looked up, never derived from anything the host may edit.
 
-Matching an episode to its record, in three passes (each pass only sees records no
+Matching an episode to its record, in four passes (each pass only sees records no
 earlier pass claimed, so one episode cannot take another's record):
 
 1. the record's ``folder`` is the episode's folder name;
-2. the record's ``number`` is the episode's number (the folder was renamed);
-3. the record's ``date`` and ``title`` both match (folder and number changed).
+2. the record's ``date`` and ``title`` both match (the folder was renamed, the episodes
+   renumbered: the number alone never decides, so renumbering cannot swap GUIDs);
+3. ``number`` and ``date`` match (the folder renamed and the title changed);
+4. ``number`` and ``title`` match (the folder renamed and the date moved).
 
 A matched record is updated to the episode's current folder, number, title and date, so
-the next rename is matched again. An episode whose folder, number and title all changed
-at once gets a new GUID; to keep the old one, edit ``folder`` in guids.yaml first.
+the next rename is matched again. An episode of which only one of these survived gets a
+new GUID, and publish warns when that happens while an unclaimed record exists (it may
+be the same episode: to keep its GUID, edit ``folder`` in guids.yaml and publish again).
 Deleting a record is the only way to give an episode a new GUID. Records that match no
 episode are *orphans*: their episode disappeared from the feed (``podpipe check`` warns).
 
@@ -63,6 +66,7 @@ def registry_path(show: Show) -> Path:
 class Assigned:
     show: str  # the channel's podcast:guid
     episodes: dict[str, str]  # episode folder name -> item GUID
+    warnings: tuple[str, ...] = ()
 
 
 def assign(show: Show, registry_path: Path) -> Assigned:
@@ -81,19 +85,29 @@ def assign(show: Show, registry_path: Path) -> Assigned:
     records = doc["episodes"]
     matches = _match(show.episodes, records)
     out: dict[str, str] = {}
+    unclaimed = [records[i] for i in range(len(records)) if i not in set(matches.values())]
+    warnings = []
     for episode in show.episodes:
         index = matches.get(episode.slug)
         if index is None:
             records.append(_new_record(episode))
             changed = True
             record = records[-1]
+            if unclaimed:
+                names = ", ".join(f"{r.get('folder')} ({r.get('title')!r})" for r in unclaimed)
+                warnings.append(
+                    f"{episode.slug} is new to the feed and gets a new GUID, while "
+                    f"{registry_path.name} has GUIDs of episodes no longer found: {names}. "
+                    f"If one is this episode, set its 'folder:' to {episode.slug!r} in "
+                    f"{registry_path.name} and delete the new record, then publish again"
+                )
         else:
             record = records[index]
             changed |= _refresh(record, episode)
         out[episode.slug] = str(record["guid"])
     if changed:
         _save(registry_path, doc, indent)
-    return Assigned(str(doc["podcast_guid"]), out)
+    return Assigned(str(doc["podcast_guid"]), out, tuple(warnings))
 
 
 def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:
@@ -110,17 +124,20 @@ def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:
 
 
 def _match(episodes: tuple[Episode, ...], records: list) -> dict[str, int]:
-    """Episode folder name -> index of its record, by folder, then number, then date+title."""
+    """Episode folder name -> index of its record: by folder, else by two of date, title
+    and number (title with date first: renumbering episodes must not swap GUIDs)."""
     found: dict[str, int] = {}
     keys = (
         lambda r: str(r.get("folder")),
-        lambda r: _int(r.get("number")),
         lambda r: (str(r.get("date")), str(r.get("title"))),
+        lambda r: (_int(r.get("number")), str(r.get("date"))),
+        lambda r: (_int(r.get("number")), str(r.get("title"))),
     )
     wants = (
         lambda e: e.slug,
-        lambda e: e.number,
         lambda e: (e.date.isoformat(), e.title),
+        lambda e: (e.number, e.date.isoformat()),
+        lambda e: (e.number, e.title),
     )
     for key, want in zip(keys, wants, strict=True):
         free: dict[Any, list[int]] = {}

@@ -848,6 +848,7 @@ def publish(
         assigned = guid_registry.assign(show, show.root / "guids.yaml")
         show = dataclasses.replace(show, podcast_guid=assigned.show)
         guids = assigned.episodes
+        warnings += assigned.warnings
         fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
         stamp = _stamp_file(show)
         if not force and not only and site_is_current(show, fingerprint):

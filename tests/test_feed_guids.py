@@ -179,3 +179,45 @@ def test_a_show_guid_that_is_not_a_uuid_is_a_config_error(show_root):
     with pytest.raises(ConfigError) as e:
         guids.assign(config.load_show(show_root), registry)
     assert f"{registry}:2: podcast_guid: expected the show's podcast:guid, a UUID" in str(e.value)
+
+
+def test_renumbering_two_episodes_does_not_swap_their_guids(show_root):
+    registry = show_root / "guids.yaml"
+    ids = guids.assign(_load(show_root), registry).episodes
+    eps = show_root / "episodes"
+    (eps / "001-why-a-learning-club").rename(eps / "002-why-a-learning-club")
+    (eps / "002-groupby-stories").rename(eps / "001-groupby-stories")
+    _edit(eps / "002-why-a-learning-club" / "episode.yaml", "number: 1", "number: 2")
+    _edit(eps / "001-groupby-stories" / "episode.yaml", "number: 2", "number: 1")
+    again = guids.assign(_load(show_root), registry)
+    assert again.episodes["002-why-a-learning-club"] == ids["001-why-a-learning-club"]
+    assert again.episodes["001-groupby-stories"] == ids["002-groupby-stories"]
+    assert again.warnings == ()
+
+
+def test_a_withdrawn_episodes_guid_is_not_handed_to_the_next_one(show_root):
+    registry = show_root / "guids.yaml"
+    ids = guids.assign(_load(show_root), registry).episodes
+    eps = show_root / "episodes"
+    shutil.rmtree(eps / "002-groupby-stories")
+    (eps / "003-windows-and-plots").rename(eps / "002-windows-and-plots")
+    _edit(eps / "002-windows-and-plots" / "episode.yaml", "number: 3", "number: 2")
+    show = _load(show_root)
+    again = guids.assign(show, registry).episodes
+    assert again["002-windows-and-plots"] == ids["003-windows-and-plots"]
+    assert [o.guid for o in guids.orphans(show, registry)] == [ids["002-groupby-stories"]]
+
+
+def test_a_new_guid_beside_an_unclaimed_record_is_a_warning(show_root):
+    registry = show_root / "guids.yaml"
+    guids.assign(_load(show_root), registry)
+    eps = show_root / "episodes"
+    (eps / "002-groupby-stories").rename(eps / "007-renamed")
+    ep_yaml = eps / "007-renamed" / "episode.yaml"
+    _edit(ep_yaml, "number: 2", "number: 7")
+    _edit(ep_yaml, "title: Groupby stories", "title: Something else entirely")
+    again = guids.assign(_load(show_root), registry)
+    (warning,) = again.warnings
+    assert warning.startswith("007-renamed is new to the feed and gets a new GUID, while")
+    assert "002-groupby-stories ('Groupby stories')" in warning
+    assert "set its 'folder:' to '007-renamed' in guids.yaml" in warning
