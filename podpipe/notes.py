@@ -65,8 +65,20 @@ def render_notes(
         html=markdown_html(markdown, ugc_urls=ugc),
         announces=announced.slug if announced else None,
         features=featured.slug if featured else None,
-        page_html=markdown_html(_tidy(template.render(**context, on_page=True)), ugc_urls=ugc),
+        page_html=_site_relative(
+            markdown_html(_tidy(template.render(**context, on_page=True)), ugc_urls=ugc),
+            show.base_url,
+            "../../",  # the episode page: episodes/<slug>/index.html
+        ),
     )
+
+
+def _site_relative(html: str, base_url: str, root: str) -> str:
+    """Links into the site made relative, so the page works before it is deployed and
+    under `podpipe serve`; the feed's copy keeps absolute links (apps need them)."""
+    from html import escape
+
+    return html.replace(f'href="{escape(base_url)}', f'href="{root}')
 
 
 def _tidy(markdown: str) -> str:
@@ -108,7 +120,8 @@ def markdown_html(text: str, *, ugc_urls: set[str] | frozenset[str] = frozenset(
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False})
-    marked = {md.normalizeLink(u) for u in ugc_urls}
+    # The template writes result URLs through md_url; match either spelling.
+    marked = {md.normalizeLink(v) for u in ugc_urls for v in (u, md_url(u))}
 
     def link_open(renderer, tokens, idx, options, env):
         token = tokens[idx]

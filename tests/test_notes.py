@@ -192,4 +192,26 @@ def test_page_notes_leave_out_what_the_episode_page_shows_itself(show, rendered)
         assert text not in page
     assert "Ben Okafor runs a study group" in page and "Ben Okafor runs a study group" in feed
     assert "next topic, Split-apply-combine with pandas groupby" in page
-    assert 'href="https://podcast.example.org/club/pandas-groupby/"' in page_html
+    # Links into the site are relative on the page (it works before deployment and under
+    # `podpipe serve`), absolute in the feed; the link text stays the public address.
+    assert '<a href="../../club/pandas-groupby/">https://podcast.example.org/club/' in page_html
+    assert 'href="../../club.ics"' in page_html
+    assert 'href="https://podcast.example.org/club/pandas-groupby/"' in rendered[1].html
+    assert 'href="../../' not in rendered[1].html
+
+
+def test_participant_links_keep_rel_whatever_characters_their_url_has(show):
+    """md_url percent-encodes ( ) and quotes; the rel must follow the link anyway."""
+    result = club.Result(
+        name="W",
+        url='https://en.wikipedia.org/wiki/Window_function_(SQL)?q="x"',
+        title="Window functions",
+    )
+    ep = show.episode(3)
+    cycle = club.featured_cycle(show, ep)
+    note = notes.render_notes(show, ep, results={cycle.slug: [result]})
+    for html in (note.html, note.page_html):
+        (link,) = [
+            a for a in lxml_html.fromstring(html).xpath("//a") if "wikipedia" in a.get("href")
+        ]
+        assert link.get("rel") == "nofollow ugc noopener"
