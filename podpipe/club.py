@@ -587,11 +587,16 @@ def _guess_field(header: str) -> str | None:
 _TIMESTAMP_FORMATS = (
     "%Y-%m-%d",
     "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",  # re-saved by a spreadsheet
     "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
     "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
     "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
     "%m/%d/%Y",
     "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
 )
 

@@ -594,3 +594,20 @@ def test_concurrent_adds_keep_every_result(show_dir):
     names = {r.name for r in results}
     assert {f"Person {i}" for i in range(6)} <= names
     assert len(results) == 3 + 6
+
+
+@pytest.mark.parametrize(
+    "text, date",
+    [
+        ("2026/10/08 14:03:22", dt.date(2026, 10, 8)),  # Google Forms
+        ("10/8/2026 14:03:22", dt.date(2026, 10, 8)),
+        ("2026-10-08T14:03:22.123Z", dt.date(2026, 10, 8)),  # ISO 8601, Typeform, Tally
+        ("2026-10-25 10:00", dt.date(2026, 10, 25)),  # re-saved by a spreadsheet
+        ("10/25/2026 10:00", dt.date(2026, 10, 25)),
+        ("25.10.2026 10:00", dt.date(2026, 10, 25)),
+        ("2026-10-25", dt.date(2026, 10, 25)),
+        ("next tuesday", None),
+    ],
+)
+def test_form_timestamps(text, date):
+    assert club.parse_submitted(text) == date
