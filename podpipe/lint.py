@@ -153,6 +153,22 @@ def _check_channel(lint: _Lint, channel) -> None:
     image = channel.find("itunes:image", NS)
     if image is not None and image.get("href"):
         _check_artwork(lint, image.get("href"), _where(image))
+    _check_description_size(lint, channel, "the show")
+
+
+DESCRIPTION_LIMIT = 4000  # bytes: Apple Podcasts' limit for <description>
+
+
+def _check_description_size(lint: _Lint, el, label: str) -> None:
+    description = el.find("description")
+    size = len((description.text or "").encode("utf-8")) if description is not None else 0
+    if size > DESCRIPTION_LIMIT:
+        lint.warn(
+            _where(description),
+            f"{label}'s description is {size} bytes; Apple Podcasts allows "
+            f"{DESCRIPTION_LIMIT} and cuts the rest: shorten the notes (a follow-up episode's "
+            "results list grows with every result; its topic page lists them all)",
+        )
 
 
 def _check_explicit(lint: _Lint, el) -> None:
@@ -260,6 +276,7 @@ def _check_items(lint: _Lint, channel) -> None:
         if explicit is not None:
             _check_explicit(lint, explicit)
         _check_enclosure(lint, item, label)
+        _check_description_size(lint, item, label)
         image = item.find("itunes:image", NS)
         if image is not None and image.get("href"):
             _check_artwork(lint, image.get("href"), _where(image))

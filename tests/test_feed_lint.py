@@ -144,6 +144,22 @@ def test_missing_required_channel_tags(site):
     ]
 
 
+def test_a_description_over_apples_limit_is_a_warning(site):
+    """Apple cuts <description> at 4000 bytes: a follow-up episode listing many results
+    gets there. Bytes, not characters: the notes may be in any language."""
+    p = site.episodes[0]
+    feed = (site.dir / "feed.xml").read_text(encoding="utf-8")
+    item = feed[feed.index(f"<title>{p.episode.title}</title>") :]
+    start = item.index("<description>") + len("<description>")
+    site.edit_feed(item[start : item.index("</description>")], "é" * 2001)  # 4002 bytes
+    [message] = site.messages("warning")
+    assert message.endswith(
+        f"item {p.episode.title!r}'s description is 4002 bytes; Apple Podcasts allows 4000 "
+        "and cuts the rest: shorten the notes (a follow-up episode's results list grows "
+        "with every result; its topic page lists them all)"
+    )
+
+
 def test_old_explicit_spelling_is_a_warning_nonsense_an_error(site):
     site.edit_feed(
         "<itunes:explicit>false</itunes:explicit>", "<itunes:explicit>no</itunes:explicit>"
