@@ -849,6 +849,26 @@ class ClubStatus:
         return out
 
 
+def as_of(results: dict[str, list[Result]], today: dt.date) -> dict[str, list[Result]]:
+    """The results that existed on ``today``: one submitted later is left out (a preview
+    with a past --today; a result dated ahead shows from its date on)."""
+    return {
+        slug: [r for r in rs if r.submitted is None or r.submitted <= today]
+        for slug, rs in results.items()
+    }
+
+
+def dated_ahead(show: Show, results: dict[str, list[Result]], today: dt.date) -> list[str]:
+    """Warnings for results dated after ``today``: the site does not list them yet."""
+    return [
+        f"{results_file(show, slug)}: the result {r.url} is dated {r.submitted}, after "
+        f"today ({today}); the site lists it from that day (fix 'submitted' if it is a typo)"
+        for slug, rs in results.items()
+        for r in rs
+        if r.submitted is not None and r.submitted > today
+    ]
+
+
 def status(
     show: Show, today: dt.date, results: dict[str, list[Result]] | None = None
 ) -> ClubStatus:
@@ -856,11 +876,7 @@ def status(
     if results is None:
         # Status shows what it can: invalid results are left out and listed as warnings.
         results, problems = check_results(show)
-    # As of `today`: a result submitted later did not exist yet (a past --today).
-    results = {
-        slug: [r for r in rs if r.submitted is None or r.submitted <= today]
-        for slug, rs in results.items()
-    }
+    results = as_of(results, today)
     upcoming = next_cycle(show, today)
     announced_by = announcing_episodes(show, upcoming) if upcoming else []
     report = ClubStatus(today, current_cycle(show, today), upcoming, results, announced_by)
@@ -910,7 +926,7 @@ def write_pages(
 
     env = env or environment(show)
     install_filters(env)
-    results = load_results(show) if results is None else results
+    results = as_of(load_results(show) if results is None else results, today)
     links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
     context = dict(
         show=show,

@@ -836,6 +836,9 @@ def publish(
     show, problems, results = load(show_dir)
     selected = _select(show, only)
     warnings = [str(p) for p in problems]
+    from podpipe import club
+
+    warnings += club.dated_ahead(show, results, today)
     if dry_run:
         return _plan(show, results, selected, progress, warnings)
     site_problems = site_dir_problems(show)

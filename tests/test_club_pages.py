@@ -178,3 +178,26 @@ def test_calendar_parses_with_icalendar_and_has_stable_uids(site, template_dir, 
     assert again.read_bytes() == data
     for line in data.split(b"\r\n"):
         assert len(line) <= 75
+
+
+def test_pages_show_the_results_that_existed_on_today(template_dir, tmp_path):
+    """A preview for a past day agrees with `club status` for that day: the sample's SQL
+    results were submitted 2026-10-27 and 2026-10-30."""
+    show = load_show(template_dir)
+    for today, count in ((dt.date(2026, 10, 28), 1), (dt.date(2026, 10, 31), 2)):
+        out = tmp_path / str(today)
+        club.write_pages(show, published(show), out, today=today)
+        page = _page(out / "club" / "sql-window-functions" / "index.html")
+        assert len(page.xpath("//ul[@class='club-results']/li")) == count
+        status = club.status(show, today)
+        assert len(status.results["sql-window-functions"]) == count
+
+
+def test_a_result_dated_ahead_is_named_in_a_warning(template_dir):
+    show = load_show(template_dir)
+    results = club.load_results(show)
+    warnings = club.dated_ahead(show, results, dt.date(2026, 10, 28))
+    assert len(warnings) == 1
+    assert "sql-window-functions.yaml: the result https://" in warnings[0]
+    assert "is dated 2026-10-30, after today (2026-10-28)" in warnings[0]
+    assert club.dated_ahead(show, results, TODAY) == []
