@@ -165,6 +165,23 @@ def test_search_finds_the_episode_and_lands_at_the_moment(fx, base_url, watched)
     assert abs(wait_for_seek(page, cue["startTime"], tolerance=0.05) - cue["startTime"]) < 0.05
 
 
+def test_search_finds_a_phrase_across_two_cues_and_without_punctuation(fx, base_url, watched):
+    """People type what they heard: "hard to ignore our first topic" runs from one cue
+    into the next, past a full stop."""
+    page = watched.page
+    page.goto(base_url + "search/?q=" + "hard to ignore our first topic".replace(" ", "%20"))
+    hits = page.locator("#hits li")
+    hits.first.wait_for()
+    assert hits.count() == 1
+    assert "hard to ignore. Our first topic is split apply combine" in hits.first.inner_text()
+    cue = fx.cues[EP1][3]  # the hit starts where the phrase starts
+    assert (
+        hits.first.locator("a").get_attribute("href") == f"../episodes/{EP1}/#t={cue['startTime']}"
+    )
+    marked = page.locator("#hits mark").all_inner_texts()
+    assert {"hard", "ignore", "our", "first", "topic"} <= {m.lower() for m in marked}
+
+
 def test_search_from_the_url_and_in_show_notes(base_url, watched):
     page = watched.page
     page.goto(base_url + "search/?q=pandas%20guide")

@@ -15,6 +15,11 @@
     return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ");
   }
 
+  // For matching only: punctuation is not something people type into a search box.
+  function bare(text) {
+    return text.replace(/[^\p{L}\p{N}\s']+/gu, " ").replace(/\s+/g, " ").trim();
+  }
+
   function clock(seconds) {
     var s = Math.floor(seconds), h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
     var ss = String(s % 60).padStart(2, "0");
@@ -67,19 +72,38 @@
     return li;
   }
 
+  // A phrase can run from one cue into the next ("…in a good" / "first topic…"): it is
+  // found in the pair and shown from the cue where it starts.
+  function spans(entry, query) {
+    var next = entry.next;
+    if (!next || next.m.indexOf(query) >= 0) return false;
+    var start = (entry.m + " " + next.m).indexOf(query);
+    return start >= 0 && start < entry.m.length;
+  }
+
+  function joined(entry) {
+    var next = entry.next;
+    return {
+      s: entry.s, k: entry.k, t: entry.t, p: entry.p,
+      x: entry.x + " " + next.x, n: entry.n + " " + next.n, m: entry.m + " " + next.m
+    };
+  }
+
   function search() {
-    var query = norm(input.value.trim()).trim();
+    var typed = norm(input.value.trim()).trim();
+    var query = bare(typed);
     list.textContent = "";
     if (!query) { status.textContent = ""; return; }
     if (!data) { status.textContent = "Loading the index…"; return; }
     var terms = query.split(" ");
     var phrase = [], words = [];
     data.entries.forEach(function (entry) {
-      if (entry.n.indexOf(query) >= 0) phrase.push(entry);
-      else if (terms.every(function (t) { return entry.n.indexOf(t) >= 0; })) words.push(entry);
+      if (entry.m.indexOf(query) >= 0) phrase.push(entry);
+      else if (spans(entry, query)) phrase.push(joined(entry));
+      else if (terms.every(function (t) { return entry.m.indexOf(t) >= 0; })) words.push(entry);
     });
     var found = phrase.concat(words);
-    var marks = terms.length > 1 ? [query].concat(terms) : terms;  // the phrase, then words
+    var marks = terms.length > 1 ? [typed, query].concat(terms) : terms;  // phrase, then words
     found.slice(0, MAX_HITS).forEach(function (entry) { list.appendChild(hit(entry, marks)); });
     var n = found.length;
     status.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") +
@@ -109,7 +133,12 @@
     return response.json();
   }).then(function (index) {
     index.episodes.forEach(function (e) { episodes[e.slug] = e; });
-    index.entries.forEach(function (e) { e.n = norm(e.x); });
+    index.entries.forEach(function (e, i) {
+      e.n = norm(e.x);
+      e.m = bare(e.n);
+      var next = index.entries[i + 1];
+      if (e.k === "c" && next && next.k === "c" && next.s === e.s) e.next = next;
+    });
     data = index;
     search();
   }).catch(function (error) {
