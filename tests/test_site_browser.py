@@ -337,3 +337,26 @@ def test_accessibility_basics(base_url, browser, scheme):
         assert focused[0] == "Skip to content" and focused[1] == "solid" and focused[2] >= 2
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "reader_day, countdown, badges",
+    [
+        ("2026-10-05", "7 days left", ["Open", "Upcoming"]),  # the day the site was built
+        ("2026-10-11", "Last day today", ["Open", "Upcoming"]),
+        ("2026-10-12", "Closed", ["Closed", "Upcoming"]),
+        ("2026-10-20", "Closed", ["Closed", "Open"]),
+    ],
+)
+def test_club_dates_follow_the_readers_today(base_url, watched, reader_day, countdown, badges):
+    """The site is built once; a reader days later sees the days left and the cycle
+    states of their own day, not of the build day."""
+    page = watched.page
+    page.clock.set_fixed_time(f"{reader_day}T10:00:00")
+    page.goto(base_url)
+    page.wait_for_load_state("load")
+    assert page.locator(".club-now .countdown").inner_text() == countdown
+    page.goto(base_url + "club/")
+    page.wait_for_load_state("load")
+    assert page.locator(".club-timeline .badge").all_inner_texts() == badges
+    assert watched.errors == []
