@@ -154,9 +154,19 @@ def fill_gaps(
     engine: Engine, samples, found: list[Segment], options: dict
 ) -> tuple[list[Segment], list[tuple[float, float, float]]]:
     """Decode again, sequentially, the speech that has no text; (segments in time order,
-    the gaps still without text). Costs one VAD pass when nothing is missing."""
-    speech = speech_regions(samples)
-    gaps = uncovered_speech(speech, [(s.start, s.end) for s in found])
+    the gaps still without text).
+
+    The VAD only looks at the stretches without text long enough to hold a gap, so
+    this costs next to nothing when the text covers the recording.
+    """
+    duration = len(samples) / SAMPLE_RATE
+    spans = [(s.start, s.end) for s in found]
+    speech = [
+        region
+        for start, end in untexted(spans, duration, GAP_MIN_SPEECH_S + 2 * GAP_PAD_S)
+        for region in speech_regions(samples, start, end)
+    ]
+    gaps = uncovered_speech(speech, spans)
     if not gaps:
         return found, []
     for start, end, seconds in gaps:
@@ -168,15 +178,33 @@ def fill_gaps(
     return found, uncovered_speech(speech, [(s.start, s.end) for s in found])
 
 
-def speech_regions(samples) -> list[tuple[float, float]]:
-    """Speech in seconds, found by Silero VAD with the options of faster-whisper's
-    batched decoding (short pauses split it; no region longer than a Whisper chunk)."""
+def untexted(
+    spans: list[tuple[float, float]], duration: float, longest: float
+) -> list[tuple[float, float]]:
+    """The stretches of [0, duration] that no text span touches, longer than ``longest``."""
+    out = []
+    before = 0.0
+    for start, end in [*sorted(spans), (duration, duration)]:
+        if start - before > longest:
+            out.append((before, min(start, duration)))
+        before = max(before, end)
+    return out
+
+
+def speech_regions(
+    samples, start: float = 0.0, end: float | None = None
+) -> list[tuple[float, float]]:
+    """Speech in seconds between ``start`` and ``end``, found by Silero VAD with the
+    options of faster-whisper's batched decoding (short pauses split it; no region
+    longer than a Whisper chunk)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
 
+    first = int(start * SAMPLE_RATE)
+    piece = samples[first : None if end is None else int(end * SAMPLE_RATE)]
     options = VadOptions(max_speech_duration_s=30, min_silence_duration_ms=160)
     return [
-        (c["start"] / SAMPLE_RATE, c["end"] / SAMPLE_RATE)
-        for c in get_speech_timestamps(samples, options)
+        ((first + c["start"]) / SAMPLE_RATE, (first + c["end"]) / SAMPLE_RATE)
+        for c in get_speech_timestamps(piece, options)
     ]
 
 

@@ -70,6 +70,14 @@ def test_no_text_at_all_leaves_all_speech_uncovered():
     assert stage.uncovered_speech([], []) == []
 
 
+def test_only_stretches_without_text_long_enough_for_a_gap_are_searched_for_speech():
+    spans = [(0.5, 20.0), (21.0, 40.0), (39.0, 62.88)]
+    assert stage.untexted(spans, 81.5, 3.0) == [(62.88, 81.5)]
+    assert stage.untexted([], 30.0, 3.0) == [(0.0, 30.0)]
+    assert stage.untexted([(4.0, 10.0), (10.5, 30.0)], 30.0, 3.0) == [(0.0, 4.0)]
+    assert stage.untexted([(0.0, 30.0)], 30.0, 3.0) == []
+
+
 def test_the_gap_warning_says_how_much_speech_and_where():
     message = stage.gap_warning("ep.mp3", (63.4, 80.6, 17.2), speaker=None)
     assert message == "ep.mp3: no text for 17.2 s of speech at 1:03-1:20"
@@ -100,6 +108,17 @@ def test_speech_that_batched_decoding_skips_is_transcribed_again(tmp_path):
     assert wer(tail5, tail3) <= 0.35
     assert abs(b3.word_count - b5.word_count) <= 10  # nothing transcribed twice
     assert not b3.warnings and not b5.warnings
+
+
+@pytest.mark.slow
+def test_speech_still_without_text_is_a_warning_in_the_report(tmp_path, monkeypatch):
+    """When the second, sequential pass finds no words either (modelled here by
+    switching it off), the report says how much speech has no text, and where."""
+    monkeypatch.setattr(stage.FasterWhisper, "retry", lambda self, audio, **options: iter(()))
+    report = stage.transcribe(EPISODE, tmp_path, TranscriptionSettings(beam_size=3))
+    [warning] = report.warnings
+    assert warning.startswith("interview.mp3: no text for 1")  # 17-18 s of speech
+    assert warning.endswith(" of speech at 1:02-1:20")
 
 
 # --------------------------------------------------------------------------- truncated audio
