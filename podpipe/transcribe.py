@@ -10,8 +10,9 @@ Audio is decoded from the source recording (never the lossy MP3) with the bundle
 ffmpeg to 16 kHz mono float32, or one stream per channel for a double-ender whose
 speakers are named. Known Whisper failure modes are guarded against: voice activity
 detection keeps silence, music and noise from turning into invented text, decoding
-does not condition on the previous text (the main cause of loops), and repeated
-phrases that still slip through are removed.
+does not condition on the previous text (the main cause of loops), repeated
+phrases that still slip through are removed, and speech that batched decoding left
+without text is decoded again (or named in a warning).
 """
 
 from __future__ import annotations
