@@ -10,8 +10,9 @@ Audio is decoded from the source recording (never the lossy MP3) with the bundle
 ffmpeg to 16 kHz mono float32, or one stream per channel for a double-ender whose
 speakers are named. Known Whisper failure modes are guarded against: voice activity
 detection keeps silence, music and noise from turning into invented text, decoding
-does not condition on the previous text (the main cause of loops), and repeated
-phrases that still slip through are removed.
+does not condition on the previous text (the main cause of loops), repeated
+phrases that still slip through are removed, and speech that batched decoding left
+without text is decoded again (or named in a warning).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from podpipe.transcript_formats import Segment, Word
 
 log = logging.getLogger(__name__)
 
-STAGE_VERSION = 2  # bump when podpipe's own processing changes the output
+STAGE_VERSION = 3  # bump when podpipe's own processing changes the output
 SAMPLE_RATE = 16_000
 ENGINES = ("faster-whisper", "openai-whisper")
 BUNDLED_MODEL = "tiny.en"
@@ -48,6 +49,12 @@ DEFAULT_BEAM_SIZE = 5
 BATCH_SIZE = 8
 LOOP_REPEATS = 4  # a phrase said this many times in a row is a decoding loop
 OPENAI_GROUP_S = 300.0  # speech per openai-whisper call, so progress can be reported
+# Batched Whisper sometimes ends a 30 s chunk early and drops the rest of its speech.
+# Speech with no text over more than GAP_MIN_SPEECH_S is decoded again, sequentially;
+# shorter stretches are breaths, coughs and laughs. Word times are approximate, so
+# text this close to speech counts as covering it.
+GAP_MIN_SPEECH_S = 2.0
+GAP_PAD_S = 0.5
 
 Progress = Callable[[float, float], None]
 
@@ -79,12 +86,14 @@ def transcribe(
     if len(channels) == 2:
         channels = isolate_speakers(*channels)
     duration = len(channels[0]) / SAMPLE_RATE
-    segments = _transcribe_channels(engine, channels, speakers, settings, language, progress)
+    warnings: list[str] = []
+    segments = _transcribe_channels(
+        engine, channels, speakers, settings, language, progress, warnings, source.name
+    )
     segments = clean_segments(segments, duration)
     cues = formats.tidy_times(formats.split_cues(segments), duration)
     files = write_transcripts(out_dir, stem, segments, cues)
     words = formats.word_count(segments)
-    warnings = []
     if words == 0:
         warnings.append(f"{source.name}: no speech found; the transcript is empty")
     return TranscriptReport(
@@ -108,28 +117,146 @@ def _transcribe_channels(
     settings: TranscriptionSettings,
     language: str | None,
     progress: Progress | None,
+    warnings: list[str],
+    name: str,
 ) -> list[Segment]:
     """Each channel in turn, labelled with its speaker; progress over all of them, in
-    seconds of the episode (a double-ender's two channels share one timeline)."""
+    seconds of the episode (a double-ender's two channels share one timeline).
+
+    With VAD on, speech left without text is decoded again (fill_gaps); what is still
+    missing after that becomes a warning in ``warnings``.
+    """
     duration = len(channels[0]) / SAMPLE_RATE
     share = 1 / len(channels)
+    options = {"language": language, "beam_size": beam_size(settings)}
     segments: list[Segment] = []
     for i, samples in enumerate(channels):
         speaker = speakers[i] if speakers else None
-        found = engine.segments(
-            samples,
-            language=language,
-            beam_size=beam_size(settings),
-            vad=settings.vad,
-            word_timestamps=settings.word_timestamps,
-        )
-        for seg in found:
-            segments.append(Segment(seg.start, seg.end, seg.text, speaker, seg.words))
+        found = []
+        for seg in engine.segments(
+            samples, vad=settings.vad, word_timestamps=settings.word_timestamps, **options
+        ):
+            found.append(seg)
             if progress:
                 progress(min(duration, (i * duration + seg.end) * share), duration)
+        if settings.vad:
+            found, missing = fill_gaps(engine, samples, found, options)
+            warnings.extend(gap_warning(name, gap, speaker) for gap in missing)
+        segments.extend(Segment(s.start, s.end, s.text, speaker, s.words) for s in found)
     if progress:
         progress(duration, duration)
     return segments
+
+
+# --------------------------------------------------------------------------- skipped speech
+
+
+def fill_gaps(
+    engine: Engine, samples, found: list[Segment], options: dict
+) -> tuple[list[Segment], list[tuple[float, float, float]]]:
+    """Decode again, sequentially, the speech that has no text; (segments in time order,
+    the gaps still without text).
+
+    The VAD only looks at the stretches without text long enough to hold a gap, so
+    this costs next to nothing when the text covers the recording.
+    """
+    duration = len(samples) / SAMPLE_RATE
+    spans = [(s.start, s.end) for s in found]
+    speech = [
+        region
+        for start, end in untexted(spans, duration, GAP_MIN_SPEECH_S + 2 * GAP_PAD_S)
+        for region in speech_regions(samples, start, end)
+    ]
+    gaps = uncovered_speech(speech, spans)
+    if not gaps:
+        return found, []
+    for start, end, seconds in gaps:
+        log.info("no text for %.1f s of speech at %s; decoding it again", seconds, _clock(start))
+        piece = samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)]
+        redone = [_shifted(seg, start) for seg in engine.retry(piece, **options)]
+        found = found + [seg for seg in redone if not _inside(seg, found)]
+    found.sort(key=lambda seg: (seg.start, seg.end))
+    return found, uncovered_speech(speech, [(s.start, s.end) for s in found])
+
+
+def untexted(
+    spans: list[tuple[float, float]], duration: float, longest: float
+) -> list[tuple[float, float]]:
+    """The stretches of [0, duration] that no text span touches, longer than ``longest``."""
+    out = []
+    before = 0.0
+    for start, end in [*sorted(spans), (duration, duration)]:
+        if start - before > longest:
+            out.append((before, min(start, duration)))
+        before = max(before, end)
+    return out
+
+
+def speech_regions(
+    samples, start: float = 0.0, end: float | None = None
+) -> list[tuple[float, float]]:
+    """Speech in seconds between ``start`` and ``end``, found by Silero VAD with the
+    options of faster-whisper's batched decoding (short pauses split it; no region
+    longer than a Whisper chunk)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    first = int(start * SAMPLE_RATE)
+    piece = samples[first : None if end is None else int(end * SAMPLE_RATE)]
+    options = VadOptions(max_speech_duration_s=30, min_silence_duration_ms=160)
+    return [
+        ((first + c["start"]) / SAMPLE_RATE, (first + c["end"]) / SAMPLE_RATE)
+        for c in get_speech_timestamps(piece, options)
+    ]
+
+
+def uncovered_speech(
+    speech: list[tuple[float, float]],
+    text: list[tuple[float, float]],
+    *,
+    min_speech: float = GAP_MIN_SPEECH_S,
+    pad: float = GAP_PAD_S,
+) -> list[tuple[float, float, float]]:
+    """Stretches of ``speech`` that no ``text`` span covers, as (start, end, seconds of
+    speech) for each stretch holding more than ``min_speech`` of it.
+
+    A stretch runs from where the text before it ends to where the text after it
+    begins (clipped to the speech), so decoding it again cuts no word; the speech in
+    it is counted ``pad`` away from that text.
+    """
+    gaps = []
+    before = float("-inf")  # where the text so far ends
+    for after, end in [*sorted(text), (float("inf"), float("inf"))]:
+        parts = [(max(s, before), min(e, after)) for s, e in speech if s < after and e > before]
+        seconds = sum(max(0.0, min(e, after - pad) - max(s, before + pad)) for s, e in parts)
+        if seconds > min_speech:
+            gaps.append((parts[0][0], parts[-1][1], round(seconds, 3)))
+        before = max(before, end)  # text spans may overlap or nest
+    return gaps
+
+
+def gap_warning(name: str, gap: tuple[float, float, float], speaker: str | None) -> str:
+    whose = f"{speaker}'s speech" if speaker else "speech"
+    start, end, seconds = gap
+    return f"{name}: no text for {seconds:.1f} s of {whose} at {_clock(start)}-{_clock(end)}"
+
+
+def _clock(seconds: float) -> str:
+    """m:ss, or h:mm:ss from an hour on."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _shifted(seg: Segment, offset: float) -> Segment:
+    words = tuple(Word(w.start + offset, w.end + offset, w.text) for w in seg.words)
+    return Segment(seg.start + offset, seg.end + offset, seg.text, seg.speaker, words)
+
+
+def _inside(seg: Segment, found: list[Segment]) -> bool:
+    """The segment's middle lies in text already found: decoded twice, keep the first."""
+    middle = (seg.start + seg.end) / 2
+    return any(other.start <= middle <= other.end for other in found)
 
 
 def beam_size(settings: TranscriptionSettings) -> int:
@@ -138,7 +265,9 @@ def beam_size(settings: TranscriptionSettings) -> int:
 
 def decoding_mode(settings: TranscriptionSettings) -> str:
     if settings.engine == "faster-whisper" and settings.vad:
-        return f"batched({BATCH_SIZE}), word-aligned cues"
+        return f"batched({BATCH_SIZE}), word-aligned cues, skipped speech decoded again"
+    if settings.vad:
+        return "sequential, skipped speech decoded again"
     return "sequential"
 
 
@@ -233,49 +362,27 @@ def _check_language(language: str | None, engine: Engine) -> str | None:
 
 
 def decode_audio(source: Path, *, channels: int = 1) -> list[Any]:
-    """The recording as 16 kHz float32 arrays: one mixed channel, or each of ``channels``."""
+    """The recording as 16 kHz float32 arrays: one mixed channel, or each of ``channels``.
+
+    Decoded with the audio stage's Decoder, so a truncated or corrupt file is refused
+    here with the same message instead of giving a transcript of half an episode.
+    """
     import numpy as np
+
+    from podpipe.ffmpeg import Decoder
 
     if not source.is_file():
         raise ProcessingError("audio file not found", file=source)
-    cmd = [
-        _ffmpeg(),
-        "-hide_banner",
-        "-nostdin",
-        "-i",
-        str(source),
-        "-map",
-        "0:a:0",
-        "-vn",
-        "-sn",
-        "-ar",
-        str(SAMPLE_RATE),
-        "-f",
-        "f32le",
-        "-acodec",
-        "pcm_f32le",
-    ]
-    if channels == 1:
-        cmd += ["-ac", "1"]
-    proc = subprocess.run([*cmd, "-"], capture_output=True, check=False)
-    stderr = proc.stderr.decode("utf-8", "replace")
-    if proc.returncode != 0:
-        from podpipe.ffmpeg import last_error_line
-
-        raise ProcessingError(f"cannot decode the audio: {last_error_line(stderr)}", file=source)
-    found = channels if channels == 1 else _output_channels(stderr)
-    if found != channels:
-        raise ProcessingError(
-            f"speakers name {channels} channels but the recording has "
-            f"{found}; a double-ender needs host and guest on the left and "
-            "right channels of a stereo file",
-            file=source,
-        )
-    samples = np.frombuffer(proc.stdout, dtype=np.float32)
-    if samples.size < channels:
+    if channels > 1:
+        _check_channels(source, channels)
+    with Decoder(
+        source, sample_rate=SAMPLE_RATE, channels=channels, chunk_frames=60 * SAMPLE_RATE
+    ) as decoder:
+        parts = list(decoder)
+    if not parts:
         raise ProcessingError("the file holds no audio samples", file=source)
-    samples = samples[: samples.size - samples.size % channels].reshape(-1, channels)
-    out = [samples[:, c].copy() for c in range(channels)]  # writable, as torch wants
+    samples = np.concatenate(parts)
+    out = [np.ascontiguousarray(samples[:, c]) for c in range(channels)]
     if channels == 2 and _same_signal(out[0], out[1]):
         raise ProcessingError(
             "speakers are named but both channels hold the same audio; a "
@@ -284,6 +391,23 @@ def decode_audio(source: Path, *, channels: int = 1) -> list[Any]:
             file=source,
         )
     return out
+
+
+def _check_channels(source: Path, channels: int) -> None:
+    """The Decoder mixes to any layout; speakers need the recording's own channels."""
+    proc = subprocess.run(
+        [_ffmpeg(), "-hide_banner", "-nostdin", "-i", str(source)],
+        capture_output=True,
+        check=False,
+    )  # no output file: ffmpeg describes the input and exits 1
+    found = _stream_channels(proc.stderr.decode("utf-8", "replace"))
+    if found != channels:
+        raise ProcessingError(
+            f"speakers name {channels} channels but the recording has "
+            f"{found}; a double-ender needs host and guest on the left and "
+            "right channels of a stereo file",
+            file=source,
+        )
 
 
 def _same_signal(left, right) -> bool:
@@ -306,10 +430,9 @@ def _ffmpeg() -> str:
     return ffmpeg_exe()
 
 
-def _output_channels(stderr: str) -> int:
-    """Channel count of the decoded stream, from ffmpeg's 'Output #0' stream line."""
-    output = stderr[stderr.find("Output #0") :]
-    match = re.search(r"Audio: pcm_f32le[^,]*, \d+ Hz, ([^,]+),", output)
+def _stream_channels(stderr: str) -> int:
+    """Channel count of the first audio stream ffmpeg describes in its stderr."""
+    match = re.search(r"Stream #\d+:\d+.*?: Audio: [^,]+, \d+ Hz, ([^,]+)", stderr)
     layout = match.group(1).strip() if match else ""
     named = {
         "mono": 1,
@@ -342,6 +465,12 @@ class Engine:
         self, audio, *, language: str | None, beam_size: int, vad: bool, word_timestamps: bool
     ) -> Iterator[Segment]:
         raise NotImplementedError
+
+    def retry(self, audio, *, language: str | None, beam_size: int) -> Iterator[Segment]:
+        """Decode a stretch of speech that got no text, sequentially (fill_gaps)."""
+        return self.segments(
+            audio, language=language, beam_size=beam_size, vad=True, word_timestamps=True
+        )
 
 
 def load_engine(settings: TranscriptionSettings) -> Engine:
@@ -454,9 +583,25 @@ class FasterWhisper(Engine):
                 condition_on_previous_text=False,
                 word_timestamps=word_timestamps,
             )
-        for seg in found:
-            words = tuple(Word(w.start, w.end, w.word) for w in seg.words or ())
-            yield Segment(seg.start, seg.end, seg.text.strip(), None, words)
+        yield from _segments(found)
+
+    def retry(self, audio, *, language, beam_size):
+        # Sequential, not batched: batched decoding is what skipped this speech.
+        found, _info = self.model.transcribe(
+            audio,
+            language=language,
+            beam_size=beam_size,
+            vad_filter=True,
+            condition_on_previous_text=False,
+            word_timestamps=True,
+        )
+        yield from _segments(found)
+
+
+def _segments(found) -> Iterator[Segment]:
+    for seg in found:
+        words = tuple(Word(w.start, w.end, w.word) for w in seg.words or ())
+        yield Segment(seg.start, seg.end, seg.text.strip(), None, words)
 
 
 def _load_error(model: str, ref: str, message: str) -> ProcessingError | RequestError:
@@ -514,10 +659,16 @@ class OpenAIWhisper(Engine):
         path = Path(model).expanduser()
         if path.is_dir() and (path / "model.bin").is_file():
             return converted_checkpoint(path)
+        if path.is_dir():
+            raise ProcessingError(
+                "this is a folder, not an openai-whisper checkpoint file; pass a .pt "
+                f"checkpoint file (e.g. ~/.cache/whisper/tiny.en.pt), {_CT2_FOLDER}, "
+                f"or the bundled {BUNDLED_MODEL!r}",
+                file=path,
+            )
         if not path.is_file():
             raise ProcessingError(
-                "model file not found (expected an openai-whisper .pt "
-                "checkpoint or a CTranslate2 model folder)",
+                f"model file not found (expected an openai-whisper .pt checkpoint or {_CT2_FOLDER})",
                 file=path,
             )
         return str(path), None
@@ -555,7 +706,33 @@ def _openai_load_message(model: str, ref: str, err: Exception) -> str:
             "Offline, use the bundled 'tiny.en' (converted automatically), a model "
             "already in ~/.cache/whisper, or a local checkpoint with --model PATH"
         )
-    return f"cannot load openai-whisper checkpoint {ref}: {err}"
+    return (
+        f"{ref}: not an openai-whisper checkpoint ({_checkpoint_problem(ref, err)}); pass a "
+        f"Whisper .pt checkpoint (as openai-whisper saves in ~/.cache/whisper), "
+        f"{_CT2_FOLDER}, or --model {BUNDLED_MODEL} (bundled, converted automatically)"
+    )
+
+
+_CT2_FOLDER = "a CTranslate2 model folder (with model.bin and config.json)"
+
+
+def _checkpoint_problem(path: str, err: Exception) -> str:
+    """What is wrong, in words: torch.load's errors are cryptic (a text file gives
+    "KeyError: 101" or an unpickling magic number such as 174812789)."""
+    import zipfile
+
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2)
+    except OSError as e:
+        return f"cannot read it: {e.strerror}"
+    if head == b"PK" and not zipfile.is_zipfile(path):
+        return "a truncated or damaged PyTorch file"
+    if not (zipfile.is_zipfile(path) or head[:1] == b"\x80"):  # torch's zip or pickle
+        return "not a PyTorch file"
+    if isinstance(err, (KeyError, TypeError, AttributeError)):
+        return "a PyTorch file without Whisper's dims and model_state_dict"
+    return f"a PyTorch file that does not load as Whisper: {_first_line(err)[:200]}"
 
 
 def _first_line(err: Exception) -> str:

@@ -217,7 +217,10 @@ def test_corrupt_audio_names_the_file_and_writes_nothing(tmp_path):
     bad = tmp_path / "episode.wav"
     bad.write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt " + os.urandom(2000))
     out = tmp_path / "out"
-    with pytest.raises(ProcessingError, match=r"episode\.wav: cannot decode the audio"):
+    with pytest.raises(
+        ProcessingError,
+        match=r"episode\.wav: (not a readable audio file|the audio is truncated or corrupt)",
+    ):
         stage.transcribe(bad, out, DEFAULT)
     assert not out.exists() or not any(out.iterdir())
 
@@ -258,7 +261,7 @@ def test_a_model_that_cannot_be_had_offline_says_how_to_provide_one(tmp_path):
 def test_openai_engine_rejects_a_non_checkpoint_file(tmp_path):
     fake = tmp_path / "model.pt"
     fake.write_bytes(b"not a torch file")
-    with pytest.raises(ProcessingError, match="cannot load openai-whisper checkpoint"):
+    with pytest.raises(ProcessingError, match="model.pt: not an openai-whisper checkpoint"):
         stage.transcribe(
             JFK, tmp_path, TranscriptionSettings(engine="openai-whisper", model=str(fake))
         )
