@@ -384,7 +384,11 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
 @click.option("--beam-size", type=click.IntRange(1, 20), default=None, help="Beam size.")
 @click.option("--no-vad", is_flag=True, help="Turn off voice activity detection.")
 @click.option("--threads", type=click.IntRange(1, 256), default=None, help="CPU threads.")
-@click.option("--word-timestamps", is_flag=True, help="Compute word-level timestamps.")
+@click.option(
+    "--word-timestamps",
+    is_flag=True,
+    help="Align cue times to Whisper's word timings (slower; one entry per cue still).",
+)
 @click.pass_context
 def transcribe(
     ctx,

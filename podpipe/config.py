@@ -659,14 +659,26 @@ def _audio(sec: Section, root: Path) -> AudioSettings:
     return settings
 
 
-def _transcription(sec: Section) -> TranscriptionSettings:
-    language = sec.str("language", default="en")
+def _transcription(sec: Section, show_language: str) -> TranscriptionSettings:
+    """The transcription settings; the spoken language defaults to the show's."""
+    language = sec.str("language", default=show_language.split("-")[0].lower())
     if language and not _LANG_RE.match(language):
         sec.problem("language", f"expected a language code like 'en' or 'de', found {language!r}")
+    model = sec.str("model", default="tiny.en")
+    spoken = (language or "en").split("-")[0].lower()
+    if model and model.endswith(".en") and spoken != "en":
+        where = "language" if sec.has("language") else "model"
+        sec.problem(
+            where,
+            f"the model {model} understands only English, but the show is in {spoken!r} "
+            f"(the top-level 'language', unless transcription.language says otherwise): set "
+            f"transcription.model to a multilingual model (such as small; download it once "
+            f"or give a local model folder) or transcription.language: en",
+        )
     settings = TranscriptionSettings(
         enabled=sec.bool("enabled", True),
         engine=sec.choice("engine", ("faster-whisper", "openai-whisper"), "faster-whisper"),
-        model=sec.str("model", default="tiny.en"),
+        model=model,
         language=language,
         beam_size=sec.int("beam_size", minimum=1, maximum=20),
         vad=sec.bool("vad", True),
@@ -939,7 +951,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         locked=sec.bool("locked", False),
         links=tuple(links),
         audio=_audio(sec.section("audio"), root),
-        transcription=_transcription(sec.section("transcription")),
+        transcription=_transcription(sec.section("transcription"), language or "en"),
         club=_club(sec.section("club"), root),
         templates_dir=templates,
         output_dir=(root / output).resolve() if output else None,

@@ -131,6 +131,8 @@ def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
     ns.podcast_guid(show.podcast_guid or podcast_ns.podcast_guid(show.feed_url))
     if show.locked:
         ns.podcast_locked(show.owner_email)
+    if show.license:
+        ns.podcast_license(show.license)
     if show.funding_url:
         ns.podcast_funding(show.funding_url, show.funding_text or "Support the show")
     for host in show.hosts:

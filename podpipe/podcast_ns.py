@@ -72,10 +72,11 @@ def _person(parent, person: PersonTag) -> None:
 
 
 class PodcastNsExtension(BaseExtension):
-    """Channel-level podcast: tags: guid, locked, funding, person."""
+    """Channel-level podcast: tags: guid, locked, funding, license, person."""
 
     def __init__(self):
         self._guid: str | None = None
+        self._license: str | None = None
         self._locked_owner: str | None = None
         self._funding: tuple[str, str] | None = None
         self._persons: list[PersonTag] = []
@@ -96,6 +97,8 @@ class PodcastNsExtension(BaseExtension):
             funding = xml_elem(_tag("funding"), channel)
             funding.attrib["url"] = url
             funding.text = text[:128]  # the spec caps the text at 128 characters
+        if self._license:
+            xml_elem(_tag("license"), channel).text = self._license
         for person in self._persons:
             _person(channel, person)
         return rss_feed
@@ -109,6 +112,11 @@ class PodcastNsExtension(BaseExtension):
 
     def podcast_funding(self, url: str, text: str) -> None:
         self._funding = (url, text)
+
+    def podcast_license(self, name: str) -> None:
+        """The show's license as the namespace asks: an SPDX identifier in lower case
+        ("CC BY 4.0" -> "cc-by-4.0"), at most 128 characters."""
+        self._license = "-".join(name.lower().split())[:128]
 
     def podcast_person(self, person: PersonTag) -> None:
         self._persons.append(person)

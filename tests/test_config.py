@@ -352,3 +352,28 @@ def test_a_broken_show_yaml_does_not_hide_episode_problems(show):
         load_show(show)
     files = {p.file.name for p in err.value.problems}
     assert files == {"show.yaml", "episode.yaml"}
+
+
+def test_transcripts_follow_the_shows_language(show):
+    edit(show / "show.yaml", "language: en\n", "language: de\n")
+    edit(show / "show.yaml", "  language: en\n", "")  # transcription.language left out
+    edit(show / "show.yaml", "  model: tiny.en", "  model: small")
+    assert load_show(show).transcription.language == "de"
+
+
+@pytest.mark.parametrize("where", ["top", "transcription"])
+def test_an_english_only_model_for_another_language_is_a_config_error(show, where):
+    """Caught by `check`, before any audio work, not as one failure per episode."""
+    if where == "top":
+        edit(show / "show.yaml", "language: en\n", "language: pt-br\n")
+        edit(show / "show.yaml", "  language: en\n", "")
+        key, spoken = "transcription.model", "pt"
+    else:
+        edit(show / "show.yaml", "  language: en\n", "  language: de\n")
+        key, spoken = "transcription.language", "de"
+    result = check(show)
+    assert result.exit_code == 2
+    assert (
+        f"{key}: the model tiny.en understands only English, but the show is in {spoken!r}"
+        in result.output
+    )
