@@ -862,7 +862,8 @@ def dated_ahead(show: Show, results: dict[str, list[Result]], today: dt.date) ->
     """Warnings for results dated after ``today``: the site does not list them yet."""
     return [
         f"{results_file(show, slug)}: the result {r.url} is dated {r.submitted}, after "
-        f"today ({today}); the site lists it from that day (fix 'submitted' if it is a typo)"
+        f"today ({today}): it is left out until a publish on or after that day (fix "
+        "'submitted' if the date is a typo)"
         for slug, rs in results.items()
         for r in rs
         if r.submitted is not None and r.submitted > today

@@ -283,7 +283,8 @@ def ogg_truncation(path: Path) -> str | None:
 
     ffmpeg decodes a truncated Ogg file without a word: its duration comes from the last
     page it finds. But every complete Ogg stream ends with a page flagged end-of-stream,
-    and a cut-off file ends inside a page or on a page without that flag.
+    and a cut-off file ends inside a page or on a page without that flag. Anything after
+    the last whole page (an ID3v1 tag, padding) is ignored.
     """
     try:
         with path.open("rb") as f:
@@ -303,10 +304,10 @@ def ogg_truncation(path: Path) -> str | None:
                 length = 27 + segments + sum(page[27 : 27 + segments])
                 if length > len(page):
                     return f"the last Ogg page needs {length} bytes, the file has {len(page)}"
-                if length == len(page):
-                    if page[5] & 0x04:
-                        return None
-                    return "the last Ogg page is not marked end-of-stream"
+                # Bytes after a whole page (an ID3v1 tag, padding) are not audio.
+                if page[5] & 0x04:
+                    return None
+                return "the last Ogg page is not marked end-of-stream"
         start = tail.rfind(b"OggS", 0, start)
     return "no complete Ogg page at the end of the file"
 

@@ -107,7 +107,8 @@ def assign(show: Show, registry_path: Path) -> Assigned:
         out[episode.slug] = str(record["guid"])
     if changed:
         _save(registry_path, doc, indent)
-    return Assigned(str(doc["podcast_guid"]), out, tuple(warnings))
+    # The canonical spelling (lower case, dashes) whatever form a hand edit used.
+    return Assigned(str(uuid.UUID(str(doc["podcast_guid"]))), out, tuple(warnings))
 
 
 def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:

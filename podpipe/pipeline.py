@@ -838,7 +838,9 @@ def publish(
     warnings = [str(p) for p in problems]
     from podpipe import club
 
+    # Results dated after `today` are not out yet: not in the notes, not on the pages.
     warnings += club.dated_ahead(show, results, today)
+    results = club.as_of(results, today)
     if dry_run:
         return _plan(show, results, selected, progress, warnings)
     site_problems = site_dir_problems(show)

@@ -314,7 +314,10 @@ def search_entries(pub: PublishedEpisode, cues: list[Cue]) -> list[dict]:
     entries = [
         {"s": slug, "k": "c", "t": round(c.start, 3), "p": c.speaker, "x": c.body} for c in cues
     ]
-    entries += [{"s": slug, "k": "n", "x": text} for text in note_paragraphs(pub.notes.html)]
+    # What the page's #notes section shows (not the summary, guests and chapters the
+    # feed's copy repeats): a hit links there.
+    notes = pub.notes.html if pub.notes.page_html is None else pub.notes.page_html
+    entries += [{"s": slug, "k": "n", "x": text} for text in note_paragraphs(notes)]
     return entries
 
 

@@ -109,6 +109,7 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
 
     try:
         show, problems, results = pipeline.load(show_dir)
+        results = club.as_of(results, today)  # as publish --today would show them
     except ConfigError as err:
         return StatusReport(None, today, problems=err.problems)
     report = StatusReport(

@@ -181,6 +181,16 @@ def test_input_formats(inputs, tmp_path, name, rate, codec):
     assert report.duration_s == pytest.approx(10, abs=0.1)
 
 
+@pytest.mark.parametrize("tail", [bytes(512), b"TAG" + bytes(125)])
+def test_a_whole_ogg_file_with_bytes_after_its_last_page_is_audio(inputs, tmp_path, tail):
+    """Padding or an ID3v1 tag after the end-of-stream page is not a truncated file."""
+    src = write_audio(inputs / "tagged.ogg", interview(6, seed=19), codec=["-c:a", "libvorbis"])
+    padded = tmp_path / "padded.ogg"
+    padded.write_bytes(src.read_bytes() + tail)
+    report = audio.master(padded, tmp_path / "out.mp3", AudioSettings())
+    assert report.duration_s == pytest.approx(6, abs=0.1)
+
+
 def test_short_input_of_under_a_second(inputs, tmp_path):
     src = write_audio(inputs / "short.wav", interview(0.8, seed=7), channels=1)
     out = tmp_path / "short.mp3"

@@ -221,3 +221,10 @@ def test_a_new_guid_beside_an_unclaimed_record_is_a_warning(show_root):
     assert warning.startswith("007-renamed is new to the feed and gets a new GUID, while")
     assert "002-groupby-stories ('Groupby stories')" in warning
     assert "set its 'folder:' to '007-renamed' in guids.yaml" in warning
+
+
+def test_a_hand_edited_show_guid_is_written_in_its_canonical_form(show_root):
+    registry = show_root / "guids.yaml"
+    registry.write_text("podcast_guid: '{375E050F7F525E9B9CFC9414515D1A5B}'\nepisodes: []\n")
+    assigned = guids.assign(config.load_show(show_root), registry)
+    assert assigned.show == "375e050f-7f52-5e9b-9cfc-9414515d1a5b"

@@ -488,3 +488,21 @@ def test_publish_quiet_prints_nothing_on_success(show_copy):
     result = podpipe("publish", "--force", "-q", "--today", TODAY, cwd=show_copy)
     assert result.returncode == 0, result.stderr
     assert result.stdout == "" and result.stderr == ""
+
+
+def test_results_dated_ahead_are_left_out_everywhere_and_named(show_copy):
+    """Publishing as of 2026-10-09: the groupby results dated 2026-10-10 and 2026-10-13
+    are in neither the notes, the feed nor the pages, and a warning says so."""
+    result = podpipe("publish", "--today", "2026-10-09", cwd=show_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is dated 2026-10-13, after today (2026-10-09): it is left out" in result.stdout
+    late = "priyaraman"
+    site = show_copy / "site"
+    for path in (
+        site / "feed.xml",
+        site / "episodes/002-groupby-stories/index.html",
+        site / "club/pandas-groupby/index.html",
+    ):
+        assert late not in path.read_text().lower(), path
+    status = podpipe("status", "--today", "2026-10-09", cwd=show_copy)
+    assert "2026-09-28 to 2026-10-11, 1 result(s)" in status.stdout  # only 2026-10-08's

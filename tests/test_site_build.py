@@ -156,6 +156,26 @@ def test_search_index(fx):
     } in notes
 
 
+def test_search_indexes_the_notes_the_page_shows(fx):
+    """A "Show notes" hit links to #notes: only what that section shows is indexed, not
+    the summary, guests and chapters the feed's copy of the notes repeats."""
+    import dataclasses
+
+    from podpipe.records import Notes
+    from podpipe.site import search_entries
+
+    pub = dataclasses.replace(
+        fx.episodes[0],
+        notes=Notes(
+            "",
+            "<p>Summary line.</p><h2>Guests</h2><p>Body text.</p>",
+            page_html="<p>Body text.</p>",
+        ),
+    )
+    notes = [e["x"] for e in search_entries(pub, []) if e["k"] == "n"]
+    assert notes == ["Body text."]
+
+
 def test_episode_page_weight_is_under_budget(fx):
     """HTML + CSS + JS of the episode page (audio and transcript files excluded)."""
     page = fx.site / "episodes" / EP1 / "index.html"

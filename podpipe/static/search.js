@@ -12,7 +12,8 @@
   var data = null, episodes = {}, timer = null;
 
   function norm(text) {
-    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/\s+/g, " ");
+    return text.toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/[\u2018\u2019\u02bc]/g, "'").replace(/\s+/g, " ");
   }
 
   // For matching only: punctuation is not something people type into a search box.
