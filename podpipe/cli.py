@@ -555,7 +555,13 @@ def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
     )
     console = _setup(ctx)
     for column, fld in report.guessed.items():
-        console.info(f"column {column!r} read as the result's {fld} (--map to change)")
+        if fld.startswith("?"):
+            console.info(
+                f"columns {column} could each be the result's {fld[1:]}: neither was "
+                f"read (--map COLUMN={fld[1:]} to choose)"
+            )
+        else:
+            console.info(f"column {column!r} read as the result's {fld} (--map to change)")
     for problem in report.invalid:
         console.warn(f"skipped: {problem}")
     click.echo(

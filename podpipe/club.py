@@ -330,7 +330,8 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # URLs added
     skipped: list[str] = field(default_factory=list)  # URLs already in the file
     invalid: list[Problem] = field(default_factory=list)  # rows left out (--skip-invalid)
-    guessed: dict[str, str] = field(default_factory=dict)  # CSV column -> field, by its words
+    # CSV column -> field, by its words; "?field" when several columns could be it
+    guessed: dict[str, str] = field(default_factory=dict)
 
 
 def add_result(
@@ -559,13 +560,23 @@ CSV_COLUMNS = {
 # ("Link to your project" -> url, "Your GitHub or blog profile" -> links). A guess is
 # taken only when one column alone gives it and no column is named for the field.
 _CSV_KEYWORDS = (
-    (("e-mail", "email"), None),
+    (("e-mail", "email", "job", "role", "company", "hear about", "address"), None),
     (("profile", "social", "mastodon", "twitter", "linkedin"), "links"),
-    (("url", "link", "address", "where can we see", "where can we find"), "url"),
+    (("url", "link", "where can we see", "where can we find"), "url"),
     (("name",), "name"),
-    (("title",), "title"),
+    (("project title", "result title", "post title", "title of your"), "title"),
     (("learn",), "learned"),
-    (("summary", "descri", "what did you build", "what did you make", "about"), "summary"),
+    (
+        (
+            "summary",
+            "descri",
+            "what did you build",
+            "what did you make",
+            "about your project",
+            "about what you",
+        ),
+        "summary",
+    ),
     (("timestamp", "submitted", "date"), "submitted"),
 )
 
@@ -598,6 +609,9 @@ _TIMESTAMP_FORMATS = (
     "%d.%m.%Y %H:%M:%S",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y",
+    "%Y/%m/%d %I:%M:%S %p",  # Google Forms in a 12-hour locale
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
 )
 
 
@@ -721,6 +735,8 @@ def _columns(
         if len(indexes) == 1:
             columns[indexes[0]] = fld
             guessed[header[indexes[0]]] = fld
+        else:  # two columns could be it: take neither, and say so
+            guessed[" and ".join(repr(header[i]) for i in indexes)] = f"?{fld}"
     for column, fld in mapping.items():
         if fld not in RESULT_FIELDS:
             problems.append(
@@ -751,6 +767,8 @@ def _columns(
             del columns[i]  # an explicit mapping replaces a guess for the same field
             guessed.pop(header[i], None)
         guessed.pop(header[index], None)
+        for key in [k for k, v in guessed.items() if v == f"?{fld}"]:
+            del guessed[key]  # the host chose among the candidates
         columns[index] = fld
     for required in ("name", "url"):
         if required not in columns.values() and not problems:

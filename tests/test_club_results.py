@@ -603,6 +603,8 @@ def test_concurrent_adds_keep_every_result(show_dir):
         ("10/8/2026 14:03:22", dt.date(2026, 10, 8)),
         ("2026-10-08T14:03:22.123Z", dt.date(2026, 10, 8)),  # ISO 8601, Typeform, Tally
         ("2026-10-25 10:00", dt.date(2026, 10, 25)),  # re-saved by a spreadsheet
+        ("2026/11/20 10:00:00 PM GMT+1", dt.date(2026, 11, 20)),  # a 12-hour locale
+        ("11/20/2026 9:05 AM", dt.date(2026, 11, 20)),
         ("10/25/2026 10:00", dt.date(2026, 10, 25)),
         ("25.10.2026 10:00", dt.date(2026, 10, 25)),
         ("2026-10-25", dt.date(2026, 10, 25)),
@@ -611,3 +613,36 @@ def test_concurrent_adds_keep_every_result(show_dir):
 )
 def test_form_timestamps(text, date):
     assert club.parse_submitted(text) == date
+
+
+def test_guessing_leaves_alone_columns_that_only_look_like_a_field(show_dir, tmp_path):
+    """A real form: "Job title" is not the result's title, "How did you hear about the
+    club?" is not its summary, "Home address" is not its URL; two columns that could both
+    be the summary are named, and neither is taken."""
+    csv_file = tmp_path / "form.csv"
+    csv_file.write_text(
+        "Timestamp,Email Address,Your name (as it should appear),Job title,Home address,"
+        "Link to your project,Tell us about your project,Describe what you made,"
+        "How did you hear about the club?,What did you learn?\n"
+        "2026/11/20 10:00:00 AM GMT+1,a@example.org,Ann,Data analyst,1 Main St,"
+        "https://ann.example.org/p,It plots,Plots,A friend,log scales\n",
+        encoding="utf-8",
+    )
+    args = ["club", "import", "plotting-with-matplotlib", str(csv_file), "--show", str(show_dir)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert (
+        "columns 'Tell us about your project' and 'Describe what you made' could each be the "
+        "result's summary: neither was read (--map COLUMN=summary to choose)" in result.output
+    )
+    (r,) = club.load_results(load_show(show_dir))["plotting-with-matplotlib"]
+    assert (r.name, r.url, r.title, r.summary, r.learned, r.submitted) == (
+        "Ann",
+        "https://ann.example.org/p",
+        "",
+        "",
+        "log scales",
+        dt.date(2026, 11, 20),
+    )
+    chosen = CliRunner().invoke(cli, [*args, "--map", "Describe what you made=summary"])
+    assert "could each be" not in chosen.output
