@@ -78,7 +78,12 @@ def _site_relative(html: str, base_url: str, root: str) -> str:
     under `podpipe serve`; the feed's copy keeps absolute links (apps need them)."""
     from html import escape
 
-    return html.replace(f'href="{escape(base_url)}', f'href="{root}')
+    from markdown_it import MarkdownIt
+
+    # markdown-it percent-encodes a link (and punycodes its host) before writing it
+    for spelling in {base_url, MarkdownIt("commonmark").normalizeLink(base_url)}:
+        html = html.replace(f'href="{escape(spelling)}', f'href="{root}')
+    return html
 
 
 def _tidy(markdown: str) -> str:

@@ -202,6 +202,9 @@ def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
                 if not (cycle_errors and p.message.startswith("no club cycle"))
             ]
     if any(p.severity == "error" for p in problems):
+        # every problem at once: the artwork files too, though callers check them later
+        if show is not None and not any(_club_in_doubt(p) for p in errors):
+            problems += [p for p in artwork_problems(show) if p not in problems]
         raise ConfigError(problems)
     return show, problems, results
 

@@ -377,3 +377,15 @@ def test_an_english_only_model_for_another_language_is_a_config_error(show, wher
         f"{key}: the model tiny.en understands only English, but the show is in {spoken!r}"
         in result.output
     )
+
+
+def test_artwork_problems_come_with_the_configuration_problems(show):
+    from PIL import Image
+
+    Image.new("RGBA", (1000, 800)).save(show / "artwork.png")
+    edit(show / "show.yaml", "explicit: false", "explicit: maybe")
+    result = check(show)
+    assert result.exit_code == 2
+    assert "explicit: expected true or false, found 'maybe'" in result.output
+    assert "artwork is 1000x800: it must be square" in result.output
+    assert "artwork has an alpha channel" in result.output

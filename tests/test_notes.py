@@ -215,3 +215,10 @@ def test_participant_links_keep_rel_whatever_characters_their_url_has(show):
             a for a in lxml_html.fromstring(html).xpath("//a") if "wikipedia" in a.get("href")
         ]
         assert link.get("rel") == "nofollow ugc noopener"
+
+
+def test_page_links_are_relative_with_a_non_ascii_base_url(show):
+    moved = dataclasses.replace(show, base_url="https://exämple.org/podcäst/")
+    note = notes.render_notes(moved, moved.episode(1))
+    assert 'href="../../club/pandas-groupby/"' in note.page_html
+    assert 'href="https://xn--exmple-cua.org/podc%C3%A4st/' not in note.page_html
