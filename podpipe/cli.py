@@ -874,10 +874,10 @@ def episode_add(
 
 
 def _add_verbosity_options(group: click.Group) -> None:
+    """-v/-q on every command and group below the top: `podpipe club -q status` too."""
     for command in group.commands.values():
         if isinstance(command, click.Group):
             _add_verbosity_options(command)
-            continue
         command.params += [
             click.Option(
                 ["-v", "--verbose"],

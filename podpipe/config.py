@@ -879,16 +879,13 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
     problems: list[Problem] = []
     file = root / SHOW_FILE
     if not file.is_file():
-        problems.append(
-            Problem(
-                file,
-                None,
-                "",
-                f"no {SHOW_FILE} in {root}: run podpipe in a show "
-                "folder, pass --show DIR, or create one with "
-                "'podpipe init'",
-            )
+        above = next((d for d in root.resolve().parents if (d / SHOW_FILE).is_file()), None)
+        hint = (
+            f"the show is in {above}: run podpipe there or pass --show {above}"
+            if above
+            else "run podpipe in a show folder, pass --show DIR, or create one with 'podpipe init'"
         )
+        problems.append(Problem(file, None, "", f"no {SHOW_FILE} in {root}: {hint}"))
         raise ConfigError(problems)
     doc = _load_yaml(file, problems)
     if doc is None and problems:

@@ -252,6 +252,12 @@ def check_image(path: Path) -> list[tuple[str, str]]:
 def _check_items(lint: _Lint, channel) -> None:
     guids: Counter[str] = Counter()
     first_line: dict[str, int] = {}
+    if not channel.findall("item"):
+        lint.warn(
+            _where(channel),
+            "the feed has no episodes yet: directories reject an empty feed; "
+            "submit it after the first episode is published",
+        )
     for item in channel.findall("item"):
         title = (item.findtext("title") or "").strip()
         label = f"item {title!r}" if title else "item"

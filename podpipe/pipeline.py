@@ -735,8 +735,38 @@ def placeholder_problems(show: Show) -> list[Problem]:
         )
     if show.author.strip().lower() == "your name":
         found.append(("author", "still the placeholder 'Your Name'"))
+    from podpipe.scaffold import is_placeholder_artwork
+
+    if show.artwork and is_placeholder_artwork(show.artwork):
+        found.append(
+            (
+                "artwork",
+                f"{show.artwork.name} is still the placeholder `podpipe init` made: replace "
+                "it with your own square artwork (1400 to 3000 px)",
+            )
+        )
     return [
         Problem(file, _line_of_key(file, key), key, message, "warning") for key, message in found
+    ]
+
+
+def future_episodes(show: Show, today: dt.date) -> list[Problem]:
+    """Warnings for episodes dated after ``today``: podpipe publishes what is there (it
+    does not schedule), so they go out now, under a date to come."""
+    from podpipe.config import _line_of_key
+
+    return [
+        Problem(
+            ep.source_file,
+            _line_of_key(ep.source_file, "date"),
+            "date",
+            f"episode {ep.number} is dated {ep.date}, after today ({today}): publishing "
+            "puts it in the feed now, under that date; to release it on the day, publish "
+            "it then (podpipe does not schedule)",
+            "warning",
+        )
+        for ep in show.episodes
+        if ep.date > today
     ]
 
 
@@ -843,6 +873,7 @@ def publish(
 
     # Results dated after `today` are not out yet: not in the notes, not on the pages.
     warnings += club.dated_ahead(show, results, today)
+    warnings += [str(p) for p in future_episodes(show, today)]
     results = club.as_of(results, today)
     if dry_run:
         return _plan(show, results, selected, progress, warnings)
@@ -991,7 +1022,7 @@ def source_problems(show: Show) -> list[Problem]:
 def check(show_dir: Path) -> CheckReport:
     """Validate the configuration (raises ConfigError on errors) and lint the built site."""
     show, problems, _ = load(show_dir)
-    problems += source_problems(show)
+    problems += source_problems(show) + future_episodes(show, dt.date.today())
     from podpipe import lint
 
     return CheckReport(show, problems, lint.check(show, show.site_dir))

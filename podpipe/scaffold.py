@@ -244,6 +244,19 @@ def update_gitignore(path: Path) -> list[str]:
     return missing
 
 
+PLACEHOLDER_KEY = "podpipe-placeholder"
+
+
+def is_placeholder_artwork(path: Path) -> bool:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            return PLACEHOLDER_KEY in image.info
+    except (OSError, ValueError):
+        return False
+
+
 def write_placeholder_artwork(path: Path, title: str) -> None:
     """A plain 1400x1400 RGB PNG with the title, clearly marked as a placeholder."""
     from PIL import Image, ImageDraw, ImageFont
@@ -264,8 +277,12 @@ def write_placeholder_artwork(path: Path, title: str) -> None:
         font=small,
         anchor="mt",
     )
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text(PLACEHOLDER_KEY, "replace artwork.png")  # `check` warns while it is there
     png = io.BytesIO()
-    image.save(png, format="PNG", optimize=True)
+    image.save(png, format="PNG", optimize=True, pnginfo=info)
     write_atomic(path, png.getvalue())
 
 

@@ -115,7 +115,11 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
     report = StatusReport(
         show,
         today,
-        problems=[*problems, *pipeline.source_problems(show)],
+        problems=[
+            *problems,
+            *pipeline.source_problems(show),
+            *pipeline.future_episodes(show, today),
+        ],
         results=results,
         site_built=show.site_dir.is_dir(),
         site_current=pipeline.site_is_current(

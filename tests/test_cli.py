@@ -97,3 +97,12 @@ def test_quiet_and_verbose_work_before_or_after_the_command(tmp_path, where):
 
     assert "building the feed and site" in run("-v")
     assert run("-q") == ""
+
+
+def test_quiet_after_a_group_name_works_too(tmp_path):
+    from podpipe import scaffold
+
+    show = tmp_path / "show"
+    scaffold.init_show(show, title="Quiet")
+    result = CliRunner().invoke(cli, ["club", "-q", "status", "--show", str(show)])
+    assert result.exit_code == 0, result.output

@@ -389,3 +389,10 @@ def test_artwork_problems_come_with_the_configuration_problems(show):
     assert "explicit: expected true or false, found 'maybe'" in result.output
     assert "artwork is 1000x800: it must be square" in result.output
     assert "artwork has an alpha channel" in result.output
+
+
+def test_inside_a_show_folder_it_points_at_the_show(show):
+    result = check(show / "episodes")
+    assert result.exit_code == 2
+    assert f"the show is in {show.resolve()}: run podpipe there or pass --show" in result.output
+    assert "podpipe init" not in result.output

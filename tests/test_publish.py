@@ -506,3 +506,15 @@ def test_results_dated_ahead_are_left_out_everywhere_and_named(show_copy):
         assert late not in path.read_text().lower(), path
     status = podpipe("status", "--today", "2026-10-09", cwd=show_copy)
     assert "2026-09-28 to 2026-10-11, 1 result(s)" in status.stdout  # only 2026-10-08's
+
+
+def test_an_episode_dated_ahead_is_named_in_publish_and_status(show_copy):
+    """podpipe does not schedule: an episode dated after today goes out now; the host is
+    told, in publish and in status."""
+    for command in ("publish", "status"):
+        result = podpipe(command, "--today", "2026-11-01", cwd=show_copy)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (
+            "003-windows-and-plots/episode.yaml:3: date: episode 3 is dated 2026-11-05, after "
+            "today (2026-11-01): publishing puts it in the feed now" in result.stdout
+        ), command

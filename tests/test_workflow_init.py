@@ -249,3 +249,16 @@ def test_show_yaml_mentions_every_key_config_reads(tmp_path, monkeypatch):
     ]
     assert {"", "audio", "transcription", "club", "club.cycles[]", "owner"} <= set(read)
     assert missing == []
+
+
+def test_check_warns_until_the_placeholder_artwork_is_replaced_and_an_episode_is_out(tmp_path):
+    show = tmp_path / "show"
+    scaffold.init_show(show, title="T", author="A", email="z@me.dev", base_url="https://me.dev/pod")
+    assert run_podpipe("publish", cwd=show).returncode == 0
+    result = run_podpipe("check", cwd=show)
+    assert result.returncode == 0
+    assert "artwork: artwork.png is still the placeholder `podpipe init` made" in result.stdout
+    assert "the feed has no episodes yet: directories reject an empty feed" in result.stdout
+    Image.new("RGB", (1400, 1400), (10, 80, 160)).save(show / "artwork.png")
+    result = run_podpipe("check", cwd=show)
+    assert "still the placeholder" not in result.stdout
