@@ -339,23 +339,40 @@ def test_accessibility_basics(base_url, browser, scheme):
         context.close()
 
 
+RUNS = "runs Monday 28 September 2026 to Sunday 11 October 2026."
+
+
 @pytest.mark.parametrize(
-    "reader_day, countdown, badges",
+    "reader_day, heading, sentence, badges",
     [
-        ("2026-10-05", "7 days left", ["Open", "Upcoming"]),  # the day the site was built
-        ("2026-10-11", "Last day today", ["Open", "Upcoming"]),
-        ("2026-10-12", "Closed", ["Closed", "Upcoming"]),
-        ("2026-10-20", "Closed", ["Closed", "Open"]),
+        ("2026-10-05", "open now", f"7 days left: {RUNS}", ["Open", "Upcoming"]),  # build day
+        ("2026-10-11", "open now", f"Last day today: {RUNS}", ["Open", "Upcoming"]),
+        (
+            "2026-09-26",
+            "next topic",
+            "Starts in 2 days, on Monday 28 September 2026 (until Sunday 11 October 2026).",
+            ["Upcoming", "Upcoming"],
+        ),
+        (
+            "2026-10-20",
+            "closed",
+            "Ran Monday 28 September 2026 to Sunday 11 October 2026; the club page has what "
+            "comes next.",
+            ["Closed", "Open"],
+        ),
     ],
 )
-def test_club_dates_follow_the_readers_today(base_url, watched, reader_day, countdown, badges):
+def test_club_dates_follow_the_readers_today(
+    base_url, watched, reader_day, heading, sentence, badges
+):
     """The site is built once; a reader days later sees the days left and the cycle
     states of their own day, not of the build day."""
     page = watched.page
     page.clock.set_fixed_time(f"{reader_day}T10:00:00")
     page.goto(base_url)
     page.wait_for_load_state("load")
-    assert page.locator(".club-now .countdown").inner_text() == countdown
+    assert page.locator(".club-now h2").inner_text().endswith(f": {heading}")
+    assert page.locator(".club-now .cycle-when").inner_text() == sentence
     page.goto(base_url + "club/")
     page.wait_for_load_state("load")
     assert page.locator(".club-timeline .badge").all_inner_texts() == badges
