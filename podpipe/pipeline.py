@@ -900,9 +900,35 @@ def publish(
             show, results, guids, selected, force, jobs, today, progress, warnings
         )
         if not result.failed:
+            if only and _same_as_a_full_publish(show, results, result):
+                # the episodes kept as last published are what a full publish would make:
+                # `status` and the next plain publish may treat this site as complete
+                fingerprint = input_fingerprint(show, today, {"only": []})
             write_atomic(stamp, _stamp(fingerprint, show))
         result.seconds = time.monotonic() - started
         return result
+
+
+def _same_as_a_full_publish(show: Show, results, result: PublishResult) -> bool:
+    """Whether every episode of an --only publish stands as a full publish would make it:
+    the kept ones' stage outputs are the ones their current inputs call for."""
+    builder = EpisodeBuilder(
+        show,
+        results,
+        {},
+        force=False,
+        dry_run=True,
+        progress=NullProgress(),
+        hashes=SourceHashes(show.work_dir / "hashes.json"),
+        cache=StageCache(show.work_dir / "stages"),
+    )
+    for outcome in result.outcomes:
+        if outcome.published is None:
+            return False
+        now = builder.build(outcome.episode, True)
+        if now.keys != outcome.keys or any(v != "reused" for v in now.done.values()):
+            return False
+    return True
 
 
 def _stamp_file(show: Show) -> Path:

@@ -518,3 +518,18 @@ def test_an_episode_dated_ahead_is_named_in_publish_and_status(show_copy):
             "003-windows-and-plots/episode.yaml:3: date: episode 3 is dated 2026-11-05, after "
             "today (2026-11-01): publishing puts it in the feed now" in result.stdout
         ), command
+
+
+def test_an_only_publish_that_leaves_nothing_behind_counts_as_complete(show_copy):
+    result = podpipe("publish", "--only", "1", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stdout + result.stderr
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert "Everything is up to date" in status.stdout
+    again = podpipe("publish", "--today", TODAY, cwd=show_copy)
+    assert "Nothing changed since the last publish" in again.stdout
+    # An edit to another episode, then --only 1: the site is not what a full publish makes.
+    ep = show_copy / "episodes/002-groupby-stories/episode.yaml"
+    ep.write_text(ep.read_text().replace("three of your projects", "four of your projects"))
+    assert podpipe("publish", "--only", "1", "--today", TODAY, cwd=show_copy).returncode == 0
+    status = podpipe("status", "--today", TODAY, cwd=show_copy)
+    assert "Everything is up to date" not in status.stdout
