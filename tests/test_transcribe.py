@@ -16,6 +16,7 @@ from podpipe import transcribe as stage
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError, RequestError
 from podpipe.transcript_formats import MAX_LINE, MAX_LINES
+from tests.show_helpers import podpipe
 from tests.transcribe_helpers import (
     BLEED_GUEST,
     BLEED_HOST,
@@ -304,15 +305,7 @@ def test_cache_identity_changes_with_what_changes_the_words():
 
 
 def _podpipe(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "podpipe", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return podpipe(*args, cwd=ROOT, timeout=300)
 
 
 @pytest.mark.slow

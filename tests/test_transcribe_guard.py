@@ -3,9 +3,7 @@ skipped, truncated audio, and model paths that are not Whisper models."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from podpipe import transcribe as stage
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError
+from tests.show_helpers import podpipe
 from tests.transcribe_helpers import JFK, ffmpeg, normalize, wer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,15 +19,7 @@ EPISODE = ROOT / "episodes" / "001-why-a-learning-club" / "interview.mp3"
 
 
 def _podpipe(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "podpipe", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return podpipe(*args, cwd=ROOT, timeout=300)
 
 
 # --------------------------------------------------------------------------- coverage finder
