@@ -912,16 +912,7 @@ def publish(
 def _same_as_a_full_publish(show: Show, results, result: PublishResult) -> bool:
     """Whether every episode of an --only publish stands as a full publish would make it:
     the kept ones' stage outputs are the ones their current inputs call for."""
-    builder = EpisodeBuilder(
-        show,
-        results,
-        {},
-        force=False,
-        dry_run=True,
-        progress=NullProgress(),
-        hashes=SourceHashes(show.work_dir / "hashes.json"),
-        cache=StageCache(show.work_dir / "stages"),
-    )
+    builder = planner(show, results)
     for outcome in result.outcomes:
         if outcome.published is None:
             return False
@@ -949,18 +940,23 @@ def _stamp(fingerprint: str, show: Show) -> str:
     return f"{fingerprint} {digest(site)}"
 
 
-def _plan(show, results, selected, progress, warnings) -> PublishResult:
-    hashes = SourceHashes(show.work_dir / "hashes.json")
-    builder = EpisodeBuilder(
+def planner(show: Show, results, progress=None) -> EpisodeBuilder:
+    """An EpisodeBuilder that only looks: which stage outputs the current inputs call for
+    and whether the cache has them (dry runs, status, the --only check)."""
+    return EpisodeBuilder(
         show,
         results,
         {},
         force=False,
         dry_run=True,
-        progress=progress,
-        hashes=hashes,
+        progress=progress or NullProgress(),
+        hashes=SourceHashes(show.work_dir / "hashes.json"),
         cache=StageCache(show.work_dir / "stages"),
     )
+
+
+def _plan(show, results, selected, progress, warnings) -> PublishResult:
+    builder = planner(show, results, progress)
     outcomes = [builder.build(ep, ep.slug in selected) for ep in show.episodes]
     return PublishResult(show, outcomes, dry_run=True, warnings=warnings)
 

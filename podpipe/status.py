@@ -105,7 +105,6 @@ class StatusReport:
 
 def status(show_dir: Path, today: dt.date) -> StatusReport:
     from podpipe import club, pipeline
-    from podpipe.cache import SourceHashes, StageCache
 
     try:
         show, problems, results = pipeline.load(show_dir)
@@ -126,17 +125,8 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
             show, pipeline.input_fingerprint(show, today, {"only": []})
         ),
     )
-    cache = StageCache(show.work_dir / "stages")
-    builder = pipeline.EpisodeBuilder(
-        show,
-        results,
-        {},
-        force=False,
-        dry_run=True,
-        progress=pipeline.NullProgress(),
-        hashes=SourceHashes(show.work_dir / "hashes.json"),
-        cache=cache,
-    )
+    builder = pipeline.planner(show, results)
+    cache = builder.cache
     for ep in show.episodes:
         outcome = builder.build(ep, True)
         stages = {s: "up to date" if v == "reused" else "stale" for s, v in outcome.done.items()}
