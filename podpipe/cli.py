@@ -555,13 +555,12 @@ def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
     )
     console = _setup(ctx)
     for column, fld in report.guessed.items():
-        if fld.startswith("?"):
-            console.info(
-                f"columns {column} could each be the result's {fld[1:]}: neither was "
-                f"read (--map COLUMN={fld[1:]} to choose)"
-            )
-        else:
-            console.info(f"column {column!r} read as the result's {fld} (--map to change)")
+        console.info(f"column {column!r} read as the result's {fld} (--map to change)")
+    for fld, columns in report.ambiguous.items():
+        console.info(
+            f"columns {' and '.join(map(repr, columns))} could each be the result's {fld}: "
+            f"neither was read (--map COLUMN={fld} to choose)"
+        )
     for problem in report.invalid:
         console.warn(f"skipped: {problem}")
     click.echo(

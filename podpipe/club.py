@@ -330,8 +330,9 @@ class ImportReport:
     added: list[str] = field(default_factory=list)  # URLs added
     skipped: list[str] = field(default_factory=list)  # URLs already in the file
     invalid: list[Problem] = field(default_factory=list)  # rows left out (--skip-invalid)
-    # CSV column -> field, by its words; "?field" when several columns could be it
-    guessed: dict[str, str] = field(default_factory=dict)
+    guessed: dict[str, str] = field(default_factory=dict)  # CSV column -> field, by its words
+    # field -> the columns that could each be it (none was taken)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)
 
 
 def add_result(
@@ -633,8 +634,8 @@ def import_csv(
     cycle = find_cycle(show, slug)
     rows = read_csv(csv_path)
     header, body = rows[0][1], rows[1:]
-    guessed: dict[str, str] = {}
-    columns = _columns(header, mapping or {}, csv_path, guessed)
+    report = ImportReport(results_file(show, cycle.slug))
+    columns = _columns(header, mapping or {}, csv_path, report)
     problems: list[Problem] = []
     entries = []
     for line, row in body:
@@ -669,9 +670,8 @@ def import_csv(
                 )
             ]
         )
-    report = _merge(show, cycle, entries)
-    report.invalid = problems
-    report.guessed = guessed
+    merged = _merge(show, cycle, entries)
+    report.added, report.skipped, report.invalid = merged.added, merged.skipped, problems
     return report
 
 
@@ -717,9 +717,11 @@ def read_csv(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def _columns(
-    header: list[str], mapping: dict[str, str], file: Path, guessed: dict[str, str]
+    header: list[str], mapping: dict[str, str], file: Path, report: ImportReport
 ) -> dict[int, str]:
-    """Column index -> result field; columns taken by a guess are added to ``guessed``."""
+    """Column index -> result field; guesses are recorded in ``report`` (guessed,
+    ambiguous) for the host to see."""
+    guessed, ambiguous = report.guessed, report.ambiguous
     problems = []
     by_name = {h.strip().lower(): i for i, h in enumerate(header)}
     columns: dict[int, str] = {}
@@ -736,7 +738,7 @@ def _columns(
             columns[indexes[0]] = fld
             guessed[header[indexes[0]]] = fld
         else:  # two columns could be it: take neither, and say so
-            guessed[" and ".join(repr(header[i]) for i in indexes)] = f"?{fld}"
+            ambiguous[fld] = [header[i] for i in indexes]
     for column, fld in mapping.items():
         if fld not in RESULT_FIELDS:
             problems.append(
@@ -767,8 +769,7 @@ def _columns(
             del columns[i]  # an explicit mapping replaces a guess for the same field
             guessed.pop(header[i], None)
         guessed.pop(header[index], None)
-        for key in [k for k, v in guessed.items() if v == f"?{fld}"]:
-            del guessed[key]  # the host chose among the candidates
+        ambiguous.pop(fld, None)  # the host chose among the candidates
         columns[index] = fld
     for required in ("name", "url"):
         if required not in columns.values() and not problems:
