@@ -574,26 +574,22 @@ class FasterWhisper(Engine):
                 vad_filter=True,
                 word_timestamps=True,
             )
+            yield from _segments(found)
         else:
-            found, _info = self.model.transcribe(
-                audio,
-                language=language,
-                beam_size=beam_size,
-                vad_filter=False,
-                condition_on_previous_text=False,
-                word_timestamps=word_timestamps,
-            )
-        yield from _segments(found)
+            yield from self._sequential(audio, language, beam_size, False, word_timestamps)
 
     def retry(self, audio, *, language, beam_size):
         # Sequential, not batched: batched decoding is what skipped this speech.
+        yield from self._sequential(audio, language, beam_size, True, True)
+
+    def _sequential(self, audio, language, beam_size, vad: bool, word_timestamps: bool):
         found, _info = self.model.transcribe(
             audio,
             language=language,
             beam_size=beam_size,
-            vad_filter=True,
-            condition_on_previous_text=False,
-            word_timestamps=True,
+            vad_filter=vad,
+            condition_on_previous_text=False,  # the main cause of decoding loops
+            word_timestamps=word_timestamps,
         )
         yield from _segments(found)
 
