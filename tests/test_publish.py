@@ -533,3 +533,11 @@ def test_an_only_publish_that_leaves_nothing_behind_counts_as_complete(show_copy
     assert podpipe("publish", "--only", "1", "--today", TODAY, cwd=show_copy).returncode == 0
     status = podpipe("status", "--today", TODAY, cwd=show_copy)
     assert "Everything is up to date" not in status.stdout
+
+
+def test_verbose_publish_says_what_each_stage_did(show_copy):
+    result = podpipe("publish", "--only", "1", "--force", "-v", "--today", TODAY, cwd=show_copy)
+    assert result.returncode == 0, result.stderr
+    assert "audio 001-why-a-learning-club: done in" in result.stderr
+    assert "transcript 001-why-a-learning-club: done in" in result.stderr
+    assert "cache key" not in result.stderr  # that is -vv
