@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from podpipe import urls
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
 from podpipe.records import PublishedEpisode
@@ -27,21 +28,7 @@ GENERATOR = "podpipe"
 
 def artwork_path(show: Show) -> str | None:
     """Site-relative URL of the show artwork ("artwork.png"), or None without artwork."""
-    return f"artwork{_image_suffix(show.artwork)}" if show.artwork else None
-
-
-def episode_artwork_path(published: PublishedEpisode) -> str | None:
-    """Site-relative URL of an episode's own artwork: episodes/<slug>/artwork.<ext>."""
-    art = published.episode.artwork
-    if art is None:
-        return None
-    return f"episodes/{published.episode.slug}/artwork{_image_suffix(art)}"
-
-
-def _image_suffix(path: Path) -> str:
-    """The site layout's spelling of an image suffix: .png or .jpg, never .jpeg."""
-    suffix = path.suffix.lower()
-    return ".jpg" if suffix == ".jpeg" else suffix
+    return urls.show_artwork(show.artwork) if show.artwork else None
 
 
 def pub_datetime(date: dt.date) -> dt.datetime:
@@ -119,8 +106,8 @@ def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
         fg.pubDate(newest)
     art = artwork_path(show)
     if art:
-        fg.image(url=show.base_url + art, title=show.title, link=show.base_url)
-        fg.podcast.itunes_image(show.base_url + art)
+        fg.image(url=urls.absolute(show.base_url, art), title=show.title, link=show.base_url)
+        fg.podcast.itunes_image(urls.absolute(show.base_url, art))
     fg.podcast.itunes_author(show.author)
     fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
     fg.podcast.itunes_type(show.show_type)
@@ -159,13 +146,13 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
     ep = published.episode
     base = show.base_url
     entry.title(ep.title)
-    entry.link(href=base + published.page_path)
+    entry.link(href=urls.absolute(base, published.page_path))
     entry.guid(published.guid, permalink=False)
     entry.pubDate(pub_datetime(ep.date))
     entry.description(published.notes.html or ep.summary or ep.title)
     if published.notes.html:
         entry.content(published.notes.html, type="CDATA")
-    entry.enclosure(base + published.mp3_path, str(published.mp3_size), "audio/mpeg")
+    entry.enclosure(urls.absolute(base, published.mp3_path), str(published.mp3_size), "audio/mpeg")
     it = entry.podcast
     it.itunes_duration(str(int(published.duration_s + 0.5)))  # whole seconds, half up
     it.itunes_episode(ep.number)
@@ -173,22 +160,21 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
         it.itunes_season(ep.season)
     it.itunes_episode_type(ep.episode_type)
     it.itunes_explicit_bool(show.explicit if ep.explicit is None else ep.explicit)
-    art = episode_artwork_path(published)
-    if art:
-        it.itunes_image(base + art)
+    if published.artwork_path:
+        it.itunes_image(urls.absolute(base, published.artwork_path))
     ns = entry.podcast_ns
     language = (published.transcript.language if published.transcript else None) or show.language
     for fmt in transcript_formats(published):
         ns.podcast_transcript(
             TranscriptTag(
-                url=base + published.transcript_path(fmt),
+                url=urls.absolute(base, published.transcript_path(fmt)),
                 type=_transcript_type(fmt),
                 language=language,
                 rel="captions" if fmt == "vtt" else None,
             )
         )
     if ep.chapters:
-        ns.podcast_chapters(base + published.chapters_path)
+        ns.podcast_chapters(urls.absolute(base, published.chapters_path))
     for guest in ep.guests:
         ns.podcast_person(_person_tag(guest, "guest"))
 

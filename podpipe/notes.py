@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from podpipe import club
+from podpipe import club, urls
 from podpipe.config import Episode, Show
 from podpipe.records import Notes
 
@@ -47,15 +47,15 @@ def render_notes(
         show=show,
         episode=episode,
         club=show.club,
-        episode_url=f"{show.base_url}episodes/{episode.slug}/",
+        episode_url=urls.absolute(show.base_url, urls.episode_page(episode.slug)),
         transcript=_transcript_links(show, episode, transcript),
         announced=announced,
         announced_url=club.cycle_url(show, announced) if announced else None,
         featured=featured,
         featured_url=club.cycle_url(show, featured) + "#results" if featured else None,
         featured_results=featured_results,
-        club_url=f"{show.base_url}club/",
-        calendar_url=f"{show.base_url}club.ics",
+        club_url=urls.absolute(show.base_url, urls.CLUB),
+        calendar_url=urls.absolute(show.base_url, urls.CALENDAR),
     )
     template = env.get_template(TEMPLATE)
     markdown = _tidy(template.render(**context, on_page=False))
@@ -68,7 +68,7 @@ def render_notes(
         page_html=_site_relative(
             markdown_html(_tidy(template.render(**context, on_page=True)), ugc_urls=ugc),
             show.base_url,
-            "../../",  # the episode page: episodes/<slug>/index.html
+            urls.root_of(urls.episode_page(episode.slug)),  # the episode page
         ),
     )
 
@@ -93,8 +93,10 @@ def _tidy(markdown: str) -> str:
 def _transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dict | None:
     if not (show.transcription.enabled if enabled is None else enabled):
         return None
-    base = f"{show.base_url}episodes/{episode.slug}/transcript"
-    return {fmt: f"{base}.{fmt}" for fmt in ("html", "vtt", "srt", "txt")}
+    return {
+        fmt: urls.absolute(show.base_url, urls.transcript(episode.slug, fmt))
+        for fmt in ("html", "vtt", "srt", "txt")
+    }
 
 
 def install_filters(env) -> None:

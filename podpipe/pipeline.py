@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from podpipe import __version__
+from podpipe import __version__, urls
 from podpipe.cache import SourceHashes, StageCache, digest, tree_stamp, write_atomic
 from podpipe.config import (
     AudioSettings,
@@ -560,7 +560,7 @@ class EpisodeBuilder:
             chapters=ep.chapters,
             duration_s=report.duration_s,
             transcript_text=text,
-            url=self.show.base_url + f"episodes/{ep.slug}/",
+            url=urls.absolute(self.show.base_url, urls.episode_page(ep.slug)),
         )
 
     def _run_tags(self, audio_dir: Path, tags: EpisodeTags, ep: Episode, tmp: Path) -> None:
@@ -651,9 +651,8 @@ def _place_media(show: Show, published: list[PublishedEpisode], out: Path) -> No
                 shutil.copyfile(p.transcript_dir / name, out / p.transcript_path(fmt))
         if p.episode.chapters:
             (out / p.chapters_path).write_text(feed.chapters_json(p.episode), encoding="utf-8")
-        art = feed.episode_artwork_path(p)
-        if art:
-            shutil.copyfile(p.episode.artwork, out / art)
+        if p.artwork_path:
+            shutil.copyfile(p.episode.artwork, out / p.artwork_path)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -674,7 +673,7 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
         "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
     )
     _place_media(show, published, staging)
-    feed.build_feed(show, published, staging / "feed.xml")
+    feed.build_feed(show, published, staging / urls.FEED)
     with template_errors():
         site.build_site(show, published, staging, today=today)
     swap_into_place(staging, show.site_dir)

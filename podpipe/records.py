@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from podpipe import urls
 from podpipe.config import Chapter, Cycle, Episode
 
 
@@ -122,19 +123,25 @@ class PublishedEpisode:
     announces: Cycle | None = None
     features: Cycle | None = None
 
-    # Site-relative URLs: "episodes/<slug>/..."
+    # Site-relative URLs (podpipe.urls decides them)
     @property
     def page_path(self) -> str:
-        return f"episodes/{self.episode.slug}/"
+        return urls.episode_page(self.episode.slug)
 
     @property
     def mp3_path(self) -> str:
-        return f"episodes/{self.episode.slug}/{self.episode.slug}.mp3"
+        return urls.episode_mp3(self.episode.slug)
 
     def transcript_path(self, fmt: str) -> str:
         """fmt: 'vtt', 'srt', 'json', 'txt' or 'html' (the transcript page)."""
-        return f"episodes/{self.episode.slug}/transcript.{fmt}"
+        return urls.transcript(self.episode.slug, fmt)
 
     @property
     def chapters_path(self) -> str:
-        return f"episodes/{self.episode.slug}/chapters.json"
+        return urls.chapters(self.episode.slug)
+
+    @property
+    def artwork_path(self) -> str | None:
+        """The episode's own artwork in the site, or None when it has none."""
+        art = self.episode.artwork
+        return urls.episode_artwork(self.episode.slug, art) if art else None

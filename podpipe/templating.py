@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from podpipe import urls
 from podpipe.config import Show
 from podpipe.errors import ProcessingError
 from podpipe.progress import clock
@@ -38,6 +39,7 @@ def environment(show: Show | None = None):
     env.filters["seconds"] = seconds
     env.filters["long_date"] = long_date
     env.filters["safe_url"] = safe_url
+    env.globals["urls"] = urls  # every site path a template links comes from podpipe.urls
     return env
 
 

@@ -131,9 +131,8 @@ def stage_site(show: config.Show, episodes: list[PublishedEpisode], site: Path) 
                 shutil.copy(p.transcript_dir / p.transcript.files[fmt], target)
         if p.episode.chapters:
             _place(site, p.chapters_path).write_text(feed.chapters_json(p.episode), "utf-8")
-        art = feed.episode_artwork_path(p)
-        if art:
-            shutil.copy(p.episode.artwork, _place(site, art))
+        if p.artwork_path:
+            shutil.copy(p.episode.artwork, _place(site, p.artwork_path))
     feed.build_feed(show, episodes, site / "feed.xml")
     return site / "feed.xml"
 

@@ -1,0 +1,90 @@
+"""The site's URL layout: the one place that decides where every file of the site lives.
+
+The layout is a contract (feeds, apps and links depend on it; ARCHITECTURE.md lists it).
+Every path here is relative to the site root, written the way a link writes it: a page
+is its folder with a trailing slash (``episodes/<slug>/``), the file on disk is
+``<folder>/index.html`` (:func:`site_file`). :func:`absolute` turns a path into the
+address the feed and the notes give apps; :func:`root_of` gives the relative prefix a
+page uses to link back to the site root, so the site works from any host and sub-path.
+Templates reach these functions as the ``urls`` global.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+HOME = ""
+FEED = "feed.xml"
+STATIC = "static/"
+SEARCH = "search/"
+SEARCH_INDEX = "search/index.json"
+CLUB = "club/"
+CALENDAR = "club.ics"
+EPISODES = "episodes/"
+
+
+def episode_page(slug: str) -> str:
+    """``episodes/<slug>/``: <slug> is the episode's folder name."""
+    return f"{EPISODES}{slug}/"
+
+
+def episode_mp3(slug: str) -> str:
+    return f"{episode_page(slug)}{slug}.mp3"
+
+
+def transcript(slug: str, fmt: str) -> str:
+    """A transcript file (fmt: vtt, srt, json, txt) or its page (fmt: html)."""
+    return f"{episode_page(slug)}transcript.{fmt}"
+
+
+def chapters(slug: str) -> str:
+    """The Podcasting 2.0 JSON chapters of an episode."""
+    return f"{episode_page(slug)}chapters.json"
+
+
+def image_suffix(image: Path) -> str:
+    """The site's spelling of an image suffix: .png or .jpg, never .jpeg."""
+    suffix = image.suffix.lower()
+    return ".jpg" if suffix == ".jpeg" else suffix
+
+
+def show_artwork(image: Path) -> str:
+    """The show's artwork in the site root: ``artwork.png`` or ``artwork.jpg``."""
+    return f"artwork{image_suffix(image)}"
+
+
+def episode_artwork(slug: str, image: Path) -> str:
+    """An episode's own artwork: ``episodes/<slug>/artwork.<ext>``."""
+    return f"{episode_page(slug)}artwork{image_suffix(image)}"
+
+
+def cycle_page(slug: str) -> str:
+    """A club cycle's page with its participants' results: ``club/<slug>/``."""
+    return f"{CLUB}{slug}/"
+
+
+def absolute(base_url: str, path: str) -> str:
+    """The address of a site path once deployed (``base_url`` ends with a slash)."""
+    return base_url + path
+
+
+def site_file(site_dir: Path, path: str) -> Path:
+    """The file in ``site_dir`` that serves ``path`` (a folder's page is its index.html)."""
+    return site_dir / (path + "index.html" if path == "" or path.endswith("/") else path)
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from the page at ``path`` back to the site root:
+    ``""`` for the home page, ``"../../"`` for ``episodes/<slug>/``."""
+    folder = path if path.endswith("/") or path == "" else str(PurePosixPath(path).parent) + "/"
+    depth = len([part for part in folder.split("/") if part and part != "."])
+    return "../" * depth
+
+
+def relative(path: str, page: str) -> str:
+    """``path`` as a link from the page at ``page`` (both site paths): a file in the
+    page's own folder is just its name (``<slug>.mp3`` from ``episodes/<slug>/``)."""
+    folder = page if page.endswith("/") or page == "" else page.rpartition("/")[0] + "/"
+    if folder and path.startswith(folder):
+        return path[len(folder) :]
+    return root_of(page) + path
