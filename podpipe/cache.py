@@ -15,7 +15,7 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -55,15 +55,29 @@ def write_atomic(path: Path, data: str | bytes) -> None:
 
 
 @contextmanager
-def exclusive(lock_file: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``lock_file`` (created if missing), waiting for it:
-    for short read-modify-write steps that two commands may run at once."""
+def exclusive(lock_file: Path, *, busy: Callable[[str], Exception] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` (created if missing): podpipe's one lock.
+
+    Without ``busy`` it waits for the lock (short read-modify-write steps that two
+    commands may run at once). With ``busy`` it does not wait: a lock held elsewhere
+    raises ``busy(holder)``, ``holder`` being the pid the holder wrote into the file.
+    """
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with lock_file.open("a") as f:
-        fcntl.flock(f, fcntl.LOCK_EX)
+    with lock_file.open("a+") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | (fcntl.LOCK_NB if busy else 0))
+        except BlockingIOError:
+            f.seek(0)
+            raise busy(f.read().strip() or "another process") from None
+        f.seek(0)
+        f.truncate()
+        f.write(str(os.getpid()))
+        f.flush()
         try:
             yield
         finally:
+            f.seek(0)
+            f.truncate()
             fcntl.flock(f, fcntl.LOCK_UN)
 
 

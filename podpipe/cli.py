@@ -246,9 +246,9 @@ def status(ctx: click.Context, show_dir: Path, today: dt.datetime | None) -> Non
 
     Does no work. Exits non-zero when something would block publishing.
     """
-    from podpipe import status as status_mod
+    from podpipe import pipeline
 
-    report = run_command(ctx, status_mod.status, show_dir, _today(today))
+    report = run_command(ctx, pipeline.status, show_dir, _today(today))
     for line in report.lines():
         click.echo(line)
     sys.exit(report.exit_code)

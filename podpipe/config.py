@@ -1101,3 +1101,6 @@ def _find_line(file: Path, needle: str, after: str) -> int | None:
         if needle in lines[n]:
             return n + 1
     return None
+
+
+line_of_key = _line_of_key  # public name (the config package split makes it the only one)

@@ -16,10 +16,34 @@ class Problem:
     message: str
     severity: str = "error"  # "error" or "warning"
 
+    @property
+    def where(self) -> str:
+        """``file:line`` (or the file alone): ``feed.xml:12``, ``show.yaml``."""
+        return str(self.file) + (f":{self.line}" if self.line else "")
+
     def __str__(self) -> str:
-        where = str(self.file) + (f":{self.line}" if self.line else "")
         key = f" {self.key}:" if self.key else ""
-        return f"{where}:{key} {self.message}"
+        return f"{self.where}:{key} {self.message}"
+
+    def labelled(self) -> str:
+        """The problem as `check` and `status` list it: ``error: feed.xml:12: ...``."""
+        return f"{self.severity}: {self}"
+
+    @classmethod
+    def at(cls, where: str, message: str, severity: str = "error") -> Problem:
+        """A problem in a built file, located as ``name`` or ``name:line``."""
+        name, _, line = (
+            where.rpartition(":") if where.rpartition(":")[2].isdigit() else (where, "", "")
+        )
+        return cls(Path(name), int(line) if line else None, "", message, severity)
+
+
+def exit_code(config: list[Problem], site: list[Problem] = ()) -> int:
+    """What `check` and `status` exit with: 2 for configuration errors (nothing can be
+    published), 1 for errors in the built site, 0 otherwise."""
+    if any(p.severity == "error" for p in config):
+        return 2
+    return 1 if any(p.severity == "error" for p in site) else 0
 
 
 class PodpipeError(Exception):

@@ -6,7 +6,8 @@ is its folder with a trailing slash (``episodes/<slug>/``), the file on disk is
 ``<folder>/index.html`` (:func:`site_file`). :func:`absolute` turns a path into the
 address the feed and the notes give apps; :func:`root_of` gives the relative prefix a
 page uses to link back to the site root, so the site works from any host and sub-path.
-Templates reach these functions as the ``urls`` global.
+Templates reach these functions as the ``urls`` global (the built-in templates spell
+their links out relative to ``root``, and the golden-output test holds them to this).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ SEARCH_INDEX = "search/index.json"
 CLUB = "club/"
 CALENDAR = "club.ics"
 EPISODES = "episodes/"
+# Marks a folder podpipe built (and so may replace on the next publish).
+SITE_MARKER = ".podpipe-site"
 
 
 def episode_page(slug: str) -> str:
@@ -79,12 +82,3 @@ def root_of(path: str) -> str:
     folder = path if path.endswith("/") or path == "" else str(PurePosixPath(path).parent) + "/"
     depth = len([part for part in folder.split("/") if part and part != "."])
     return "../" * depth
-
-
-def relative(path: str, page: str) -> str:
-    """``path`` as a link from the page at ``page`` (both site paths): a file in the
-    page's own folder is just its name (``<slug>.mp3`` from ``episodes/<slug>/``)."""
-    folder = page if page.endswith("/") or page == "" else page.rpartition("/")[0] + "/"
-    if folder and path.startswith(folder):
-        return path[len(folder) :]
-    return root_of(page) + path

@@ -20,7 +20,7 @@ import pytest
 from lxml import etree
 from mutagen.mp3 import MP3
 
-from podpipe import config, feed, guids, lint
+from podpipe import checks, config, feed, guids
 from podpipe.ffmpeg import probe_duration
 from tests.feed_helpers import DATA, XSD, make_show, publish, stage_site
 
@@ -58,7 +58,7 @@ def _podcastparser(data: bytes, legacy_ns: bool = False) -> dict:
 
 
 def test_sample_feed_passes_lint(built):
-    assert lint.lint_site(built.show, built.site) == []
+    assert checks.lint_site(built.show, built.site) == []
 
 
 def test_podcastparser_reads_back_channel(built):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from podpipe import config, feed, lint
+from podpipe import checks, config, feed
+from podpipe.errors import Problem
 from tests.feed_helpers import make_artwork, make_show, publish, stage_site
 
 
@@ -19,8 +20,8 @@ class Site:
     episodes: list
     dir: Path
 
-    def findings(self, severity: str | None = None) -> list[lint.Finding]:
-        found = lint.lint_site(self.show, self.dir)
+    def findings(self, severity: str | None = None) -> list:
+        found = checks.lint_site(self.show, self.dir)
         return [f for f in found if severity is None or f.severity == severity]
 
     def messages(self, severity: str = "error") -> list[str]:
@@ -241,8 +242,9 @@ def test_missing_feed(site):
 
 
 def test_findings_read_well():
-    f = lint.Finding("error", "feed.xml:12", "item 'x' has no <guid>")
-    assert str(f) == "error: feed.xml:12: item 'x' has no <guid>"
+    f = Problem.at("feed.xml:12", "item 'x' has no <guid>")
+    assert f.labelled() == "error: feed.xml:12: item 'x' has no <guid>"
+    assert f.where == "feed.xml:12"
 
 
 def test_check_warns_about_orphaned_guids(tmp_path):
@@ -254,7 +256,7 @@ def test_check_warns_about_orphaned_guids(tmp_path):
     guids.assign(config.load_show(root), root / "guids.yaml")
     sh.rmtree(root / "episodes" / "003-windows-and-plots")
     show = config.load_show(root, strict=False)
-    [finding] = lint.check(show, tmp_path / "no-site-yet")
+    [finding] = checks.site_problems(show, tmp_path / "no-site-yet")
     assert finding.severity == "warning" and finding.where == "guids.yaml:17"
     assert "'003-windows-and-plots' ('Windows, ranks and running totals')" in finding.message
 

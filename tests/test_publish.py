@@ -3,6 +3,7 @@ real feed, real site. The expensive first publish is done once per test session.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -85,7 +86,7 @@ def test_editing_notes_redoes_only_that_episodes_notes(show_copy):
             "Dmitri Volkov teaches SQL", "Dmitri Volkov teaches SQL and statistics"
         )
     )
-    result = pipeline.publish(show_copy, today=pipeline.dt.date.fromisoformat(TODAY))
+    result = pipeline.publish(show_copy, today=dt.date.fromisoformat(TODAY))
     assert result.exit_code == 0
     done = {o.episode.slug: o.done for o in result.outcomes}
     assert done["003-windows-and-plots"] == {
@@ -101,7 +102,7 @@ def test_editing_notes_redoes_only_that_episodes_notes(show_copy):
 
 def test_force_redoes_everything(show_copy):
     result = pipeline.publish(
-        show_copy, force=True, only=("2",), today=pipeline.dt.date.fromisoformat(TODAY)
+        show_copy, force=True, only=("2",), today=dt.date.fromisoformat(TODAY)
     )
     done = {o.episode.slug: o.done for o in result.outcomes}
     assert done["002-groupby-stories"]["audio"] == "done"
@@ -478,7 +479,7 @@ def test_audio_settings_redo_the_audio_but_not_the_notes(show_copy):
     text = show_yaml.read_text()
     assert "target_lufs: -16" in text
     show_yaml.write_text(text.replace("target_lufs: -16", "target_lufs: -18"))
-    result = pipeline.publish(show_copy, today=pipeline.dt.date.fromisoformat(TODAY))
+    result = pipeline.publish(show_copy, today=dt.date.fromisoformat(TODAY))
     assert result.exit_code == 0
     for outcome in result.outcomes:
         assert outcome.done == {"audio": "done", "transcript": "reused", "notes": "reused"}

@@ -361,7 +361,7 @@ def test_init_add_publish_gives_a_valid_feed_with_one_episode(tmp_path):
     """Issue 8's acceptance: from an empty folder to a valid feed, no file edited by hand."""
     import feedparser
 
-    from podpipe import lint
+    from podpipe import checks
 
     work = tmp_path / "podcast"
     work.mkdir()
@@ -379,5 +379,5 @@ def test_init_add_publish_gives_a_valid_feed_with_one_episode(tmp_path):
     assert int(enclosure.length) == mp3.stat().st_size
     transcript = (work / "site" / "episodes" / "001-jfk" / "transcript.txt").read_text()
     assert "ask not what your country can do for you" in transcript.lower()
-    errors = [f for f in lint.lint_site(load_show(work), work / "site") if f.severity == "error"]
+    errors = [f for f in checks.lint_site(load_show(work), work / "site") if f.severity == "error"]
     assert errors == []

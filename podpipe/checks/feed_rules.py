@@ -15,19 +15,19 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from podpipe import guids
+from podpipe.checks.images import check_image
 from podpipe.config import APPLE_CATEGORIES, Show
+from podpipe.errors import Problem
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 ATOM = "http://www.w3.org/2005/Atom"
 NS = {"itunes": ITUNES, "podcast": PODCAST, "atom": ATOM}
 
-ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
-ARTWORK_ADVISED_BYTES = 512 * 1024
 ENCLOSURE_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a", ".aac": "audio/aac"}
 REQUIRED_CHANNEL = (
     ("title", "title"),
@@ -42,32 +42,22 @@ REQUIRED_CHANNEL = (
 )
 
 
-@dataclass(frozen=True)
-class Finding:
-    severity: str  # "error" or "warning"
-    where: str  # "feed.xml:12", "artwork.png", ...
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.where}: {self.message}"
-
-
 class _Lint:
     def __init__(self, show: Show, site_dir: Path):
         self.show = show
         self.site = site_dir
-        self.findings: list[Finding] = []
+        self.findings: list[Problem] = []
         self.site_http: list[str] = []  # http URLs into the site, reported once
         self.checked_images: set[Path] = set()
 
     def error(self, where: str, message: str) -> None:
-        self.findings.append(Finding("error", where, message))
+        self.findings.append(Problem.at(where, message))
 
     def warn(self, where: str, message: str) -> None:
-        self.findings.append(Finding("warning", where, message))
+        self.findings.append(Problem.at(where, message, "warning"))
 
 
-def lint_site(show: Show, site_dir: Path) -> list[Finding]:
+def lint_site(show: Show, site_dir: Path) -> list[Problem]:
     """Check ``site_dir/feed.xml`` and the files it references; errors first."""
     lint = _Lint(show, site_dir)
     channel = _parse(lint, site_dir / "feed.xml")
@@ -78,27 +68,26 @@ def lint_site(show: Show, site_dir: Path) -> list[Finding]:
     return sorted(lint.findings, key=lambda f: f.severity != "error")
 
 
-def check(show: Show, site_dir: Path | None = None) -> list[Finding]:
+def site_problems(show: Show, site_dir: Path | None = None) -> list[Problem]:
     """Everything ``podpipe check`` reports about the feed: the built site, then GUIDs.
 
     A GUID recorded in guids.yaml whose episode is gone is a warning: subscribers keep the
     episode, but it vanished from the feed (deleted or renamed beyond recognition).
     """
-    from podpipe import guids
-
     site = site_dir or show.site_dir
     findings = lint_site(show, site) if (site / "feed.xml").exists() else []
     registry = guids.registry_path(show)
     for o in guids.orphans(show, registry):
-        where = f"{registry.name}:{o.line}" if o.line else registry.name
         findings.append(
-            Finding(
-                "warning",
-                where,
+            Problem(
+                Path(registry.name),
+                o.line,
+                "",
                 f"GUID {o.guid} was published for "
                 f"{o.folder!r} ({o.title!r}), which is no longer in episodes/; "
                 "restore the folder, or delete this record if the episode was "
                 "withdrawn on purpose",
+                "warning",
             )
         )
     return findings
@@ -204,46 +193,7 @@ def _check_artwork(lint: _Lint, url: str, where: str) -> None:
         lint.error(where, f"artwork {url} is missing from the site ({path})")
         return
     for severity, message in check_image(path):
-        lint.findings.append(Finding(severity, _site_rel(lint, path), message))
-
-
-def check_image(path: Path) -> list[tuple[str, str]]:
-    """Apple's artwork rules: (severity, message) for each one the file breaks."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(path) as img:
-            fmt, (w, h), mode, info = img.format, img.size, img.mode, dict(img.info)
-    except (UnidentifiedImageError, OSError) as e:
-        return [("error", f"not a readable image: {e}")]
-    out = []
-    if fmt not in ("JPEG", "PNG"):
-        out.append(("error", f"artwork is {fmt}: Apple accepts JPEG or PNG"))
-    if w != h:
-        out.append(("error", f"artwork is {w}x{h}: it must be square"))
-    if not (ARTWORK_MIN <= w <= ARTWORK_MAX and ARTWORK_MIN <= h <= ARTWORK_MAX):
-        out.append(
-            (
-                "error",
-                f"artwork is {w}x{h} px: Apple requires {ARTWORK_MIN}x{ARTWORK_MIN}"
-                f" to {ARTWORK_MAX}x{ARTWORK_MAX}",
-            )
-        )
-    if "A" in mode or "transparency" in info:
-        out.append(
-            (
-                "error",
-                f"artwork has an alpha channel (mode {mode}): save it as RGB without transparency",
-            )
-        )
-    elif mode == "P":
-        out.append(("warning", "artwork is a palette image: Apple asks for RGB"))
-    elif mode not in ("RGB",):
-        out.append(("error", f"artwork colour mode is {mode}: Apple requires RGB"))
-    size = path.stat().st_size
-    if size > ARTWORK_ADVISED_BYTES:
-        out.append(("warning", f"artwork is {size // 1024} KB: hosts advise at most 512 KB"))
-    return out
+        lint.findings.append(Problem.at(_site_rel(lint, path), message, severity))
 
 
 # --------------------------------------------------------------------------- items

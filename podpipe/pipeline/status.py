@@ -7,9 +7,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from podpipe import club
+from podpipe.checks import future_episodes, site_problems, source_problems
 from podpipe.config import Cycle, Episode, Show
-from podpipe.errors import ConfigError, Problem
-from podpipe.progress import table
+from podpipe.errors import ConfigError, Problem, exit_code
+from podpipe.pipeline.builder import planner
+from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current
+from podpipe.pipeline.load import load
+from podpipe.text import table
 
 
 @dataclass
@@ -32,16 +37,14 @@ class StatusReport:
     episodes: list[EpisodeStatus] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     results: dict[str, list] = field(default_factory=dict)
-    findings: list = field(default_factory=list)  # lint findings on the built site
+    findings: list[Problem] = field(default_factory=list)  # in the built feed and site
     site_built: bool = False
     site_current: bool = False  # publishing now would change nothing
 
     @property
     def exit_code(self) -> int:
         """Non-zero when something would block publishing."""
-        if any(p.severity == "error" for p in self.problems):
-            return 2
-        return 1 if any(f.severity == "error" for f in self.findings) else 0
+        return exit_code(self.problems, self.findings)
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -60,8 +63,7 @@ class StatusReport:
                 out.append(f"Everything is up to date; the site is in {self.show.site_dir}.")
         if self.problems or self.findings:
             out += ["", "Problems (podpipe check):"]
-            out += [f"  {p.severity}: {p}" for p in self.problems]
-            out += [f"  {f}" for f in self.findings]
+            out += [f"  {p.labelled()}" for p in self.problems + self.findings]
         return out
 
     def _episode_table(self) -> list[str]:
@@ -82,8 +84,6 @@ class StatusReport:
         return table(rows)
 
     def _club_lines(self) -> list[str]:
-        from podpipe import club
-
         show = self.show
         out = []
         for label, cycle in (
@@ -104,43 +104,33 @@ class StatusReport:
 
 
 def status(show_dir: Path, today: dt.date) -> StatusReport:
-    from podpipe import club, pipeline
-
     try:
-        show, problems, results = pipeline.load(show_dir)
+        show, problems, results = load(show_dir)
         results = club.as_of(results, today)  # as publish --today would show them
     except ConfigError as err:
         return StatusReport(None, today, problems=err.problems)
     report = StatusReport(
         show,
         today,
-        problems=[
-            *problems,
-            *pipeline.source_problems(show),
-            *pipeline.future_episodes(show, today),
-        ],
+        problems=[*problems, *source_problems(show), *future_episodes(show, today)],
         results=results,
         site_built=show.site_dir.is_dir(),
-        site_current=pipeline.site_is_current(
-            show, pipeline.input_fingerprint(show, today, {"only": []})
-        ),
+        site_current=site_is_current(show, input_fingerprint(show, today, {"only": []})),
     )
-    builder = pipeline.planner(show, results)
+    builder = planner(show, results)
     cache = builder.cache
     for ep in show.episodes:
         outcome = builder.build(ep, True)
         stages = {s: "up to date" if v == "reused" else "stale" for s, v in outcome.done.items()}
         st = EpisodeStatus(ep, stages, announces=club.announced_cycle(show, ep))
-        audio_report = cache.path("audio", builder.audio_key(ep)) / "report.json"
+        audio_report = cache.path("audio", outcome.keys["audio"]) / "report.json"
         if audio_report.is_file():
             a = json.loads(audio_report.read_text())
             st.loudness = f"{a['output_lufs']:.1f} LUFS"
-        if show.transcription.enabled:
-            t_report = cache.path("transcript", builder.transcript_key(ep)) / "report.json"
+        if "transcript" in outcome.keys:
+            t_report = cache.path("transcript", outcome.keys["transcript"]) / "report.json"
             if t_report.is_file():
                 st.words = str(json.loads(t_report.read_text())["word_count"])
         report.episodes.append(st)
-    from podpipe import lint
-
-    report.findings = lint.check(show, show.site_dir)  # as `podpipe check` does
+    report.findings = site_problems(show, show.site_dir)  # as `podpipe check` does
     return report

@@ -1,0 +1,99 @@
+"""The next site, built beside the current one and swapped in with one rename.
+
+The orchestrator places the media (MP3s, transcript files, chapters, artwork) at their
+URLs in a staging folder, the feed and site stages render into it, and only when all
+of it succeeded does it replace site/: a failed or killed publish leaves the previous
+site as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from podpipe import feed, site, urls
+from podpipe.config import Show
+from podpipe.records import PublishedEpisode
+from podpipe.templating import template_errors
+
+
+def staging_dir(show: Show) -> Path:
+    # Same file system as site/, so the final swap is a rename.
+    return show.site_dir.parent / f".{show.site_dir.name}.staging"
+
+
+def place_media(show: Show, published: list[PublishedEpisode], out: Path) -> None:
+    """Put the files the feed and pages link into the staging site, at their URLs."""
+    if show.artwork:
+        shutil.copyfile(show.artwork, out / urls.show_artwork(show.artwork))
+    for p in published:
+        (out / p.page_path).mkdir(parents=True, exist_ok=True)
+        link_or_copy(p.mp3, out / p.mp3_path)
+        if p.transcript and p.transcript_dir:
+            for fmt, name in p.transcript.files.items():
+                shutil.copyfile(p.transcript_dir / name, out / p.transcript_path(fmt))
+        if p.episode.chapters:
+            (out / p.chapters_path).write_text(feed.chapters_json(p.episode), encoding="utf-8")
+        if p.artwork_path:
+            shutil.copyfile(p.episode.artwork, out / p.artwork_path)
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)  # MP3s are large and immutable in the cache: share them
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) -> None:
+    """Build the whole site in staging, then swap it with site/ in one step."""
+    staging = staging_dir(show)
+    remove(staging)  # left over from a killed run
+    staging.mkdir(parents=True)
+    (staging / urls.SITE_MARKER).write_text(
+        "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
+    )
+    place_media(show, published, staging)
+    feed.build_feed(show, published, staging / urls.FEED)
+    with template_errors():
+        site.build_site(show, published, staging, today=today)
+    swap_into_place(staging, show.site_dir)
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
+
+
+def swap_into_place(new: Path, target: Path) -> None:
+    """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE)."""
+    if target.exists() and exchange(new, target):
+        shutil.rmtree(new)  # now holds the previous site
+        return
+    if target.exists():
+        old = target.with_name(f".{target.name}.old")
+        if old.exists():
+            shutil.rmtree(old)
+        os.rename(target, old)
+        os.rename(new, target)
+        shutil.rmtree(old)
+    else:
+        os.rename(new, target)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step; False where the system cannot (then rename twice)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    rc = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    return rc == 0

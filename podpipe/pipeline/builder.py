@@ -1,0 +1,179 @@
+"""Runs, reuses or keeps each episode's stages, in the order of :data:`stages.STAGES`.
+
+A stage's output is reused while its cache key (a hash of its identity) is unchanged;
+``--force`` redoes the selected episodes; an episode ``--only`` leaves alone stays as it
+was last published; a dry run (and ``status``) only looks.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import time
+from pathlib import Path
+
+from podpipe import club
+from podpipe.cache import SourceHashes, StageCache, digest
+from podpipe.config import Episode, Show
+from podpipe.errors import PodpipeError
+from podpipe.pipeline.report import EpisodeOutcome, NullProgress
+from podpipe.pipeline.stages import (
+    STAGES,
+    EpisodeJob,
+    Stage,
+    read_audio,
+    read_notes,
+    read_transcript,
+)
+from podpipe.records import PublishedEpisode
+
+log = logging.getLogger(__name__)
+
+
+class EpisodeBuilder:
+    """Runs (or reuses) the per-episode stages for one show."""
+
+    def __init__(
+        self,
+        show: Show,
+        results: dict[str, list],
+        guids: dict[str, str],
+        *,
+        force: bool,
+        dry_run: bool,
+        progress,
+        hashes: SourceHashes,
+        cache: StageCache,
+    ):
+        self.show = show
+        self.results = results
+        self.guids = guids
+        self.force = force
+        self.dry_run = dry_run
+        self.progress = progress
+        self.hashes = hashes
+        self.cache = cache
+        self.stages = [s for s in STAGES if s.wanted(show)]
+        self.used: dict[str, set[str]] = {s.name: set() for s in STAGES}
+        # slug -> stage keys of the episode as last published (for --only)
+        self.last_published: dict[str, dict[str, str]] = load_json(show.work_dir / "published.json")
+
+    def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
+        """``run``: whether the episode is selected (stages may run for it)."""
+        outcome = EpisodeOutcome(ep)
+        started = time.monotonic()
+        try:
+            outcome.published = self._build(ep, run, outcome)
+        except PodpipeError as err:
+            outcome.error = str(err)
+        except OSError as err:  # disk full, permissions: this episode fails, not the run
+            outcome.error = f"{err.strerror or err}" + (f": {err.filename}" if err.filename else "")
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def _build(self, ep: Episode, run: bool, outcome: EpisodeOutcome) -> PublishedEpisode | None:
+        if not run and not self.dry_run:
+            kept = self._as_last_published(ep, outcome)
+            if kept:
+                return kept
+        job = EpisodeJob(self.show, ep, self.results, self.hashes, self.progress.callback)
+        wanted = {s.name for s in self.stages}
+        for stage in self.stages:
+            if any(n in wanted and n not in job.outputs for n in stage.needs):
+                return None  # an input is missing (a dry run, or not selected)
+            key = digest(stage.name, *stage.identity(job))
+            folder = self._stage(stage, key, run or stage.always, job, outcome)
+            if not stage.reported:
+                outcome.done.pop(stage.name, None)
+            if folder is not None:
+                job.outputs[stage.name] = folder
+        if wanted - job.outputs.keys():
+            return None
+        return self._published(ep, outcome, job.outputs)
+
+    def _stage(
+        self, stage: Stage, key: str, run: bool, job: EpisodeJob, outcome: EpisodeOutcome
+    ) -> Path | None:
+        """The stage's output folder (recording "done" or "reused" in the outcome), or
+        None when it would have to run but may not (dry run, or not selected by --only)."""
+        name, slug = stage.name, outcome.episode.slug
+        self.used[name].add(key)
+        outcome.keys[name] = key
+        log.debug("%s %s: cache key %s", name, slug, key)
+        redo = self.force and run  # --force applies to the selected episodes only
+        if self.cache.has(name, key) and not redo:
+            outcome.done[name] = "reused"
+            log.info("%s %s: reused (inputs unchanged)", name, slug)
+            return self.cache.path(name, key)
+        if not run or self.dry_run:
+            outcome.done[name] = "would run" if self.dry_run and run else "missing"
+            return None
+        if redo and self.cache.has(name, key):
+            shutil.rmtree(self.cache.path(name, key))
+        started = time.monotonic()
+        with self.cache.building(name, key) as tmp:
+            stage.run(job, tmp)
+        outcome.done[name] = "done"
+        log.info("%s %s: done in %.1f s", name, slug, time.monotonic() - started)
+        return self.cache.path(name, key)
+
+    def _as_last_published(self, ep: Episode, outcome: EpisodeOutcome) -> PublishedEpisode | None:
+        """An episode not selected with --only stays as it was last published."""
+        keys = self.last_published.get(ep.slug)
+        if not keys:
+            return None
+        dirs = {s: self.cache.path(s, k) for s, k in keys.items() if k}
+        if any(not d.is_dir() for d in dirs.values()):
+            return None  # pruned meanwhile: fall back to what the cache has
+        for stage, key in keys.items():
+            if key:
+                self.used[stage].add(key)
+                outcome.keys[stage] = key
+        outcome.done.update({s.name: "kept" for s in STAGES if s.reported and keys.get(s.name)})
+        return self._published(ep, outcome, dirs)
+
+    def _published(
+        self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path]
+    ) -> PublishedEpisode:
+        report = read_audio(outputs["audio"])
+        transcript = read_transcript(outputs.get("transcript"))
+        if transcript and transcript.empty:
+            outcome.warnings.append("the transcript is empty (no speech detected)")
+        outcome.warnings += report.warnings
+        mp3 = outputs["tags"] / f"{ep.slug}.mp3"
+        return PublishedEpisode(
+            episode=ep,
+            guid=self.guids.get(ep.slug, ""),
+            mp3=mp3,
+            mp3_size=mp3.stat().st_size,
+            duration_s=report.duration_s,
+            audio=report,
+            notes=read_notes(outputs["notes"]),
+            transcript=transcript,
+            transcript_dir=outputs.get("transcript"),
+            announces=club.announced_cycle(self.show, ep),
+            features=club.featured_cycle(self.show, ep),
+        )
+
+
+def planner(show: Show, results, progress=None) -> EpisodeBuilder:
+    """An EpisodeBuilder that only looks: which stage outputs the current inputs call for
+    and whether the cache has them (dry runs, status, the --only check)."""
+    return EpisodeBuilder(
+        show,
+        results,
+        {},
+        force=False,
+        dry_run=True,
+        progress=progress or NullProgress(),
+        hashes=SourceHashes(show.work_dir / "hashes.json"),
+        cache=StageCache(show.work_dir / "stages"),
+    )
+
+
+def load_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return {}

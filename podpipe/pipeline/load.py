@@ -1,0 +1,68 @@
+"""Loading a show for a publish: configuration and club results, every problem at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from podpipe import club
+from podpipe.checks import artwork_problems
+from podpipe.config import Show, load_show_with_warnings
+from podpipe.errors import ConfigError, Problem
+
+
+def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
+    """Load the show and the club results; raise ConfigError with every problem."""
+    show, problems = load_show_with_warnings(show_dir)
+    results: dict[str, list] = {}
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        problems += club.check_cycles(show)
+    # The results files only need the club's cycles: report their problems alongside
+    # any others, unless the cycles themselves are in doubt (or show.yaml is unreadable).
+    if not any(club_in_doubt(p) for p in errors):
+        try:
+            results = club.load_results(show)
+        except ConfigError as err:
+            # A cycle with an error of its own may be missing: say nothing about results
+            # files that seem to belong to no cycle until show.yaml is fixed.
+            cycle_errors = any(p.key.startswith("club.cycles[") for p in errors)
+            problems += [
+                p
+                for p in err.problems
+                if not (cycle_errors and p.message.startswith("no club cycle"))
+            ]
+    if any(p.severity == "error" for p in problems):
+        # every problem at once: the artwork files too, though callers check them later
+        if show is not None and not any(club_in_doubt(p) for p in errors):
+            problems += [p for p in artwork_problems(show) if p not in problems]
+        raise ConfigError(problems)
+    return show, problems, results
+
+
+def club_in_doubt(problem: Problem) -> bool:
+    """Whether a problem leaves the club's cycles or results folder unknown (show.yaml
+    unreadable, the club section itself wrong): then results files cannot be judged."""
+    return not problem.key or problem.key in ("club", "club.cycles", "club.results_dir")
+
+
+def select(show: Show, only: tuple[str, ...]) -> set[str]:
+    """The folder names of the episodes ``--only`` names (number or folder), else all."""
+    if not only:
+        return {e.slug for e in show.episodes}
+    chosen = set()
+    for want in only:
+        match = [e for e in show.episodes if want in (e.slug, str(e.number))]
+        if not match:
+            names = ", ".join(f"{e.number} ({e.slug})" for e in show.episodes)
+            raise ConfigError(
+                [
+                    Problem(
+                        show.root / "episodes",
+                        None,
+                        "--only",
+                        f"no episode {want!r}; episodes: {names}",
+                    )
+                ]
+            )
+        chosen |= {e.slug for e in match}
+    return chosen

@@ -1,0 +1,135 @@
+"""What a publish did, for the summary table and for scripts: outcomes per episode."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from podpipe.config import Episode, Show
+from podpipe.records import AudioReport, PublishedEpisode
+from podpipe.text import clock, table
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class EpisodeOutcome:
+    """What happened to one episode during a publish, for the summary table."""
+
+    episode: Episode
+    done: dict[str, str] = field(default_factory=dict)  # stage -> "done", "reused", "kept"...
+    keys: dict[str, str] = field(default_factory=dict)  # stage -> its cache key
+    published: PublishedEpisode | None = None
+    error: str | None = None
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PublishResult:
+    show: Show
+    outcomes: list[EpisodeOutcome]
+    site_updated: bool = False
+    nothing_changed: bool = False
+    dry_run: bool = False
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[EpisodeOutcome]:
+        return [o for o in self.outcomes if o.error]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def problem_lines(self) -> list[str]:
+        """Warnings, failures and what a failure left: all that `publish -q` prints."""
+        if self.nothing_changed:
+            return []
+        lines = []
+        for o in self.outcomes:
+            lines += [f"warning: {o.episode.slug}: {w}" for w in o.warnings]
+            if o.error:
+                lines.append(f"FAILED: {o.episode.slug}: {o.error}")
+        lines += [f"warning: {w}" for w in self.warnings]
+        if self.failed and not self.dry_run:
+            site = self.show.site_dir
+            kept = f"{site} was left as it was" if site.is_dir() else "no site was written"
+            lines.append(
+                f"{len(self.failed)} episode(s) failed; {kept}. "
+                "Finished work is kept: fix the problem and publish again."
+            )
+        return lines
+
+    def summary_lines(self) -> list[str]:
+        site = self.show.site_dir
+        if self.nothing_changed:
+            return [f"Nothing changed since the last publish; {site} is up to date."]
+        rows = [
+            (
+                "#",
+                "episode",
+                "audio",
+                "transcript",
+                "notes",
+                "duration",
+                "loudness in > out",
+                "true peak",
+                "LRA in > out",
+                "gain",
+                "words",
+            )
+        ]
+        for o in self.outcomes:
+            p = o.published
+            rows.append(
+                (
+                    str(o.episode.number),
+                    o.episode.slug,
+                    o.done.get("audio", "-"),
+                    o.done.get("transcript", "-"),
+                    o.done.get("notes", "-"),
+                    clock(p.duration_s) if p else "-",
+                    *loudness_cells(p.audio if p else None),
+                    str(p.transcript.word_count) if p and p.transcript else "-",
+                )
+            )
+        lines = table(rows) + self.problem_lines()
+        if self.dry_run:
+            lines.append("Dry run: nothing was processed or written.")
+        elif self.site_updated and not self.failed:
+            lines.append(
+                f"Published {len(self.outcomes)} episode(s) to {site} "
+                f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
+            )
+        return lines
+
+
+def loudness_cells(a: AudioReport | None) -> tuple[str, str, str, str]:
+    """The audio report as the summary shows it: loudness, true peak, LRA, gain."""
+
+    def pair(before: float | None, after: float | None, unit: str) -> str:
+        if after is None:
+            return "-"
+        return (f"{before:.1f} > " if before is not None else "") + f"{after:.1f} {unit}"
+
+    if a is None:
+        return ("-", "-", "-", "-")
+    return (
+        pair(a.input_lufs, a.output_lufs, "LUFS"),
+        "-" if a.output_true_peak_dbtp is None else f"{a.output_true_peak_dbtp:.1f} dBTP",
+        pair(a.input_lra, a.output_lra, "LU"),
+        "-" if a.gain_db is None else f"{a.gain_db:+.1f} dB",
+    )
+
+
+class NullProgress:
+    """Progress for library callers that show none: messages go to the log."""
+
+    def callback(self, label: str) -> Callable[[float, float], None]:
+        return lambda done, total: None
+
+    def message(self, text: str) -> None:
+        log.info(text)

@@ -1,0 +1,240 @@
+"""The per-episode stages behind one protocol, in the order a publish runs them.
+
+A stage says its name (its folder in ``.podpipe/stages/``), which earlier stages'
+outputs it reads, its cache identity (every input that can change its output: the
+cache key is a hash of it) and how it runs into a fresh folder. The stage functions
+themselves (``audio.master``, ``transcribe.transcribe``, ...) know nothing of caching;
+the builder iterates :data:`STAGES`, so a new stage is one class here and one line in
+the list. A test pins the order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from podpipe import audio, notes, tags, transcribe, urls
+from podpipe.cache import SourceHashes, write_atomic
+from podpipe.config import AudioSettings, Episode, Show, TranscriptionSettings
+from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
+from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport
+from podpipe.templating import template_errors
+
+
+@dataclass
+class EpisodeJob:
+    """One episode's inputs, and the output folders of the stages finished so far."""
+
+    show: Show
+    episode: Episode
+    results: dict[str, list]
+    hashes: SourceHashes
+    progress: Callable[[str], Callable[[float, float], None]]  # label -> callback
+    outputs: dict[str, Path] = field(default_factory=dict)  # stage name -> its folder
+
+    def portable(self, value: object) -> str:
+        return portable(self.show, value)
+
+
+class Stage(Protocol):
+    name: str  # the folder in .podpipe/stages/ and the summary's column
+    needs: tuple[str, ...]  # stages whose outputs it reads
+    # Made even for an episode a --only publish leaves alone: cheap, and it follows the
+    # show (tags carry the show's name and cover), so it is not worth "keeping".
+    always: bool
+    reported: bool  # shown in the summary and in status
+
+    def wanted(self, show: Show) -> bool: ...
+
+    def identity(self, job: EpisodeJob) -> tuple: ...
+
+    def run(self, job: EpisodeJob, out: Path) -> None: ...
+
+
+class AudioStage:
+    name, needs, always, reported = "audio", (), False, True
+
+    def wanted(self, show: Show) -> bool:
+        return True
+
+    def identity(self, job: EpisodeJob) -> tuple:
+        s = job.show.audio
+        # Intro and outro count by content, not by where they sit.
+        extras = [job.hashes.of(p) for p in (s.intro, s.outro) if p]
+        settings = audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+        return (job.hashes.of(job.episode.audio), settings, extras)
+
+    def run(self, job: EpisodeJob, out: Path) -> None:
+        ep = job.episode
+        report = audio.master(
+            ep.audio, out / "audio.mp3", job.show.audio, progress=job.progress(f"{ep.slug}: audio")
+        )
+        write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+
+
+class TranscriptStage:
+    name, needs, always, reported = "transcript", (), False, True
+
+    def wanted(self, show: Show) -> bool:
+        return show.transcription.enabled
+
+    def identity(self, job: EpisodeJob) -> tuple:
+        return (
+            transcribe.STAGE_VERSION,
+            job.hashes.of(job.episode.audio),
+            transcribe.cache_identity(job.show.transcription),
+            list(job.episode.speakers),
+        )
+
+    def run(self, job: EpisodeJob, out: Path) -> None:
+        ep = job.episode
+        report = transcribe.transcribe(
+            ep.audio,
+            out,
+            job.show.transcription,
+            speakers=ep.speakers,
+            stem="transcript",
+            progress=job.progress(f"{ep.slug}: transcript"),
+        )
+        write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+
+
+class NotesStage:
+    name, needs, always, reported = "notes", (), False, True
+
+    def wanted(self, show: Show) -> bool:
+        return True
+
+    def identity(self, job: EpisodeJob) -> tuple:
+        return (
+            job.portable(show_for_notes(job.show)),
+            job.portable(job.episode),
+            results_repr(job.results),
+            template_stamp(job.show),
+        )
+
+    def run(self, job: EpisodeJob, out: Path) -> None:
+        with template_errors():
+            rendered = notes.render_notes(job.show, job.episode, results=job.results)
+        write_atomic(out / "notes.json", json.dumps(dataclasses.asdict(rendered), indent=2))
+
+
+class TagsStage:
+    """The tagged MP3: the mastered audio with ID3 tags, cover, chapters and transcript."""
+
+    name, needs, always, reported = "tags", ("audio", "transcript", "notes"), True, False
+
+    def wanted(self, show: Show) -> bool:
+        return True
+
+    def identity(self, job: EpisodeJob) -> tuple:
+        tags = episode_tags(job)
+        return (
+            job.outputs["audio"].name,
+            job.portable(tags),
+            job.hashes.of(tags.cover) if tags.cover else None,
+        )
+
+    def run(self, job: EpisodeJob, out: Path) -> None:
+        mp3 = out / f"{job.episode.slug}.mp3"
+        shutil.copyfile(job.outputs["audio"] / "audio.mp3", mp3)
+        tags.write_tags(mp3, episode_tags(job))
+
+
+STAGES: tuple[Stage, ...] = (AudioStage(), TranscriptStage(), NotesStage(), TagsStage())
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def read_audio(folder: Path) -> AudioReport:
+    return AudioReport.from_dict(json.loads((folder / "report.json").read_text()))
+
+
+def read_transcript(folder: Path | None) -> TranscriptReport | None:
+    if folder is None:
+        return None
+    return TranscriptReport.from_dict(json.loads((folder / "report.json").read_text()))
+
+
+def read_notes(folder: Path) -> Notes:
+    return Notes(**json.loads((folder / "notes.json").read_text()))
+
+
+def episode_tags(job: EpisodeJob) -> EpisodeTags:
+    show, ep = job.show, job.episode
+    report = read_audio(job.outputs["audio"])
+    rendered = read_notes(job.outputs["notes"])
+    transcript_dir = job.outputs.get("transcript")
+    transcript = read_transcript(transcript_dir)
+    text = None
+    if transcript and transcript_dir and "txt" in transcript.files and not transcript.empty:
+        text = (transcript_dir / transcript.files["txt"]).read_text(encoding="utf-8")
+    return EpisodeTags(
+        title=ep.title,
+        artist=show.author,
+        album=show.title,
+        track=ep.number,
+        date=ep.date.isoformat(),
+        description=ep.summary or rendered.markdown[:500],
+        language=iso639_2(show.language),
+        cover=ep.artwork or show.artwork,
+        chapters=ep.chapters,
+        duration_s=report.duration_s,
+        transcript_text=text,
+        url=urls.absolute(show.base_url, urls.episode_page(ep.slug)),
+    )
+
+
+# --------------------------------------------------------------------------- identities
+
+
+def iso639_2(language: str) -> str:
+    """The ISO 639-2 code ID3 frames want, from the show's BCP 47 language."""
+    primary = language.split("-")[0].lower()
+    return {
+        "en": "eng",
+        "de": "deu",
+        "fr": "fra",
+        "es": "spa",
+        "it": "ita",
+        "nl": "nld",
+        "pt": "por",
+        "sv": "swe",
+        "da": "dan",
+        "no": "nor",
+        "fi": "fin",
+        "pl": "pol",
+        "ja": "jpn",
+        "zh": "zho",
+        "ru": "rus",
+    }.get(primary, "eng")
+
+
+def show_for_notes(show: Show) -> Show:
+    """The show as an episode's notes depend on it: not the other episodes, not the
+    audio or transcription settings (only whether there are transcripts to link), not
+    the feed-only podcast_guid (which `status` cannot know without writing guids.yaml)."""
+    return dataclasses.replace(
+        show,
+        episodes=(),
+        podcast_guid=None,
+        audio=AudioSettings(),
+        transcription=TranscriptionSettings(enabled=show.transcription.enabled),
+    )
+
+
+def results_repr(results: dict[str, list]) -> str:
+    return repr(sorted((k, [repr(r) for r in v]) for k, v in results.items()))
+
+
+def template_stamp(show: Show) -> list:
+    folders = [PACKAGE_DIR / "templates"] + ([show.templates_dir] if show.templates_dir else [])
+    return [
+        (portable(show, p), p.stat().st_mtime_ns) for f in folders for p in sorted(f.rglob("*.j2"))
+    ]
