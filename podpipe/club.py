@@ -41,7 +41,8 @@ RESULT_FIELDS = ("name", "title", "url", "summary", "learned", "links", "submitt
 # spam is caught before it lands on the site.
 MAX_LENGTH = {"name": 100, "title": 200, "url": 2000, "summary": 1000, "learned": 2000}
 MAX_LINKS = 5
-REL = "nofollow ugc noopener"
+from podpipe.render.filters import UGC_REL as REL  # noqa: E402  (moved to render)
+
 # Control characters other than tab and newline never belong in a result.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -941,11 +942,9 @@ def write_pages(
     ``episodes`` are the published episodes (records.PublishedEpisode); the pages link
     the ones announcing and featuring each cycle. Returns the files written.
     """
-    from podpipe.notes import install_filters
-    from podpipe.templating import environment
+    from podpipe.render import environment
 
     env = env or environment(show)
-    install_filters(env)
     results = as_of(load_results(show) if results is None else results, today)
     links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
     context = dict(

@@ -1104,3 +1104,5 @@ def _find_line(file: Path, needle: str, after: str) -> int | None:
 
 
 line_of_key = _line_of_key  # public name (the config package split makes it the only one)
+
+is_http_url = _is_http_url  # public name (the config package split makes it the only one)

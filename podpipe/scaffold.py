@@ -229,7 +229,7 @@ def update_gitignore(path: Path) -> list[str]:
 
     Returns the lines added to an existing file.
     """
-    from podpipe.templating import BUILTIN_TEMPLATES
+    from podpipe.render import BUILTIN_TEMPLATES
 
     template = (BUILTIN_TEMPLATES / "init" / "gitignore").read_text(encoding="utf-8")
     if not path.exists():
@@ -549,7 +549,7 @@ def slugify(text: str, max_length: int = 50) -> str:
 
 def _environment():
     """The shared Jinja2 environment, plus a filter that quotes a value as a YAML scalar."""
-    from podpipe.templating import environment
+    from podpipe.render import environment
 
     env = environment()
     env.filters["yaml"] = yaml_scalar

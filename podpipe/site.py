@@ -23,7 +23,7 @@ from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.errors import ProcessingError
 from podpipe.records import PublishedEpisode
-from podpipe.templating import environment
+from podpipe.render import environment
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from lxml import html as lxml_html
 
-from podpipe import club, notes
+from podpipe import club, notes, render
 from podpipe.config import load_show
 from tests.club_helpers import sample_show_copy
 
@@ -164,7 +164,7 @@ def test_md_escape_round_trips_plain_text():
         "[a](b)",
         "back\\slash `code`",
     ]:
-        html = notes.markdown_html(notes.md_escape(text))
+        html = render.markdown_html(render.md_escape(text))
         assert lxml_html.fromstring(html).text_content().strip() == text, text
 
 

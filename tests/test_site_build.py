@@ -15,8 +15,8 @@ import pytest
 from podpipe import site
 from podpipe.config import Cycle
 from podpipe.errors import ProcessingError
+from podpipe.render import safe_url
 from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments
-from podpipe.templating import safe_url
 from tests.site_helpers import TODAY, XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
 
 EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"

@@ -18,7 +18,7 @@ from pathlib import Path
 from podpipe import feed, site, urls
 from podpipe.config import Show
 from podpipe.records import PublishedEpisode
-from podpipe.templating import template_errors
+from podpipe.render import template_errors
 
 
 def staging_dir(show: Show) -> Path:

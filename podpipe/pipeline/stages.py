@@ -23,7 +23,7 @@ from podpipe.cache import SourceHashes, write_atomic
 from podpipe.config import AudioSettings, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
 from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport
-from podpipe.templating import template_errors
+from podpipe.render import template_errors
 
 
 @dataclass

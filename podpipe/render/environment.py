@@ -1,25 +1,25 @@
-"""The Jinja2 environment shared by show notes, the site and the club pages.
+"""The one Jinja2 environment: show notes, the site's pages and the club pages.
 
 A show's own ``templates/`` folder comes first on the search path, so overriding a
 built-in template is dropping a file with the same name there. Autoescape is on for
 HTML; Markdown templates (``*.md.j2``) are not escaped (they are rendered to HTML by
-a CommonMark renderer that escapes raw HTML).
+a CommonMark renderer that escapes raw HTML). Every filter is installed here, once.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from podpipe import urls
 from podpipe.config import Show
 from podpipe.errors import ProcessingError
-from podpipe.progress import clock
+from podpipe.render import filters
+from podpipe.render.markdown import markdown_filter
+from podpipe.text import clock
 
-BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
+BUILTIN_TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
 def environment(show: Show | None = None):
@@ -35,30 +35,18 @@ def environment(show: Show | None = None):
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters["clock"] = clock
-    env.filters["seconds"] = seconds
-    env.filters["long_date"] = long_date
-    env.filters["safe_url"] = safe_url
-    env.globals["urls"] = urls  # every site path a template links comes from podpipe.urls
+    env.filters.update(
+        clock=clock,
+        seconds=filters.seconds,
+        long_date=filters.long_date,
+        safe_url=filters.safe_url,
+        md=filters.md_escape,
+        md_url=filters.md_url,
+        markdown=markdown_filter,
+        result_url=filters.result_url,
+    )
+    env.globals["urls"] = urls  # the site's paths, for a show's own templates
     return env
-
-
-def seconds(t: float | None) -> str:
-    """12.5 -> '12.5', 3.0 -> '3': a compact number for #t= links and data attributes."""
-    return f"{float(t or 0):.3f}".rstrip("0").rstrip(".")
-
-
-def long_date(day: dt.date) -> str:
-    """'Monday 28 September 2026' (strftime's %-d is not portable to Windows)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def safe_url(url: str | None) -> str:
-    """``url`` if it is http(s), mailto or relative; '' for anything else (javascript:...)."""
-    if not url:
-        return ""
-    scheme = urlsplit(url.strip()).scheme.lower()
-    return url if scheme in ("", "http", "https", "mailto") else ""
 
 
 @contextmanager
