@@ -12,7 +12,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from podpipe import config, feed, guids
+from podpipe import config, feed
+from podpipe.feed import guids
 from podpipe.ffmpeg import probe_duration, run
 from podpipe.records import AudioReport, Notes, PublishedEpisode, TranscriptReport
 

@@ -20,7 +20,8 @@ import pytest
 from lxml import etree
 from mutagen.mp3 import MP3
 
-from podpipe import checks, config, feed, guids
+from podpipe import checks, config, feed
+from podpipe.feed import guids
 from podpipe.ffmpeg import probe_duration
 from tests.feed_helpers import DATA, XSD, make_show, publish, stage_site
 
@@ -392,7 +393,7 @@ def test_build_feed_writes_atomically(built, tmp_path):
 
 
 def test_podcast_guid_matches_the_spec_examples():
-    from podpipe.podcast_ns import podcast_guid
+    from podpipe.feed import podcast_guid
 
     # docs/tags/guid.md in the namespace repository
     assert podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == (

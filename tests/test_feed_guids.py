@@ -8,8 +8,9 @@ from pathlib import Path
 import podcastparser
 import pytest
 
-from podpipe import config, guids
+from podpipe import config
 from podpipe.errors import ConfigError
+from podpipe.feed import guids
 from tests.feed_helpers import make_mp3, make_show, publish, stage_site
 
 

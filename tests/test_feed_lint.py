@@ -250,7 +250,7 @@ def test_findings_read_well():
 def test_check_warns_about_orphaned_guids(tmp_path):
     import shutil as sh
 
-    from podpipe import guids
+    from podpipe.feed import guids
 
     root = make_show(tmp_path)
     guids.assign(config.load_show(root), root / "guids.yaml")

@@ -219,7 +219,7 @@ def test_real_podcast_clients_read_the_sample_feed(published):
     from mutagen.mp3 import MP3
 
     from podpipe.config import load_show
-    from podpipe.guids import assign
+    from podpipe.feed.guids import assign
 
     show = load_show(published)
     guids = assign(show, published / "guids.yaml").episodes

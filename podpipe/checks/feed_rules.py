@@ -18,10 +18,10 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from podpipe import guids
 from podpipe.checks.images import check_image
 from podpipe.config import APPLE_CATEGORIES, Show
 from podpipe.errors import Problem
+from podpipe.feed import guids
 
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"

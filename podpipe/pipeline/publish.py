@@ -18,11 +18,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from podpipe import club, guids
+from podpipe import club
 from podpipe.cache import SourceHashes, StageCache, exclusive, write_atomic
 from podpipe.checks import artwork_problems, future_episodes, site_dir_problems
 from podpipe.config import Show
 from podpipe.errors import BusyError, ConfigError
+from podpipe.feed import guids
 from podpipe.pipeline.assemble import build_site
 from podpipe.pipeline.builder import EpisodeBuilder, planner
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current, site_stamp, stamp_file

@@ -16,6 +16,8 @@ from pathlib import Path
 from podpipe import urls
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
+from podpipe.feed import podcast_ns
+from podpipe.feed.podcast_ns import TRANSCRIPT_TYPES, PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
 
 # Transcript formats linked from an item, in the order apps should try them: VTT and SRT
@@ -71,8 +73,6 @@ def feed_bytes(show: Show, episodes: list[PublishedEpisode]) -> bytes:
     """The feed document as UTF-8 bytes (what build_feed writes)."""
     from feedgen.feed import FeedGenerator
 
-    from podpipe import podcast_ns
-
     fg = FeedGenerator()
     podcast_ns.register(fg)
     ordered = newest_first(episodes)
@@ -86,8 +86,6 @@ def feed_bytes(show: Show, episodes: list[PublishedEpisode]) -> bytes:
 
 
 def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
-    from podpipe import podcast_ns
-
     fg.title(show.title)
     # feedgen takes the RSS <link> from the last link set: the site, after atom:link self.
     fg.link(href=show.feed_url, rel="self", type="application/rss+xml")
@@ -133,16 +131,12 @@ def _category(text: str) -> dict[str, str]:
 
 
 def _person_tag(person: Person, default_role: str):
-    from podpipe.podcast_ns import PersonTag
-
     # Only URLs are usable as img; a path in show.yaml is not published at a known URL.
     img = person.image if person.image and "://" in person.image else None
     return PersonTag(name=person.name, role=person.role or default_role, img=img, href=person.link)
 
 
 def _item(entry, show: Show, published: PublishedEpisode) -> None:
-    from podpipe.podcast_ns import TranscriptTag
-
     ep = published.episode
     base = show.base_url
     entry.title(ep.title)
@@ -196,8 +190,6 @@ def transcript_formats(published: PublishedEpisode) -> list[str]:
 
 
 def _transcript_type(fmt: str) -> str:
-    from podpipe.podcast_ns import TRANSCRIPT_TYPES
-
     return TRANSCRIPT_TYPES[fmt]
 
 

@@ -38,6 +38,7 @@ from typing import Any
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Show
 from podpipe.errors import ConfigError, Problem
+from podpipe.feed.podcast_ns import podcast_guid
 
 REGISTRY_FILE = "guids.yaml"
 HEADER = """\
@@ -75,8 +76,6 @@ def assign(show: Show, registry_path: Path) -> Assigned:
     Rewrites the registry (atomically, keeping the host's comments and layout) only when
     a record was added or updated.
     """
-    from podpipe.podcast_ns import podcast_guid
-
     doc, indent = _load(registry_path)
     changed = False
     if not doc.get("podcast_guid"):
