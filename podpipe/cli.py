@@ -619,7 +619,7 @@ def serve(
     """Preview the built site on http://127.0.0.1 (with byte ranges, so the player can seek)."""
     import threading
 
-    from podpipe import serve as serve_module
+    from podpipe import site as serve_module
     from podpipe.config import load_show
 
     console = _setup(ctx)

@@ -13,41 +13,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import re
 import shutil
-from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
+from podpipe import club, urls
 from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
-from podpipe.errors import ProcessingError
 from podpipe.records import PublishedEpisode
 from podpipe.render import environment
+from podpipe.site.search import search_entries
+from podpipe.site.transcripts import Cue, load_cues
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).parent / "static"
+STATIC_DIR = Path(__file__).parent.parent / "static"
 TRANSCRIPT_FORMATS = (
     ("vtt", "WebVTT"),
     ("srt", "SubRip (SRT)"),
     ("json", "JSON (Podcasting 2.0)"),
     ("txt", "Plain text"),
 )
-# Word-level transcripts (one segment per word) are grouped into readable cues.
-_SENTENCE_END = re.compile(r"[.!?…]['\")\]]*$")
-_MAX_CUE_WORDS = 30
-_MAX_CUE_GAP_S = 1.5
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One line of a transcript as the site shows it."""
-
-    start: float
-    end: float
-    speaker: str
-    body: str
 
 
 # --------------------------------------------------------------------------- build
@@ -89,13 +74,8 @@ def copy_static(show: Show, out_dir: Path) -> None:
                 shutil.copyfile(file, target / file.name)
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write atomically: a reader never sees half a page."""
-    write_atomic(path, text)
-
-
 def _render(env, template: str, out: Path, **context) -> None:
-    write_text(out, env.get_template(template).render(**context))
+    write_atomic(out, env.get_template(template).render(**context))  # never half a page
 
 
 # --------------------------------------------------------------------------- pages
@@ -106,9 +86,9 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
     _render(
         env,
         "index.html",
-        out_dir / "index.html",
+        urls.site_file(out_dir, urls.HOME),
         show=show,
-        root="",
+        root=urls.root_of(urls.HOME),
         page="home",
         episodes=episodes,
         artwork=artwork_file(show, out_dir),
@@ -120,10 +100,9 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
 
 
 def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_dir: Path):
-    folder = out_dir / pub.page_path
     context = dict(
         show=show,
-        root="../../",
+        root=urls.root_of(pub.page_path),
         page="episode",
         pub=pub,
         episode=pub.episode,
@@ -132,8 +111,8 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_
         downloads=downloads(pub, out_dir),
         club_pages=_has_club_pages(show),
     )
-    _render(env, "episode.html", folder / "index.html", **context)
-    _render(env, "transcript.html", folder / "transcript.html", **context)
+    _render(env, "episode.html", urls.site_file(out_dir, pub.page_path), **context)
+    _render(env, "transcript.html", out_dir / pub.transcript_path("html"), **context)
 
 
 def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path) -> None:
@@ -150,32 +129,28 @@ def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path)
         ],
         "entries": entries,
     }
-    write_text(
-        out_dir / "search" / "index.json",
+    write_atomic(
+        urls.site_file(out_dir, urls.SEARCH_INDEX),
         json.dumps(data, ensure_ascii=False, separators=(",", ":")),
     )
     _render(
-        env, "search.html", out_dir / "search" / "index.html", show=show, root="../", page="search"
+        env,
+        "search.html",
+        urls.site_file(out_dir, urls.SEARCH),
+        show=show,
+        root=urls.root_of(urls.SEARCH),
+        page="search",
     )
 
 
-def _club_module():
-    """podpipe.club if it can write the club pages (it is built separately), else None."""
-    try:
-        from podpipe import club
-    except ImportError:
-        return None
-    return club if hasattr(club, "write_pages") else None
-
-
 def _has_club_pages(show: Show) -> bool:
-    return bool(show.club.cycles) and _club_module() is not None
+    return bool(show.club.cycles)
 
 
 def _write_club(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
     # The club module owns club/index.html and club/<slug>/; they share base.html.
     if _has_club_pages(show):
-        _club_module().write_pages(show, episodes, out_dir, today=today, env=env)
+        club.write_pages(show, episodes, out_dir, today=today, env=env)
 
 
 # --------------------------------------------------------------------------- page data
@@ -200,8 +175,8 @@ def days_left(cycle: Cycle, today: dt.date) -> int:
 
 def artwork_file(show: Show, out_dir: Path) -> str | None:
     """The artwork's file name in the site root (placed there by the orchestrator)."""
-    found = sorted(out_dir.glob("artwork.*"))
-    return found[0].name if found else None
+    name = urls.show_artwork(show.artwork) if show.artwork else None
+    return name if name and (out_dir / name).is_file() else None
 
 
 def chapter_rows(pub: PublishedEpisode) -> list[dict]:
@@ -218,7 +193,11 @@ def chapter_rows(pub: PublishedEpisode) -> list[dict]:
 def downloads(pub: PublishedEpisode, out_dir: Path) -> list[dict]:
     """Links to the MP3 and the transcript formats that are really there."""
     rows = [
-        {"href": f"{pub.episode.slug}.mp3", "label": "MP3 audio", "size": _size_label(pub.mp3_size)}
+        {
+            "href": Path(pub.mp3_path).name,  # beside the page
+            "label": "MP3 audio",
+            "size": _size_label(pub.mp3_size),
+        }
     ]
     for fmt, label in TRANSCRIPT_FORMATS:
         file = out_dir / pub.transcript_path(fmt)
@@ -239,134 +218,3 @@ def _size_label(size: int) -> str:
     return f"{max(1, round(size / 1000))} KB"
 
 
-# --------------------------------------------------------------------------- transcripts
-
-
-def load_cues(pub: PublishedEpisode, out_dir: Path) -> list[Cue]:
-    """The episode's transcript cues, from transcript.json in the site (or the stage dir)."""
-    file = out_dir / pub.transcript_path("json")
-    if not file.is_file() and pub.transcript and pub.transcript_dir:
-        name = pub.transcript.files.get("json")
-        file = pub.transcript_dir / name if name else file
-    if not file.is_file():
-        return []
-    try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ProcessingError(f"cannot read the transcript: {e}", file=file) from e
-    return group_words(parse_segments(data, file))
-
-
-def parse_segments(data: object, file: Path) -> list[Cue]:
-    """Podcasting 2.0 JSON transcript segments -> cues; a clear error on a wrong shape."""
-    segments = data.get("segments") if isinstance(data, dict) else None
-    if not isinstance(segments, list):
-        raise ProcessingError(
-            "not a Podcasting 2.0 transcript: expected an object with a 'segments' list", file=file
-        )
-    cues = []
-    for i, seg in enumerate(segments):
-        try:
-            start, end = float(seg["startTime"]), float(seg["endTime"])
-            body = str(seg["body"]).strip()
-        except (KeyError, TypeError, ValueError) as e:
-            raise ProcessingError(
-                f"segment {i}: expected startTime, endTime and body ({e.__class__.__name__}: {e})",
-                file=file,
-            ) from e
-        if body:
-            cues.append(Cue(start, max(end, start), str(seg.get("speaker") or ""), body))
-    return sorted(cues, key=lambda c: c.start)
-
-
-def group_words(cues: list[Cue]) -> list[Cue]:
-    """Join word-level segments into sentence-sized cues; phrase-level ones pass through."""
-    if not cues:
-        return cues
-    words = sorted(len(c.body.split()) for c in cues)
-    if words[len(words) // 2] > 2:
-        return cues
-    grouped = [cues[0]]
-    for cue in cues[1:]:
-        last = grouped[-1]
-        if (
-            cue.speaker == last.speaker
-            and cue.start - last.end <= _MAX_CUE_GAP_S
-            and not _SENTENCE_END.search(last.body)
-            and len(last.body.split()) < _MAX_CUE_WORDS
-        ):
-            grouped[-1] = Cue(last.start, cue.end, last.speaker, f"{last.body} {cue.body}")
-        else:
-            grouped.append(cue)
-    return grouped
-
-
-# --------------------------------------------------------------------------- search index
-
-
-def search_entries(pub: PublishedEpisode, cues: list[Cue]) -> list[dict]:
-    """One entry per transcript cue and show-note paragraph.
-
-    Keys are short because the browser downloads the whole index: s = episode slug,
-    t = seconds (cues only), p = speaker, x = text, k = "c" (cue) or "n" (note).
-    """
-    slug = pub.episode.slug
-    entries = [
-        {"s": slug, "k": "c", "t": round(c.start, 3), "p": c.speaker, "x": c.body} for c in cues
-    ]
-    # What the page's #notes section shows (not the summary, guests and chapters the
-    # feed's copy repeats): a hit links there.
-    notes = pub.notes.html if pub.notes.page_html is None else pub.notes.page_html
-    entries += [{"s": slug, "k": "n", "x": text} for text in note_paragraphs(notes)]
-    return entries
-
-
-class _BlockText(HTMLParser):
-    """Collects the text of each paragraph-like block of rendered show notes."""
-
-    BLOCKS = {
-        "p",
-        "li",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "blockquote",
-        "dd",
-        "dt",
-        "td",
-        "th",
-        "pre",
-    }
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.blocks: list[str] = []
-        self.current: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS or tag == "br":
-            self._flush()
-
-    def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
-            self._flush()
-
-    def handle_data(self, data):
-        self.current.append(data)
-
-    def _flush(self) -> None:
-        text = " ".join("".join(self.current).split())
-        if text:
-            self.blocks.append(text)
-        self.current = []
-
-
-def note_paragraphs(html: str) -> list[str]:
-    parser = _BlockText()
-    parser.feed(html or "")
-    parser.close()
-    parser._flush()
-    return parser.blocks
