@@ -15,7 +15,7 @@ import webvtt
 from podpipe import transcribe as stage
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError, RequestError
-from podpipe.transcript_formats import MAX_LINE, MAX_LINES
+from podpipe.transcribe.cues import MAX_LINE, MAX_LINES
 from tests.show_helpers import podpipe
 from tests.transcribe_helpers import (
     BLEED_GUEST,

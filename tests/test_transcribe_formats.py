@@ -10,14 +10,14 @@ import pytest
 import srt
 import webvtt
 
-from podpipe import transcript_formats as fmt
+from podpipe.transcribe import cues as fmt
 from podpipe.transcribe import (
     clean_segments,
     drop_repeated_segments,
     is_sound_label,
     remove_repeats,
 )
-from podpipe.transcript_formats import Segment, Word
+from podpipe.transcribe.cues import Segment, Word
 
 EXAMPLES = Path(__file__).resolve().parent / "data" / "podcast-namespace"
 LONG = (
@@ -159,7 +159,7 @@ def test_converted_names_match_openai_whisper_exactly():
     import numpy as np
 
     from podpipe.transcribe import bundled_model_dir
-    from podpipe.whisper_convert import checkpoint_state, read_ct2_variables
+    from podpipe.transcribe.convert import checkpoint_state, read_ct2_variables
 
     variables = read_ct2_variables(bundled_model_dir() / "model.bin")
     dims, state = checkpoint_state(variables)

@@ -29,11 +29,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from podpipe import transcript_formats as formats
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError, RequestError
 from podpipe.records import TranscriptReport
-from podpipe.transcript_formats import Segment, Word
+from podpipe.transcribe import cues as formats
+from podpipe.transcribe.cues import Segment, Word
 
 log = logging.getLogger(__name__)
 
@@ -307,7 +307,7 @@ def _converter_version(settings: TranscriptionSettings) -> int | None:
     """openai-whisper runs tiny.en (and CTranslate2 folders) through our converter."""
     if settings.engine != "openai-whisper" or settings.model.endswith(".pt"):
         return None
-    from podpipe.whisper_convert import CONVERTER_VERSION
+    from podpipe.transcribe.convert import CONVERTER_VERSION
 
     return CONVERTER_VERSION
 
@@ -781,7 +781,7 @@ def converted_checkpoint(model_dir: Path) -> tuple[str, list | None]:
     """The openai-whisper checkpoint of a CTranslate2 folder, converted on first use."""
     import hashlib
 
-    from podpipe import whisper_convert
+    from podpipe.transcribe import convert as whisper_convert
 
     stat = (model_dir / "model.bin").stat()
     key = hashlib.sha256(
