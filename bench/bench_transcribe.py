@@ -88,7 +88,7 @@ def own_steps(audio: Path, model, tmp: Path, raw: float) -> None:
     decoding with ffmpeg instead of PyAV, then guards, cue splitting and writing."""
     from faster_whisper import BatchedInferencePipeline, decode_audio
 
-    from podpipe.transcript_formats import Segment, Word, split_cues, tidy_times
+    from podpipe.transcribe import Segment, Word, split_cues, tidy_times
 
     ours, _ = timed(lambda: stage.decode_audio(audio))
     theirs, samples = timed(lambda: decode_audio(str(audio), sampling_rate=16000))

@@ -15,7 +15,7 @@ import webvtt
 from podpipe import transcribe as stage
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError, RequestError
-from podpipe.transcript_formats import MAX_LINE, MAX_LINES
+from podpipe.transcribe import MAX_LINE, MAX_LINES, openai_whisper_engine
 from tests.show_helpers import podpipe
 from tests.transcribe_helpers import (
     BLEED_GUEST,
@@ -346,7 +346,7 @@ def test_speech_after_a_long_pause_keeps_its_place_in_time(
     if settings.engine == "openai-whisper":
         request.getfixturevalue("openai_checkpoint")
     # Small groups make openai-whisper decode the two speeches in separate calls.
-    monkeypatch.setattr(stage, "OPENAI_GROUP_S", 5.0)
+    monkeypatch.setattr(openai_whisper_engine, "OPENAI_GROUP_S", 5.0)
     audio = tmp_path / "pause.wav"
     ffmpeg("-i", str(JFK), "-af", "apad=pad_dur=20", "-ac", "1", str(tmp_path / "a.wav"))
     ffmpeg(

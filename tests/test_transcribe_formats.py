@@ -10,14 +10,15 @@ import pytest
 import srt
 import webvtt
 
-from podpipe import transcript_formats as fmt
+from podpipe import transcribe as fmt
 from podpipe.transcribe import (
+    Segment,
+    Word,
     clean_segments,
     drop_repeated_segments,
     is_sound_label,
     remove_repeats,
 )
-from podpipe.transcript_formats import Segment, Word
 
 EXAMPLES = Path(__file__).resolve().parent / "data" / "podcast-namespace"
 LONG = (
@@ -148,9 +149,9 @@ def test_clean_segments_clamps_and_orders_times():
     ]
 
 
-def test_clock_formats():
-    assert fmt.clock(3725.2506) == "01:02:05.251"
-    assert fmt.clock(0.0004, ",") == "00:00:00,000"
+def test_cue_time_formats():
+    assert fmt.cue_time(3725.2506) == "01:02:05.251"
+    assert fmt.cue_time(0.0004, ",") == "00:00:00,000"
 
 
 def test_converted_names_match_openai_whisper_exactly():
@@ -158,8 +159,7 @@ def test_converted_names_match_openai_whisper_exactly():
     whisper = pytest.importorskip("whisper", reason="openai-whisper (and torch) not installed")
     import numpy as np
 
-    from podpipe.transcribe import bundled_model_dir
-    from podpipe.whisper_convert import checkpoint_state, read_ct2_variables
+    from podpipe.transcribe import bundled_model_dir, checkpoint_state, read_ct2_variables
 
     variables = read_ct2_variables(bundled_model_dir() / "model.bin")
     dims, state = checkpoint_state(variables)
@@ -179,3 +179,30 @@ def test_sound_labels_are_not_speech():
     assert clean_segments([Segment(0, 2, "[MUSIC PLAYING]"), Segment(2, 3, "Hi.")], 5.0) == [
         Segment(2.0, 3.0, "Hi.")
     ]
+
+
+def test_the_format_registry_holds_every_transcript_format_once():
+    """One row per format; the feed, notes, site and server read these, so pin them."""
+    assert [(f.key, f.suffix, f.mime, f.label) for f in fmt.FORMATS] == [
+        ("vtt", ".vtt", "text/vtt", "WebVTT"),
+        ("srt", ".srt", "application/x-subrip", "SubRip (SRT)"),
+        ("json", ".json", "application/json", "JSON (Podcasting 2.0)"),
+        ("txt", ".txt", "text/plain", "Plain text"),
+        ("html", ".html", "text/html", "Transcript page"),
+    ]
+    assert fmt.FEED_FORMATS == ("vtt", "srt", "json", "html")
+    assert fmt.NOTES_FORMATS == ("vtt", "srt", "txt", "html")
+    assert fmt.FILE_FORMATS == ("vtt", "srt", "json", "txt")
+    assert fmt.mime_type("srt") == "application/x-subrip"
+    assert fmt.transcript_format("vtt").content_type == "text/vtt; charset=utf-8"
+    assert fmt.transcript_format("json").content_type == "application/json"
+    assert fmt.file_name("transcript", "html") == "transcript.html"
+    with pytest.raises(KeyError):
+        fmt.mime_type("docx")
+
+
+def test_the_stage_writes_exactly_the_registry_files(tmp_path):
+    seg = [Segment(0.0, 2.0, "Hello there.")]
+    files = fmt.write_transcripts(tmp_path, "t", seg, _cues(seg))
+    assert list(files) == list(fmt.FILE_FORMATS)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(files.values())

@@ -1,4 +1,4 @@
-"""Transcript cues and the files people use: WebVTT, SRT, Podcasting 2.0 JSON, plain text.
+"""Segments, words and the cues they are split into for captions.
 
 Whisper segments can run to a few hundred characters; apps show captions best in
 short cues (Apple and the Podcasting 2.0 docs advise lines of about 65 characters),
@@ -8,14 +8,12 @@ format is written from the same cues, so their timings agree.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 MAX_LINE = 65  # characters per caption line
 MAX_LINES = 2  # lines per cue
-PARAGRAPH_PAUSE = 2.0  # seconds of silence that start a new paragraph in the text file
 
 
 @dataclass(frozen=True)
@@ -130,85 +128,6 @@ def _length(line: list[Word]) -> int:
     return sum(len(w.text) for w in line) + len(line) - 1
 
 
-# --------------------------------------------------------------------------- writers
-
-
-def clock(seconds: float, sep: str = ".") -> str:
-    """HH:MM:SS.mmm (VTT) or HH:MM:SS,mmm (SRT)."""
-    ms = max(0, round(seconds * 1000))
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-def _vtt_escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def vtt(cues: list[Segment]) -> str:
-    """WebVTT; a speaker becomes a voice tag (<v Name>) that Apple Podcasts shows."""
-    out = ["WEBVTT", ""]
-    for cue in cues:
-        out.append(f"{clock(cue.start)} --> {clock(cue.end)}")
-        lines = [_vtt_escape(line) for line in cue.lines]
-        if cue.speaker:
-            name = _vtt_escape(cue.speaker).replace(">", "")
-            lines[0] = f"<v {name}>{lines[0]}"
-        out.extend(lines)
-        out.append("")
-    return "\n".join(out)
-
-
-def srt(cues: list[Segment]) -> str:
-    """SubRip; a speaker's name starts the cue ("Name: ...")."""
-    out = []
-    for n, cue in enumerate(cues, 1):
-        lines = cue.lines
-        if cue.speaker:
-            lines = [f"{cue.speaker}: {lines[0]}", *lines[1:]]
-        out += [str(n), f"{clock(cue.start, ',')} --> {clock(cue.end, ',')}", *lines, ""]
-    return "\n".join(out)
-
-
-def podcast_json(cues: list[Segment]) -> str:
-    """The Podcasting 2.0 JSON transcript: version 1.0.0, segments with times in seconds."""
-    segments = []
-    for cue in cues:
-        item: dict = {}
-        if cue.speaker:
-            item["speaker"] = cue.speaker
-        item.update(
-            startTime=round(cue.start, 3), endTime=round(cue.end, 3), body=" ".join(cue.lines)
-        )
-        segments.append(item)
-    return (
-        json.dumps({"version": "1.0.0", "segments": segments}, indent=2, ensure_ascii=False) + "\n"
-    )
-
-
-def plain_text(segments: list[Segment]) -> str:
-    """Paragraphs of text; a new one on a change of speaker or a long pause."""
-    paragraphs: list[tuple[str | None, list[str]]] = []
-    previous: Segment | None = None
-    for seg in segments:
-        text = " ".join(seg.text.split())
-        if not text:
-            continue
-        new = (
-            previous is None
-            or seg.speaker != previous.speaker
-            or seg.start - previous.end >= PARAGRAPH_PAUSE
-        )
-        if new:
-            paragraphs.append((seg.speaker, [text]))
-        else:
-            paragraphs[-1][1].append(text)
-        previous = seg
-    blocks = [(f"{who}: " if who else "") + " ".join(parts) for who, parts in paragraphs]
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
-
-
 def word_count(segments: Iterable[Segment]) -> int:
     return sum(len(re.findall(r"\w+(?:['\u2019]\w+)*", s.text)) for s in segments)
 
@@ -224,6 +143,3 @@ def tidy_times(segments: Iterable[Segment], duration: float) -> list[Segment]:
         last_end[seg.speaker] = end
         out.append(Segment(round(start, 3), round(end, 3), seg.text, seg.speaker, seg.words))
     return out
-
-
-WRITERS = {"vtt": vtt, "srt": srt, "json": podcast_json}

@@ -1,0 +1,198 @@
+"""The stage itself: transcribe() one recording, and the cache identity of its settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from podpipe.config import TranscriptionSettings
+from podpipe.errors import RequestError
+from podpipe.records import TranscriptReport
+from podpipe.transcribe.convert import CONVERTER_VERSION
+from podpipe.transcribe.cues import MAX_LINE, MAX_LINES, Segment, split_cues, tidy_times, word_count
+from podpipe.transcribe.decode import SAMPLE_RATE, decode_audio
+from podpipe.transcribe.engine import Engine
+from podpipe.transcribe.engines import load_engine
+from podpipe.transcribe.faster_whisper_engine import BATCH_SIZE, DEFAULT_BEAM_SIZE
+from podpipe.transcribe.gaps import fill_gaps, gap_warning
+from podpipe.transcribe.guards import clean_segments, isolate_speakers
+from podpipe.transcribe.models import model_identity
+from podpipe.transcribe.writers import write_transcripts
+
+STAGE_VERSION = 3  # bump when podpipe's own processing changes the output
+
+Progress = Callable[[float, float], None]
+
+
+def transcribe(
+    source: Path,
+    out_dir: Path,
+    settings: TranscriptionSettings,
+    *,
+    speakers: tuple[str, ...] = (),
+    stem: str = "transcript",
+    progress: Progress | None = None,
+) -> TranscriptReport:
+    """Transcribe ``source`` into ``out_dir/<stem>.{vtt,srt,json,txt}``.
+
+    With two ``speakers`` the recording must be stereo: each channel is transcribed
+    on its own and the segments are merged in time order, labelled with the names.
+    Raises ProcessingError for unreadable audio, a bad model or an unknown language.
+    """
+    started = time.monotonic()
+    source = Path(source)
+    speakers = _check_speakers(speakers)
+    engine = load_engine(settings)
+    language = _check_language(settings.language, engine)
+    channels = decode_audio(source, channels=len(speakers) or 1)
+    if len(channels) == 2:
+        channels = isolate_speakers(*channels)
+    duration = len(channels[0]) / SAMPLE_RATE
+    warnings: list[str] = []
+    segments = _transcribe_channels(
+        engine, channels, speakers, settings, language, progress, warnings, source.name
+    )
+    segments = clean_segments(segments, duration)
+    cues = tidy_times(split_cues(segments), duration)
+    files = write_transcripts(out_dir, stem, segments, cues)
+    words = word_count(segments)
+    if words == 0:
+        warnings.append(f"{source.name}: no speech found; the transcript is empty")
+    return TranscriptReport(
+        engine=engine.name,
+        model=engine.model_label,
+        language=language,
+        duration_s=round(duration, 3),
+        word_count=words,
+        segment_count=len(cues),
+        files=files,
+        speakers=list(speakers),
+        seconds_taken=round(time.monotonic() - started, 3),
+        warnings=warnings,
+    )
+
+
+def _transcribe_channels(
+    engine: Engine,
+    channels: list,
+    speakers: tuple[str, ...],
+    settings: TranscriptionSettings,
+    language: str | None,
+    progress: Progress | None,
+    warnings: list[str],
+    name: str,
+) -> list[Segment]:
+    """Each channel in turn, labelled with its speaker; progress over all of them, in
+    seconds of the episode (a double-ender's two channels share one timeline).
+
+    With VAD on, speech left without text is decoded again (fill_gaps); what is still
+    missing after that becomes a warning in ``warnings``.
+    """
+    duration = len(channels[0]) / SAMPLE_RATE
+    share = 1 / len(channels)
+    options = {"language": language, "beam_size": beam_size(settings)}
+    segments: list[Segment] = []
+    for i, samples in enumerate(channels):
+        speaker = speakers[i] if speakers else None
+        found = []
+        for seg in engine.segments(
+            samples, vad=settings.vad, word_timestamps=settings.word_timestamps, **options
+        ):
+            found.append(seg)
+            if progress:
+                progress(min(duration, (i * duration + seg.end) * share), duration)
+        if settings.vad:
+            found, missing = fill_gaps(engine, samples, found, options)
+            warnings.extend(gap_warning(name, gap, speaker) for gap in missing)
+        segments.extend(Segment(s.start, s.end, s.text, speaker, s.words) for s in found)
+    if progress:
+        progress(duration, duration)
+    return segments
+
+
+def beam_size(settings: TranscriptionSettings) -> int:
+    return settings.beam_size or DEFAULT_BEAM_SIZE
+
+
+def decoding_mode(settings: TranscriptionSettings) -> str:
+    if settings.engine == "faster-whisper" and settings.vad:
+        return f"batched({BATCH_SIZE}), word-aligned cues, skipped speech decoded again"
+    if settings.vad:
+        return "sequential, skipped speech decoded again"
+    return "sequential"
+
+
+def cache_identity(settings: TranscriptionSettings) -> dict:
+    """Everything that changes the transcript, for the orchestrator's cache key.
+
+    Threads are left out: they change the speed, not the words.
+    """
+    return {
+        "stage_version": STAGE_VERSION,
+        "engine": settings.engine,
+        "engine_version": _engine_version(settings.engine),
+        "model": model_identity(settings),
+        "language": settings.language,
+        "beam_size": beam_size(settings),
+        "vad": settings.vad,
+        "word_timestamps": settings.word_timestamps,
+        "compute_type": "int8" if settings.engine == "faster-whisper" else "float32",
+        "condition_on_previous_text": False,
+        "decoding": decoding_mode(settings),
+        "cue_limits": [MAX_LINE, MAX_LINES],
+        "converter": _converter_version(settings),
+    }
+
+
+def _converter_version(settings: TranscriptionSettings) -> int | None:
+    """openai-whisper runs tiny.en (and CTranslate2 folders) through our converter."""
+    if settings.engine != "openai-whisper" or settings.model.endswith(".pt"):
+        return None
+    return CONVERTER_VERSION
+
+
+def _engine_version(engine: str) -> str:
+    from importlib import metadata  # pulls in email and csv: only when a key is made
+
+    packages = (
+        ("faster-whisper", "ctranslate2")
+        if engine == "faster-whisper"
+        else ("openai-whisper", "torch")
+    )
+    parts = []
+    for package in packages:
+        try:
+            parts.append(f"{package} {metadata.version(package)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{package} missing")
+    return ", ".join(parts)
+
+
+def _check_speakers(speakers: tuple[str, ...]) -> tuple[str, ...]:
+    names = tuple(s.strip() for s in speakers)
+    if names and (len(names) != 2 or not all(names)):
+        raise RequestError(
+            f"speakers must be two names (left channel, right channel), found {list(speakers)!r}"
+        )
+    return names
+
+
+def _check_language(language: str | None, engine: Engine) -> str | None:
+    """The language code Whisper knows, or None to detect it; clear errors otherwise."""
+    if language is None:
+        return None if engine.multilingual else "en"
+    from faster_whisper.tokenizer import _LANGUAGE_CODES
+
+    code = language.lower().split("-")[0]  # show.yaml may say en-us; Whisper knows en
+    if code not in _LANGUAGE_CODES:
+        raise RequestError(
+            f"unknown language code {language!r} for Whisper; use one of "
+            f"{', '.join(sorted(_LANGUAGE_CODES))}"
+        )
+    if code != "en" and not engine.multilingual:
+        raise RequestError(
+            f"model {engine.model_label} understands only English, not "
+            f"{language!r}; choose a multilingual model (e.g. small)"
+        )
+    return code

@@ -1,0 +1,117 @@
+"""The transcript files: WebVTT, SRT and Podcasting 2.0 JSON from the cues, text from
+the segments, written together so a reader never sees a half-updated set."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from podpipe.transcribe.cues import Segment
+from podpipe.transcribe.formats import file_name
+
+PARAGRAPH_PAUSE = 2.0  # seconds of silence that start a new paragraph in the text file
+
+
+def cue_time(seconds: float, sep: str = ".") -> str:
+    """A cue timestamp: HH:MM:SS.mmm (VTT) or HH:MM:SS,mmm (SRT).
+
+    Not progress.clock, which writes durations for people (m:ss, h:mm:ss): cue times
+    always have hours and milliseconds, as the caption formats require.
+    """
+    ms = max(0, round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def vtt(cues: list[Segment]) -> str:
+    """WebVTT; a speaker becomes a voice tag (<v Name>) that Apple Podcasts shows."""
+    out = ["WEBVTT", ""]
+    for cue in cues:
+        out.append(f"{cue_time(cue.start)} --> {cue_time(cue.end)}")
+        lines = [_vtt_escape(line) for line in cue.lines]
+        if cue.speaker:
+            name = _vtt_escape(cue.speaker).replace(">", "")
+            lines[0] = f"<v {name}>{lines[0]}"
+        out.extend(lines)
+        out.append("")
+    return "\n".join(out)
+
+
+def srt(cues: list[Segment]) -> str:
+    """SubRip; a speaker's name starts the cue ("Name: ...")."""
+    out = []
+    for n, cue in enumerate(cues, 1):
+        lines = cue.lines
+        if cue.speaker:
+            lines = [f"{cue.speaker}: {lines[0]}", *lines[1:]]
+        out += [str(n), f"{cue_time(cue.start, ',')} --> {cue_time(cue.end, ',')}", *lines, ""]
+    return "\n".join(out)
+
+
+def podcast_json(cues: list[Segment]) -> str:
+    """The Podcasting 2.0 JSON transcript: version 1.0.0, segments with times in seconds."""
+    segments = []
+    for cue in cues:
+        item: dict = {}
+        if cue.speaker:
+            item["speaker"] = cue.speaker
+        item.update(
+            startTime=round(cue.start, 3), endTime=round(cue.end, 3), body=" ".join(cue.lines)
+        )
+        segments.append(item)
+    return (
+        json.dumps({"version": "1.0.0", "segments": segments}, indent=2, ensure_ascii=False) + "\n"
+    )
+
+
+def plain_text(segments: list[Segment]) -> str:
+    """Paragraphs of text; a new one on a change of speaker or a long pause."""
+    paragraphs: list[tuple[str | None, list[str]]] = []
+    previous: Segment | None = None
+    for seg in segments:
+        text = " ".join(seg.text.split())
+        if not text:
+            continue
+        new = (
+            previous is None
+            or seg.speaker != previous.speaker
+            or seg.start - previous.end >= PARAGRAPH_PAUSE
+        )
+        if new:
+            paragraphs.append((seg.speaker, [text]))
+        else:
+            paragraphs[-1][1].append(text)
+        previous = seg
+    blocks = [(f"{who}: " if who else "") + " ".join(parts) for who, parts in paragraphs]
+    return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+WRITERS = {"vtt": vtt, "srt": srt, "json": podcast_json}  # the formats written from cues
+
+
+def write_transcripts(
+    out_dir: Path, stem: str, segments: list[Segment], cues: list[Segment]
+) -> dict[str, str]:
+    """Write every format into a temporary folder, then move each file into place."""
+    texts = {fmt: writer(cues) for fmt, writer in WRITERS.items()}
+    texts["txt"] = plain_text(segments)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{stem}.", dir=out_dir))
+    try:
+        for fmt, text in texts.items():
+            (tmp / file_name(stem, fmt)).write_text(text, encoding="utf-8")
+        for fmt in texts:
+            os.replace(tmp / file_name(stem, fmt), out_dir / file_name(stem, fmt))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {fmt: file_name(stem, fmt) for fmt in texts}
