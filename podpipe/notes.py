@@ -13,6 +13,7 @@ from podpipe import club, urls
 from podpipe.config import Episode, Show
 from podpipe.records import Notes
 from podpipe.render import environment, markdown_html, site_relative, tidy
+from podpipe.transcribe.formats import NOTES_FORMATS
 
 TEMPLATE = "notes.md.j2"
 
@@ -72,5 +73,5 @@ def transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dict
         return None
     return {
         fmt: urls.absolute(show.base_url, urls.transcript(episode.slug, fmt))
-        for fmt in ("html", "vtt", "srt", "txt")
+        for fmt in NOTES_FORMATS
     }

@@ -5,7 +5,6 @@ from podpipe.feed import guids, podcast_ns
 from podpipe.feed.podcast_ns import PersonTag, TranscriptTag, podcast_guid
 from podpipe.feed.rss import (
     CHAPTERS_VERSION,
-    FEED_TRANSCRIPT_FORMATS,
     artwork_path,
     build_feed,
     chapters_json,
@@ -17,7 +16,6 @@ from podpipe.feed.rss import (
 
 __all__ = [
     "CHAPTERS_VERSION",
-    "FEED_TRANSCRIPT_FORMATS",
     "PersonTag",
     "TranscriptTag",
     "artwork_path",

@@ -21,13 +21,6 @@ ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 # Fixed by the podcast:guid spec (docs/tags/guid.md).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
-TRANSCRIPT_TYPES = {
-    "vtt": "text/vtt",
-    "srt": "application/x-subrip",
-    "json": "application/json",
-    "html": "text/html",
-    "txt": "text/plain",
-}
 CHAPTERS_TYPE = "application/json+chapters"
 
 

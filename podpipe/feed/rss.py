@@ -17,13 +17,10 @@ from podpipe import urls
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
 from podpipe.feed import podcast_ns
-from podpipe.feed.podcast_ns import TRANSCRIPT_TYPES, PersonTag, TranscriptTag
+from podpipe.feed.podcast_ns import PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
+from podpipe.transcribe.formats import FEED_FORMATS, mime_type
 
-# Transcript formats linked from an item, in the order apps should try them: VTT and SRT
-# are what Apple Podcasts ingests; VTT is marked as captions because it carries timing
-# and speaker names; JSON for Podcasting 2.0 apps; the HTML page for people.
-FEED_TRANSCRIPT_FORMATS = ("vtt", "srt", "json", "html")
 CHAPTERS_VERSION = "1.2.0"
 GENERATOR = "podpipe"
 
@@ -162,7 +159,7 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
         ns.podcast_transcript(
             TranscriptTag(
                 url=urls.absolute(base, published.transcript_path(fmt)),
-                type=_transcript_type(fmt),
+                type=mime_type(fmt),
                 language=language,
                 rel="captions" if fmt == "vtt" else None,
             )
@@ -182,15 +179,14 @@ def transcript_formats(published: PublishedEpisode) -> list[str]:
     report = published.transcript
     if report is None or report.empty:
         return []
-    formats = [f for f in FEED_TRANSCRIPT_FORMATS if f in report.files]
+    # In the registry's order, the order apps should try them: VTT and SRT are what Apple
+    # Podcasts ingests (VTT marked as captions: it carries timing and speaker names);
+    # JSON for Podcasting 2.0 apps; the HTML page for people.
+    formats = [f for f in FEED_FORMATS if f in report.files]
     # The HTML page is rendered by the site from the other formats.
     if formats and "html" not in formats:
         formats.append("html")
     return formats
-
-
-def _transcript_type(fmt: str) -> str:
-    return TRANSCRIPT_TYPES[fmt]
 
 
 def _drop_build_date(data: bytes) -> bytes:

@@ -23,16 +23,11 @@ from podpipe.records import PublishedEpisode
 from podpipe.render import environment
 from podpipe.site.search import search_entries
 from podpipe.site.transcripts import Cue, load_cues
+from podpipe.transcribe.formats import FILE_FORMATS, transcript_format
 
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).parent.parent / "static"
-TRANSCRIPT_FORMATS = (
-    ("vtt", "WebVTT"),
-    ("srt", "SubRip (SRT)"),
-    ("json", "JSON (Podcasting 2.0)"),
-    ("txt", "Plain text"),
-)
 
 
 # --------------------------------------------------------------------------- build
@@ -199,7 +194,8 @@ def downloads(pub: PublishedEpisode, out_dir: Path) -> list[dict]:
             "size": _size_label(pub.mp3_size),
         }
     ]
-    for fmt, label in TRANSCRIPT_FORMATS:
+    for fmt in FILE_FORMATS:
+        label = transcript_format(fmt).label
         file = out_dir / pub.transcript_path(fmt)
         if file.is_file():
             rows.append(

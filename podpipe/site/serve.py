@@ -22,17 +22,14 @@ from pathlib import Path
 
 from podpipe.cache import tree_stamp
 from podpipe.errors import ProcessingError
+from podpipe.transcribe.formats import FORMATS
 
 log = logging.getLogger(__name__)
 
 CONTENT_TYPES = {
     ".mp3": "audio/mpeg",
     ".m4a": "audio/mp4",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip; charset=utf-8",
-    ".json": "application/json",
-    ".txt": "text/plain; charset=utf-8",
-    ".html": "text/html; charset=utf-8",
+    **{f.suffix: f.content_type for f in FORMATS},  # transcripts, and .html for every page
     ".css": "text/css; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".xml": "application/xml",
@@ -42,7 +39,10 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
 }
 # Files other sites' players fetch from the browser (Podcasting 2.0 asks for CORS on them).
-_CORS_NAME = re.compile(r"(^|/)(transcript\.(vtt|srt|json|txt|html)|chapters\.json|feed\.xml)$")
+_CORS_NAME = re.compile(
+    r"(^|/)(transcript\.(%s)|chapters\.json|feed\.xml)$"
+    % "|".join(re.escape(f.suffix[1:]) for f in FORMATS)
+)
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 
 

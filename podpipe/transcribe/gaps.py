@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from podpipe.progress import clock
+from podpipe.text import clock
 from podpipe.transcribe.cues import Segment, Word
 from podpipe.transcribe.decode import SAMPLE_RATE
 from podpipe.transcribe.engine import Engine
