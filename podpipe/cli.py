@@ -619,8 +619,8 @@ def serve(
     """Preview the built site on http://127.0.0.1 (with byte ranges, so the player can seek)."""
     import threading
 
-    from podpipe import site as serve_module
     from podpipe.config import load_show
+    from podpipe.site import serve as serve_module
 
     console = _setup(ctx)
     show = None

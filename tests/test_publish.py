@@ -265,7 +265,7 @@ def test_sample_site_in_a_browser_search_lands_at_the_moment(published):
     import threading
 
     sync_api = pytest.importorskip("playwright.sync_api")
-    from podpipe.site import make_server
+    from podpipe.site.serve import make_server
     from tests.test_site_browser import ARGS, SCREENSHOTS
 
     segments = json.loads(

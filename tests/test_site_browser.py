@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from podpipe.site import make_server
+from podpipe.site.serve import make_server
 from tests.site_helpers import XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from podpipe.errors import ProcessingError
-from podpipe.site import make_server, parse_range
+from podpipe.site.serve import make_server, parse_range
 
 ROOT = Path(__file__).resolve().parent.parent
 

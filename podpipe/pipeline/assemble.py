@@ -8,8 +8,6 @@ site as it was.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import os
 import shutil
@@ -89,6 +87,9 @@ def swap_into_place(new: Path, target: Path) -> None:
 
 def exchange(a: Path, b: Path) -> bool:
     """Swap two paths in one step; False where the system cannot (then rename twice)."""
+    import ctypes  # only when a site is swapped in: a no-op publish does not load it
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         renameat2 = libc.renameat2
