@@ -10,17 +10,15 @@ pasted and, in follow-up episodes, text participants wrote.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
 
 from podpipe import club
 from podpipe.config import Episode, Show
 from podpipe.records import Notes
+from podpipe.templating import environment, install_filters, markdown_html
+from podpipe.templating import md_escape as md_escape
+from podpipe.templating import md_url as md_url
 
 TEMPLATE = "notes.md.j2"
-# Characters that start inline Markdown anywhere in a line (emphasis, code, links,
-# autolinks, raw HTML, entities), and those that start a block at the start of a line.
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>&])")
-_MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([#>+=-])")
 
 
 def render_notes(
@@ -36,8 +34,6 @@ def render_notes(
     episode's notes; without it the notes link the results page only. ``transcript``
     says whether to link transcript files (default: the show's transcription setting).
     """
-    from podpipe.templating import environment
-
     env = environment(show)
     install_filters(env)
     announced = club.announced_cycle(show, episode)
@@ -95,44 +91,3 @@ def _transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dic
         return None
     base = f"{show.base_url}episodes/{episode.slug}/transcript"
     return {fmt: f"{base}.{fmt}" for fmt in ("html", "vtt", "srt", "txt")}
-
-
-def install_filters(env) -> None:
-    """Filters the notes and club templates use."""
-    from markupsafe import Markup
-
-    env.filters["md"] = md_escape
-    env.filters["md_url"] = md_url
-    env.filters["markdown"] = lambda text: Markup(markdown_html(text or ""))
-    env.filters["result_url"] = club.safe_url
-
-
-def md_escape(text: str | None) -> str:
-    """Plain text -> Markdown that renders as exactly that text, on one line."""
-    text = _MD_INLINE.sub(r"\\\1", " ".join(str(text or "").split()))
-    return _MD_BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
-
-
-def md_url(url: str) -> str:
-    """A link destination that cannot break out of ``(...)``: spaces, brackets and
-    parentheses percent-encoded."""
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
-
-
-def markdown_html(text: str, *, ugc_urls: set[str] | frozenset[str] = frozenset()) -> str:
-    """CommonMark -> HTML with raw HTML escaped. Links to ``ugc_urls`` (participant
-    results) get rel="nofollow ugc noopener"."""
-    from markdown_it import MarkdownIt
-
-    md = MarkdownIt("commonmark", {"html": False})
-    # The template writes result URLs through md_url; match either spelling.
-    marked = {md.normalizeLink(v) for u in ugc_urls for v in (u, md_url(u))}
-
-    def link_open(renderer, tokens, idx, options, env):
-        token = tokens[idx]
-        if token.attrGet("href") in marked:
-            token.attrSet("rel", club.REL)
-        return renderer.renderToken(tokens, idx, options, env)
-
-    md.add_render_rule("link_open", link_open)
-    return md.render(text)

@@ -38,6 +38,7 @@ from podpipe.config import (
     Episode,
     Show,
     TranscriptionSettings,
+    line_of_key,
     load_show_with_warnings,
 )
 from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
@@ -690,7 +691,6 @@ def _remove(path: Path) -> None:
 def artwork_problems(show: Show) -> list[Problem]:
     """Apple's artwork rules, checked on the source files before any work."""
     from podpipe import lint
-    from podpipe.config import _line_of_key
 
     files = [(show.root / "show.yaml", show.artwork)]
     files += [(ep.source_file, ep.artwork) for ep in show.episodes if ep.artwork]
@@ -699,7 +699,7 @@ def artwork_problems(show: Show) -> list[Problem]:
         if image is None:
             continue
         for severity, message in lint.check_image(image):
-            line = _line_of_key(yaml_file, "artwork")
+            line = line_of_key(yaml_file, "artwork")
             problems.append(
                 Problem(yaml_file, line, "artwork", f"{image.name}: {message}", severity)
             )
@@ -712,8 +712,6 @@ _EXAMPLE_HOST = re.compile(r"(^|\.)example\.(com|org|net|invalid)$")
 def placeholder_problems(show: Show) -> list[Problem]:
     """Warnings for values a directory would reject: documentation domains, placeholders."""
     from urllib.parse import urlsplit
-
-    from podpipe.config import _line_of_key
 
     file = show.root / "show.yaml"
     found = []
@@ -746,19 +744,17 @@ def placeholder_problems(show: Show) -> list[Problem]:
             )
         )
     return [
-        Problem(file, _line_of_key(file, key), key, message, "warning") for key, message in found
+        Problem(file, line_of_key(file, key), key, message, "warning") for key, message in found
     ]
 
 
 def future_episodes(show: Show, today: dt.date) -> list[Problem]:
     """Warnings for episodes dated after ``today``: podpipe publishes what is there (it
     does not schedule), so they go out now, under a date to come."""
-    from podpipe.config import _line_of_key
-
     return [
         Problem(
             ep.source_file,
-            _line_of_key(ep.source_file, "date"),
+            line_of_key(ep.source_file, "date"),
             "date",
             f"episode {ep.number} is dated {ep.date}, after today ({today}): publishing "
             "puts it in the feed now, under that date; to release it on the day, publish "
