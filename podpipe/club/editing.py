@@ -128,11 +128,6 @@ def _merge_unlocked(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> 
     file = results_file(show, cycle.slug)
     report = ImportReport(file)
     yaml, doc, text = _load_for_edit(file, cycle)
-    problems: list[Problem] = []
-    results_of(doc, file, cycle, problems)
-    if any(p.severity == "error" for p in problems):
-        # Never rewrite a file the host has to fix first: they would lose track of it.
-        raise ConfigError(problems)
     seq = doc.get("results")
     if not isinstance(seq, CommentedSeq):
         seq = CommentedSeq(seq or [])
@@ -190,11 +185,16 @@ def _only_added(before: str, after: str) -> bool:
 
 
 def _load_for_edit(file: Path, cycle: Cycle):
-    """A round-trip YAML loader/dumper set to the file's own indentation, and its document."""
+    """A round-trip YAML loader/dumper set to the file's own indentation, the document
+    and its text; ConfigError if the file has problems."""
     from ruamel.yaml.comments import CommentedMap
 
     if file.exists():
-        _, problems = load_document(file)  # for its messages: file, line and what is wrong
+        # Checked as load_results reads it (dates as text), before the edit loads it:
+        # never rewrite a file the host has to fix first, they would lose track of it.
+        checked, problems = load_document(file)
+        if not problems:
+            results_of(checked, file, cycle, problems)
         if problems:
             raise ConfigError(problems)
         text = file.read_text(encoding="utf-8")
