@@ -4,6 +4,9 @@ A show's own ``templates/`` folder comes first on the search path, so overriding
 built-in template is dropping a file with the same name there. Autoescape is on for
 HTML; Markdown templates (``*.md.j2``) are not escaped (they are rendered to HTML by
 a CommonMark renderer that escapes raw HTML).
+
+The Markdown filters (``md``, ``md_url``, ``markdown``, ``result_url``) and the renderer
+live here too, below both the notes and the club pages that use them.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from podpipe.config import (
+    RESULTS_DIR,
     Cycle,
     Section,
     Show,
@@ -59,7 +60,7 @@ class Result:
 
 def results_dir(show: Show) -> Path:
     """The folder of the results files (club.results_dir, default: <show>/club)."""
-    return show.club.results_dir or show.root / "club"
+    return show.club.results_dir or show.root / RESULTS_DIR
 
 
 def results_file(show: Show, slug: str) -> Path:

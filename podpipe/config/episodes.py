@@ -20,7 +20,7 @@ from podpipe.config.yamlio import line_of, load_document
 from podpipe.errors import Problem
 
 
-def read_chapters(sec: Section) -> tuple[Chapter, ...]:
+def _read_chapters(sec: Section) -> tuple[Chapter, ...]:
     out = []
     for i, item, _ in sec.items("chapters"):
         c = sec.sub("chapters", i, item)
@@ -108,7 +108,7 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
         notes=notes or "",
         notes_file=notes_file,
         guests=read_people(sec, "guests", "guest"),
-        chapters=read_chapters(sec),
+        chapters=_read_chapters(sec),
         episode_type=sec.choice("type", EPISODE_TYPES, "full"),
         season=sec.int("season", minimum=1),
         explicit=sec.bool("explicit", None),

@@ -14,6 +14,7 @@ from pathlib import Path
 SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
+RESULTS_DIR = "club"  # the club's results files, unless club.results_dir says otherwise
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".aiff", ".aif")
 EPISODE_TYPES = ("full", "trailer", "bonus")
 SHOW_TYPES = ("episodic", "serial")

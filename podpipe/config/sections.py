@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from podpipe.config.model import (
+    RESULTS_DIR,
     AudioSettings,
     Club,
     Cycle,
@@ -144,7 +145,7 @@ def read_club(sec: Section, root: Path) -> Club:
                 f"cycle {b.slug!r} ({b.start} to {b.end}) overlaps cycle "
                 f"{a.slug!r} ({a.start} to {a.end})",
             )
-    results_dir = sec.str("results_dir", default="club")
+    results_dir = sec.str("results_dir", default=RESULTS_DIR)
     club = Club(
         name=sec.str("name", default="Learning Club"),
         cycle_days=cycle_days,

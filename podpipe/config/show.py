@@ -12,7 +12,7 @@ from pathlib import Path
 
 from podpipe.config.categories import read_categories
 from podpipe.config.episodes import load_episodes
-from podpipe.config.model import EPISODES_DIR, SHOW_FILE, SHOW_TYPES, Episode, Show
+from podpipe.config.model import EPISODES_DIR, RESULTS_DIR, SHOW_FILE, SHOW_TYPES, Episode, Show
 from podpipe.config.schema import EMAIL_RE, LANG_RE, Section
 from podpipe.config.sections import (
     read_audio,
@@ -149,7 +149,13 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
 
 def _check_output_dir(sec: Section, root: Path, out: Path) -> None:
     """The site folder is replaced on every publish: it must hold nothing of the show's."""
-    own = [root / EPISODES_DIR, root / "club", root / "templates", root / ".podpipe", root / ".git"]
+    own = [
+        root / EPISODES_DIR,
+        root / RESULTS_DIR,
+        root / "templates",
+        root / ".podpipe",
+        root / ".git",
+    ]
     if out == root or out in root.parents:
         sec.problem(
             "output_dir",
