@@ -21,14 +21,14 @@ from pathlib import Path
 
 from podpipe.cache import current_umask, exclusive, write_atomic
 from podpipe.config import (
-    _EMAIL_RE,
-    _SLUG_RE,
+    EMAIL_RE,
     EPISODE_FILE,
     EPISODES_DIR,
     SHOW_FILE,
+    SLUG_RE,
     Cycle,
     Show,
-    _is_http_url,
+    is_http_url,
     load_show_with_warnings,
 )
 from podpipe.errors import ConfigError, Problem, ProcessingError
@@ -102,7 +102,7 @@ def next_monday(today: dt.date) -> dt.date:
 
 def check_email(value: str) -> str:
     value = value.strip()
-    if not _EMAIL_RE.match(value):
+    if not EMAIL_RE.match(value):
         raise ValueError(f"expected an email address like you@example.com, found {value!r}")
     return value
 
@@ -110,7 +110,7 @@ def check_email(value: str) -> str:
 def check_base_url(value: str) -> str:
     """An absolute http(s) URL, ending with '/' (the site's root)."""
     value = value.strip()
-    if not _is_http_url(value):
+    if not is_http_url(value):
         raise ValueError(
             f"expected an absolute http(s) URL like https://example.com/show/, found {value!r}"
         )
@@ -413,7 +413,7 @@ def _adoptable_folder(episodes_dir: Path, audio: Path) -> Path | None:
     folder = audio.parent
     if folder.parent.resolve() != episodes_dir.resolve() or (folder / EPISODE_FILE).exists():
         return None
-    if not _SLUG_RE.match(folder.name):
+    if not SLUG_RE.match(folder.name):
         raise ProcessingError(
             f"the folder name {folder.name!r} would become the episode's page URL: rename it "
             f"to lower-case letters, digits and '-' (e.g. {slugify(folder.name)!r}) and "

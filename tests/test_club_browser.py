@@ -12,6 +12,7 @@ import pytest
 
 from podpipe import club
 from podpipe.config import load_show
+from podpipe.site import write_club_pages
 from tests.club_helpers import sample_show_copy
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -37,7 +38,7 @@ def served_site(tmp_path):
     show = load_show(root)
     results = club.load_results(show)
     results["plotting-with-matplotlib"].append(club.Result(name="Eve", url="javascript:alert(4)"))
-    club.write_pages(show, [], site, today=dt.date(2026, 11, 24), results=results)
+    write_club_pages(show, [], site, today=dt.date(2026, 11, 24), results=results)
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()

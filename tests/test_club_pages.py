@@ -12,6 +12,7 @@ from lxml import html as lxml_html
 from podpipe import club, notes
 from podpipe.config import load_show
 from podpipe.records import AudioReport, PublishedEpisode
+from podpipe.site import write_club_pages
 from tests.club_helpers import sample_show_copy
 
 TODAY = dt.date(2026, 11, 24)
@@ -42,7 +43,7 @@ def published(show) -> list[PublishedEpisode]:
 def site(template_dir, tmp_path_factory) -> Path:
     show = load_show(template_dir)
     out = tmp_path_factory.mktemp("site")
-    club.write_pages(show, published(show), out, today=TODAY)
+    write_club_pages(show, published(show), out, today=TODAY)
     return out
 
 
@@ -139,7 +140,7 @@ def test_script_name_and_javascript_url_never_reach_the_page(template_dir, tmp_p
     # ...and a Result that bypassed validation is still neutralised when rendered.
     results["plotting-with-matplotlib"].append(club.Result(name="Eve", url="javascript:alert(4)"))
     out = tmp_path / "site"
-    club.write_pages(show, [], out, today=TODAY, results=results)
+    write_club_pages(show, [], out, today=TODAY, results=results)
     raw = (out / "club" / "plotting-with-matplotlib" / "index.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
@@ -187,7 +188,7 @@ def test_pages_show_the_results_that_existed_on_today(template_dir, tmp_path):
     show = load_show(template_dir)
     for today, count in ((dt.date(2026, 10, 28), 1), (dt.date(2026, 10, 31), 2)):
         out = tmp_path / str(today)
-        club.write_pages(show, published(show), out, today=today)
+        write_club_pages(show, published(show), out, today=today)
         page = _page(out / "club" / "sql-window-functions" / "index.html")
         assert len(page.xpath("//ul[@class='club-results']/li")) == count
         status = club.status(show, today)

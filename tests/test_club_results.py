@@ -298,6 +298,27 @@ def test_add_refuses_to_rewrite_a_results_file_with_problems(show_dir):
     assert file.read_bytes() == before
 
 
+@pytest.mark.parametrize("submitted", ["2026-13-45", "2026-10-08 14:03:22"])
+def test_add_checks_the_results_file_as_publish_reads_it(show_dir, submitted):
+    """A date that publish rejects is refused by `club add` too (once a traceback, or
+    accepted and written), naming file and line; the file is left alone."""
+    file = _write(
+        show_dir,
+        "plotting-with-matplotlib",
+        f"results:\n  - name: Ann\n    url: https://ann.example.org/\n    submitted: {submitted}\n",
+    )
+    before = file.read_bytes()
+    with pytest.raises(ConfigError) as info:
+        club.add_result(
+            load_show(show_dir),
+            "plotting-with-matplotlib",
+            name="Bo",
+            url="https://bo.example.org/",
+        )
+    assert f"{file}:4: results[0].submitted: expected a date like 2026-11-24" in str(info.value)
+    assert file.read_bytes() == before
+
+
 # --------------------------------------------------------------------------- club import
 
 FORM_EXPORT = (

@@ -10,6 +10,7 @@ from lxml import html as lxml_html
 
 from podpipe import club, notes, render
 from podpipe.config import load_show
+from podpipe.site import write_club_pages
 from tests.club_helpers import sample_show_copy
 
 
@@ -65,7 +66,7 @@ def test_notes_name_the_next_topic_with_dates_and_a_working_link(show, rendered,
     # The topic link is absolute and points at the page the club module writes.
     link = f"https://podcast.example.org/club/{slug}/"
     assert link in hrefs
-    club.write_pages(show, [], tmp_path, today=dt.date(2026, 11, 24))
+    write_club_pages(show, [], tmp_path, today=dt.date(2026, 11, 24))
     assert (tmp_path / link.removeprefix(show.base_url) / "index.html").is_file()
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from podpipe import site
+from podpipe import club, site
 from podpipe.config import Cycle
 from podpipe.errors import ProcessingError
 from podpipe.render import safe_url
@@ -270,12 +270,12 @@ def test_safe_url(url, expected):
 
 def test_open_cycle_and_days_left(fx):
     first, second = fx.show.club.cycles
-    assert site.open_cycle(fx.show, dt.date(2026, 10, 11)) == first
-    assert site.days_left(first, dt.date(2026, 10, 11)) == 1
-    assert site.days_left(first, dt.date(2026, 9, 28)) == 14
-    assert site.open_cycle(fx.show, dt.date(2026, 10, 12)) == second  # next one upcoming
-    assert site.days_left(second, dt.date(2026, 10, 12)) == 7
-    assert site.open_cycle(fx.show, dt.date(2027, 1, 1)) is None
+    assert club.open_or_next(fx.show, dt.date(2026, 10, 11)) == first
+    assert club.days_left(first, dt.date(2026, 10, 11)) == 1
+    assert club.days_left(first, dt.date(2026, 9, 28)) == 14
+    assert club.open_or_next(fx.show, dt.date(2026, 10, 12)) == second  # next one upcoming
+    assert club.days_left(second, dt.date(2026, 10, 12)) == 7
+    assert club.open_or_next(fx.show, dt.date(2027, 1, 1)) is None
     assert isinstance(first, Cycle)
 
 

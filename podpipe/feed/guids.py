@@ -29,14 +29,13 @@ podpipe from another host puts its existing GUID there.
 
 from __future__ import annotations
 
-import io
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from podpipe.cache import write_atomic
-from podpipe.config import Episode, Show
+from podpipe.config import Episode, Show, dump, line_of, parse, round_trip
 from podpipe.errors import ConfigError, Problem
 from podpipe.feed.podcast_ns import podcast_guid
 
@@ -192,36 +191,24 @@ def _refresh(record, episode: Episode) -> bool:
 
 
 def _record(r) -> GuidRecord:
-    line = r.lc.line + 1 if getattr(r, "lc", None) is not None else None
     return GuidRecord(
         guid=str(r["guid"]),
         folder=str(r.get("folder", "")),
         number=_int(r.get("number")),
         title=str(r.get("title", "")),
         date=str(r.get("date", "")),
-        line=line,
+        line=line_of(r),
     )
 
 
 # --------------------------------------------------------------------------- the file
 
 
-def _yaml(indent: tuple[int, int, int] = (2, 4, 2)):
-    from ruamel.yaml import YAML
-
-    y = YAML(typ="rt")
-    y.allow_duplicate_keys = False
-    mapping, sequence, offset = indent
-    y.indent(mapping=mapping, sequence=sequence, offset=offset)
-    y.width = 4096  # never fold a long title onto two lines
-    return y
-
-
 def _load(path: Path) -> tuple[Any, tuple[int, int, int]]:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if not path.exists():
-        doc = _yaml().load(HEADER + "episodes: []\n")
+        doc = round_trip().load(HEADER + "episodes: []\n")
         doc["episodes"] = CommentedSeq()
         return doc, (2, 4, 2)
     try:
@@ -229,7 +216,7 @@ def _load(path: Path) -> tuple[Any, tuple[int, int, int]]:
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([Problem(path, None, "", f"cannot read the GUID registry: {e}")]) from e
     indent = _guess_indent(text)
-    doc = _parse(path, text, indent)
+    doc = parse(text, path, yaml=round_trip(indent), detail=False)
     if doc is None:  # an empty file
         doc = CommentedMap()
     if not isinstance(doc, CommentedMap):
@@ -238,27 +225,6 @@ def _load(path: Path) -> tuple[Any, tuple[int, int, int]]:
         doc["episodes"] = CommentedSeq()
     _validate(path, doc)
     return doc, indent
-
-
-def _parse(path: Path, text: str, indent: tuple[int, int, int]) -> Any:
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
-    try:
-        return _yaml(indent).load(text)
-    except MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        raise ConfigError(
-            [
-                Problem(
-                    path,
-                    mark.line + 1 if mark else None,
-                    "",
-                    f"invalid YAML: {(e.problem or str(e)).strip()}",
-                )
-            ]
-        ) from e
-    except YAMLError as e:
-        raise ConfigError([Problem(path, None, "", f"invalid YAML: {e}")]) from e
 
 
 def _guess_indent(text: str) -> tuple[int, int, int]:
@@ -280,7 +246,7 @@ def _validate(path: Path, doc) -> None:
             [
                 Problem(
                     path,
-                    doc.lc.key("episodes")[0] + 1,
+                    line_of(doc, "episodes"),
                     "episodes",
                     "expected a list of records (folder, guid, ...)",
                 )
@@ -292,7 +258,7 @@ def _validate(path: Path, doc) -> None:
         problems.append(
             Problem(
                 path,
-                doc.lc.key("podcast_guid")[0] + 1,
+                line_of(doc, "podcast_guid"),
                 "podcast_guid",
                 f"expected the show's podcast:guid, a UUID such as "
                 f"917393e3-1b1e-5cef-ace4-edaa54e1f810; found {show_guid!r}",
@@ -301,7 +267,7 @@ def _validate(path: Path, doc) -> None:
     seen_guids: dict[str, int] = {}
     seen_folders: dict[str, int] = {}
     for i, r in enumerate(records):
-        line = records.lc.item(i)[0] + 1
+        line = line_of(records, i)
         where = f"episodes[{i}]"
         if not isinstance(r, CommentedMap) or not r.get("guid") or not r.get("folder"):
             problems.append(
@@ -343,6 +309,4 @@ def _is_uuid(text: str) -> bool:
 
 
 def _save(path: Path, doc, indent: tuple[int, int, int]) -> None:
-    buf = io.StringIO()
-    _yaml(indent).dump(doc, buf)
-    write_atomic(path, buf.getvalue())
+    write_atomic(path, dump(round_trip(indent), doc))

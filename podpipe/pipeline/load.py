@@ -20,17 +20,13 @@ def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
     # The results files only need the club's cycles: report their problems alongside
     # any others, unless the cycles themselves are in doubt (or show.yaml is unreadable).
     if not any(club_in_doubt(p) for p in errors):
+        # A cycle with an error of its own may be missing: say nothing about results
+        # files that seem to belong to no cycle until show.yaml is fixed.
+        cycle_errors = any(p.key.startswith("club.cycles[") for p in errors)
         try:
-            results = club.load_results(show)
+            results = club.load_results(show, strays=not cycle_errors)
         except ConfigError as err:
-            # A cycle with an error of its own may be missing: say nothing about results
-            # files that seem to belong to no cycle until show.yaml is fixed.
-            cycle_errors = any(p.key.startswith("club.cycles[") for p in errors)
-            problems += [
-                p
-                for p in err.problems
-                if not (cycle_errors and p.message.startswith("no club cycle"))
-            ]
+            problems += err.problems
     if any(p.severity == "error" for p in problems):
         # every problem at once: the artwork files too, though callers check them later
         if show is not None and not any(club_in_doubt(p) for p in errors):

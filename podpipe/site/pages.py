@@ -17,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from podpipe import club, urls
+from podpipe.site.club_pages import write_club_pages
 from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
@@ -77,7 +78,7 @@ def _render(env, template: str, out: Path, **context) -> None:
 
 
 def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
-    cycle = open_cycle(show, today)
+    cycle = club.open_or_next(show, today)
     _render(
         env,
         "index.html",
@@ -89,7 +90,7 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
         artwork=artwork_file(show, out_dir),
         cycle=cycle,
         cycle_state=cycle.state(today) if cycle else None,
-        days_left=days_left(cycle, today) if cycle else None,
+        days_left=club.days_left(cycle, today) if cycle else None,
         club_pages=_has_club_pages(show),
     )
 
@@ -145,27 +146,10 @@ def _has_club_pages(show: Show) -> bool:
 def _write_club(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
     # The club module owns club/index.html and club/<slug>/; they share base.html.
     if _has_club_pages(show):
-        club.write_pages(show, episodes, out_dir, today=today, env=env)
+        write_club_pages(show, episodes, out_dir, today=today, env=env)
 
 
 # --------------------------------------------------------------------------- page data
-
-
-def open_cycle(show: Show, today: dt.date) -> Cycle | None:
-    """The cycle running today, else the next one to start (None when neither)."""
-    cycles = show.club.cycles
-    running = [c for c in cycles if c.state(today) == "open"]
-    if running:
-        return running[0]
-    upcoming = sorted((c for c in cycles if c.state(today) == "upcoming"), key=lambda c: c.start)
-    return upcoming[0] if upcoming else None
-
-
-def days_left(cycle: Cycle, today: dt.date) -> int:
-    """Days left to take part, counting today (the end date is inclusive)."""
-    if cycle.state(today) == "upcoming":
-        return (cycle.start - today).days
-    return (cycle.end - today).days + 1
 
 
 def artwork_file(show: Show, out_dir: Path) -> str | None:

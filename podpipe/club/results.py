@@ -1,0 +1,224 @@
+"""Participant results: one YAML file per cycle, loaded and validated.
+
+Results live in ``<results_dir>/<cycle-slug>.yaml`` so a participant can add theirs by
+pull request. Everything a participant typed is text: it is validated here (http(s)
+URLs only, length limits, no control characters, no duplicates) and escaped wherever
+it is shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from podpipe.config import (
+    RESULTS_DIR,
+    Cycle,
+    Section,
+    Show,
+    did_you_mean,
+    is_http_url,
+    line_of,
+    load_document,
+)
+from podpipe.errors import ConfigError, Problem
+
+log = logging.getLogger(__name__)
+
+RESULT_FIELDS = ("name", "title", "url", "summary", "learned", "links", "submitted")
+# Generous limits: enough for a real write-up, small enough that a pasted essay or
+# spam is caught before it lands on the site.
+MAX_LENGTH = {"name": 100, "title": 200, "url": 2000, "summary": 1000, "learned": 2000}
+MAX_LINKS = 5
+# Control characters other than tab and newline never belong in a result.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One participant's result for a cycle. All text is plain text (never HTML)."""
+
+    name: str
+    url: str
+    title: str = ""
+    summary: str = ""
+    learned: str = ""
+    links: tuple[str, ...] = ()  # the participant's profile links
+    submitted: dt.date | None = None
+    late: bool = False  # submitted after the cycle's last day
+
+    @property
+    def label(self) -> str:
+        """What the result link shows: its title, else the URL without the scheme."""
+        return self.title or self.url.split("://", 1)[-1]
+
+
+def results_dir(show: Show) -> Path:
+    """The folder of the results files (club.results_dir, default: <show>/club)."""
+    return show.club.results_dir or show.root / RESULTS_DIR
+
+
+def results_file(show: Show, slug: str) -> Path:
+    """The cycle's results file: <results_dir>/<slug>.yaml."""
+    return results_dir(show) / f"{slug}.yaml"
+
+
+def load_results(show: Show, *, strays: bool = True) -> dict[str, list[Result]]:
+    """Every cycle's results, by slug; raises ConfigError listing every problem.
+
+    ``strays=False`` says nothing of results files named after no cycle: while show.yaml
+    has a broken cycle, the file may well belong to it."""
+    results, problems = check_results(show, strays=strays)
+    if any(p.severity == "error" for p in problems):
+        raise ConfigError(problems)
+    for p in problems:
+        log.warning("%s", p)
+    return results
+
+
+def check_results(
+    show: Show, *, strays: bool = True
+) -> tuple[dict[str, list[Result]], list[Problem]]:
+    """Every cycle's valid results and the problems found; invalid entries are left out."""
+    results: dict[str, list[Result]] = {c.slug: [] for c in show.club.cycles}
+    problems: list[Problem] = []
+    folder = results_dir(show)
+    if not folder.is_dir():
+        return results, problems
+    for file in sorted(folder.glob("*.yaml")):
+        cycle = show.club.cycle(file.stem)
+        if cycle is None and not strays:
+            continue
+        if cycle is None:
+            slugs = [c.slug for c in show.club.cycles]
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"no club cycle {file.stem!r}"
+                    f"{did_you_mean(file.stem, slugs)}: a results file is "
+                    "named after its cycle's slug",
+                )
+            )
+            continue
+        doc, found = load_document(file)
+        problems += found
+        results[cycle.slug] = results_of(doc, file, cycle, problems)
+    return results, problems
+
+
+def _results_seq(doc: Any, file: Path, problems: list[Problem]) -> list:
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get("results", []), list | None):
+        problems.append(
+            Problem(file, line_of(doc), "results", "expected a mapping with a 'results:' list")
+        )
+        return []
+    unknown = [str(k) for k in doc if k != "results"]
+    for key in unknown:
+        problems.append(
+            Problem(file, line_of(doc, key), key, f"unknown key{did_you_mean(key, ['results'])}")
+        )
+    return doc.get("results") or []
+
+
+def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> list[Result]:
+    """The valid results in a loaded results file; problems (and duplicates) recorded."""
+    out: list[Result] = []
+    seen: dict[str, int | None] = {}
+    seq = _results_seq(doc, file, problems)
+    for i, item in enumerate(seq):
+        sec = Section(file, item, f"results[{i}]", problems, seq, i)
+        result = read_result(sec, cycle)
+        if result is None:
+            continue
+        key = url_key(result.url)
+        line = line_of(seq, i)
+        if key in seen:
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"results[{i}].url",
+                    f"duplicate result URL {result.url!r} (first listed on line {seen[key]})",
+                )
+            )
+            continue
+        seen[key] = line
+        out.append(result)
+    return out
+
+
+def read_result(sec: Section, cycle: Cycle) -> Result | None:
+    """One result entry, validated; None (with problems recorded) if it is invalid."""
+    before = len(sec.problems)
+    values = {k: _text(sec, k) for k in ("name", "title", "url", "summary", "learned")}
+    for key in ("name", "url"):
+        if values[key] == "":
+            sec.problem(key, f"missing: a result needs a {key}", line=line_of(sec.node))
+    if values["url"] and not is_http_url(values["url"]):
+        sec.problem("url", f"expected an absolute http(s) URL, found {values['url']!r}")
+    links = []
+    for i, item, _ in sec.items("links"):
+        link = str(item).strip() if isinstance(item, str) else ""
+        if not is_http_url(link):
+            sec.problem(
+                "links",
+                f"expected an absolute http(s) URL, found {item!r}",
+                line=line_of(sec.node.get("links"), i),
+            )
+        links.append(link)
+    if len(links) > MAX_LINKS:
+        sec.problem("links", f"at most {MAX_LINKS} profile links, found {len(links)}")
+    submitted = sec.date("submitted")
+    sec.finish()
+    if len(sec.problems) > before:
+        return None
+    return Result(
+        name=values["name"],
+        url=values["url"],
+        title=values["title"],
+        summary=values["summary"],
+        learned=values["learned"],
+        links=tuple(links),
+        submitted=submitted,
+        late=bool(submitted and submitted > cycle.end),
+    )
+
+
+def _text(sec: Section, key: str) -> str | None:
+    """The field's text, "" when absent, None when invalid (a problem was recorded)."""
+    before = len(sec.problems)
+    value = sec.str(key, default="") or ""
+    if len(sec.problems) > before:
+        return None
+    if len(value) > MAX_LENGTH[key]:
+        sec.problem(key, f"too long: {len(value)} characters, at most {MAX_LENGTH[key]}")
+        return None
+    if _CONTROL_RE.search(value):
+        sec.problem(key, "contains control characters")
+        return None
+    return value
+
+
+def url_key(url: str) -> str:
+    """The form of a URL used to spot duplicates: case-insensitive host, no fragment,
+    no trailing slash (so http://x.org/a/ and HTTP://X.org/a#top are one result)."""
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/")
+    return urlunsplit(
+        (
+            "https" if parts.scheme.lower() in ("http", "https") else parts.scheme,
+            parts.netloc.lower(),
+            path,
+            parts.query,
+            "",
+        )
+    )

@@ -1,0 +1,165 @@
+"""Reading episodes/*/episode.yaml into :class:`Episode` objects."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+from podpipe.config.model import (
+    AUDIO_SUFFIXES,
+    EPISODE_FILE,
+    EPISODE_TYPES,
+    EPISODES_DIR,
+    Chapter,
+    Episode,
+)
+from podpipe.config.schema import SLUG_RE, Section, kind_of, parse_timestamp
+from podpipe.config.sections import read_people
+from podpipe.config.yamlio import line_of, load_document
+from podpipe.errors import Problem
+
+
+def _read_chapters(sec: Section) -> tuple[Chapter, ...]:
+    out = []
+    for i, item, _ in sec.items("chapters"):
+        c = sec.sub("chapters", i, item)
+        raw = c.raw("start")
+        start = parse_timestamp(raw) if raw is not None else None
+        if raw is None:
+            c.problem("start", "missing: expected a time like 00:05:30", line=line_of(c.node))
+        elif start is None:
+            c.problem(
+                "start",
+                f"expected a time like 00:05:30 (minutes and seconds below 60) or "
+                f"seconds, found {kind_of(raw)}",
+            )
+        title = c.str("title", required=True)
+        url = c.url("url")
+        c.finish()
+        if start is not None and title:
+            out.append(Chapter(start, title, url))
+    for a, b in zip(out, out[1:], strict=False):
+        if b.start <= a.start:
+            sec.problem(
+                "chapters",
+                f"chapters must be in time order: {b.title!r} at {b.start:g}s"
+                f" comes after {a.title!r} at {a.start:g}s",
+            )
+    return tuple(out)
+
+
+def find_audio(folder: Path) -> list[Path]:
+    """The audio files in an episode folder (by suffix), sorted."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+
+
+def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
+    """One episode.yaml; None if it is unreadable (its number unknown)."""
+    folder = file.parent
+    doc, found = load_document(file)
+    problems += found
+    if doc is None and problems and problems[-1].file == file:
+        return None
+    sec = Section(file, doc, "", problems)
+    number = sec.int("number", required=True, minimum=0)
+    title = sec.str("title", required=True)
+    date = sec.date("date", required=True)
+    audio = sec.path("audio", folder)
+    if not sec.has("audio") and audio is None:
+        found = find_audio(folder)
+        if len(found) == 1:
+            audio = found[0]
+        elif not found:
+            sec.problem(
+                None,
+                f"no audio file in {folder} (expected one of "
+                f"{', '.join(AUDIO_SUFFIXES)}); add one or set 'audio:'",
+            )
+        else:
+            sec.problem(
+                None,
+                f"several audio files in {folder}: "
+                f"{', '.join(p.name for p in found)}; set 'audio:' to pick one",
+            )
+    notes = sec.str("notes", default="")
+    notes_file = sec.path("notes_file", folder)
+    if notes_file:
+        try:
+            notes = notes_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            sec.problem("notes_file", f"cannot read {notes_file}: {e}")
+    if sec.has("notes") and notes_file:
+        sec.problem("notes_file", "set either 'notes' or 'notes_file', not both")
+    speakers = []
+    for _i, item, _kp in sec.items("speakers"):
+        speakers.append(str(item).strip())
+    if speakers and len(speakers) != 2:
+        sec.problem(
+            "speakers", f"expected two names (left and right channel), found {len(speakers)}"
+        )
+    episode = Episode(
+        folder=folder,
+        number=number if number is not None else -1,
+        title=title or "",
+        date=date or dt.date.min,
+        audio=audio or folder / "(missing audio)",
+        summary=sec.str("summary", default=""),
+        notes=notes or "",
+        notes_file=notes_file,
+        guests=read_people(sec, "guests", "guest"),
+        chapters=_read_chapters(sec),
+        episode_type=sec.choice("type", EPISODE_TYPES, "full"),
+        season=sec.int("season", minimum=1),
+        explicit=sec.bool("explicit", None),
+        artwork=sec.path("artwork", folder),
+        speakers=tuple(speakers),
+        announces=sec.str("announces"),
+    )
+    sec.finish()
+    if number is None or not title or not date or audio is None:
+        # Invalid, but its number still counts for cross-references (no cascade of errors).
+        return dataclasses.replace(episode, title="") if number is not None else None
+    return episode
+
+
+def load_episodes(root: Path, problems: list[Problem]) -> tuple[list[Episode], list[Path]]:
+    """Every episodes/*/episode.yaml: (the episodes read, the files too broken to read)."""
+    folder = root / EPISODES_DIR
+    if not folder.is_dir():
+        return [], []
+    episodes = []
+    unreadable: list[Path] = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        file = sub / EPISODE_FILE
+        if not file.is_file():
+            audio = find_audio(sub)
+            if audio:
+                problems.append(
+                    Problem(
+                        file,
+                        None,
+                        "",
+                        "episode folder has audio but no "
+                        f"{EPISODE_FILE}; create one (podpipe episode add) or "
+                        "move the folder out of episodes/",
+                        "warning",
+                    )
+                )
+            continue
+        if not SLUG_RE.match(sub.name):
+            problems.append(
+                Problem(
+                    file,
+                    None,
+                    "",
+                    f"episode folder name {sub.name!r} becomes "
+                    "the page URL: use lower-case letters, digits and '-'",
+                )
+            )
+        episode = read_episode(file, problems)
+        if episode:
+            episodes.append(episode)
+        else:  # its number is unknown: references to it cannot be checked
+            unreadable.append(file)
+    return episodes, unreadable

@@ -1,0 +1,183 @@
+"""The show model: typed, frozen dataclasses for show.yaml and episode.yaml.
+
+Everything podpipe reads from the show folder ends up in these objects before any work
+starts (see :mod:`podpipe.config.show`); the stages only ever see them. Their field
+order and reprs are part of the stage cache keys: never rename or reorder a field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHOW_FILE = "show.yaml"
+EPISODE_FILE = "episode.yaml"
+EPISODES_DIR = "episodes"
+RESULTS_DIR = "club"  # the club's results files, unless club.results_dir says otherwise
+AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".aiff", ".aif")
+EPISODE_TYPES = ("full", "trailer", "bonus")
+SHOW_TYPES = ("episodic", "serial")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    role: str = "guest"  # Podcasting 2.0 person role: host, guest, ...
+    image: str | None = None  # URL or path relative to the show folder
+    link: str | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    start: float  # seconds from the start of the episode
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    title: str
+    url: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One learning-club cycle: a topic participants learn for about two weeks."""
+
+    slug: str
+    title: str
+    summary: str
+    start: dt.date
+    end: dt.date
+    resources: tuple[Resource, ...] = ()
+    announced_in: int | None = None  # episode number that announces the topic
+    featured_in: int | None = None  # episode number that features the results
+
+    def state(self, today: dt.date) -> str:
+        """'upcoming', 'open' or 'closed' on the given day (end date inclusive)."""
+        if today < self.start:
+            return "upcoming"
+        if today <= self.end:
+            return "open"
+        return "closed"
+
+
+@dataclass(frozen=True)
+class Club:
+    name: str = "Learning Club"
+    cycle_days: int = 14
+    how_to_join: str = ""  # Markdown: how to take part
+    submit_url: str | None = None  # where participants submit results
+    results_dir: Path | None = None  # folder of <cycle-slug>.yaml result files
+    cycles: tuple[Cycle, ...] = ()
+
+    def cycle(self, slug: str) -> Cycle | None:
+        return next((c for c in self.cycles if c.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class AudioSettings:
+    target_lufs: float = -16.0
+    true_peak_dbtp: float = -1.0
+    channels: int = 1  # 1 = mono, 2 = stereo
+    bitrate_kbps: int | None = None  # None: 96 for mono, 128 for stereo
+    leveler: bool = True
+    intro: Path | None = None
+    outro: Path | None = None
+    crossfade_ms: int = 500
+
+    @property
+    def bitrate(self) -> int:
+        return self.bitrate_kbps or (96 if self.channels == 1 else 128)
+
+
+@dataclass(frozen=True)
+class TranscriptionSettings:
+    enabled: bool = True
+    engine: str = "faster-whisper"  # or "openai-whisper"
+    model: str = "tiny.en"  # a model name or a local path
+    language: str | None = "en"
+    beam_size: int | None = None  # None: the engine default chosen by podpipe
+    vad: bool = True
+    threads: int | None = None  # None: the machine's cores
+    word_timestamps: bool = False
+
+
+@dataclass(frozen=True)
+class Show:
+    root: Path  # the show folder (holds show.yaml)
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    base_url: str  # absolute URL the site is served from, ending with "/"
+    language: str = "en"
+    subtitle: str | None = None
+    categories: tuple[str, ...] = ()
+    explicit: bool = False
+    artwork: Path | None = None
+    copyright: str | None = None
+    license: str | None = None
+    show_type: str = "episodic"
+    hosts: tuple[Person, ...] = ()
+    funding_url: str | None = None
+    funding_text: str | None = None
+    locked: bool = False
+    links: tuple[tuple[str, str], ...] = ()  # (label, url) subscribe links for the site
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    transcription: TranscriptionSettings = field(default_factory=TranscriptionSettings)
+    club: Club = field(default_factory=Club)
+    templates_dir: Path | None = None  # the show's own template overrides
+    output_dir: Path | None = None  # where the site is written (default: <root>/site)
+    episodes: tuple[Episode, ...] = ()
+    # The channel's permanent podcast:guid, recorded in guids.yaml on the first publish
+    # (guids.assign); None before that, when the feed derives it from feed_url.
+    podcast_guid: str | None = None
+
+    @property
+    def site_dir(self) -> Path:
+        return self.output_dir or self.root / "site"
+
+    @property
+    def work_dir(self) -> Path:
+        """podpipe's own state: stage cache, lock, staging site. Git-ignored."""
+        return self.root / ".podpipe"
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url + "feed.xml"
+
+    def episode(self, number: int) -> Episode | None:
+        return next((e for e in self.episodes if e.number == number), None)
+
+
+@dataclass(frozen=True)
+class Episode:
+    folder: Path  # episodes/<folder>
+    number: int
+    title: str
+    date: dt.date
+    audio: Path  # the source recording (never modified)
+    summary: str = ""
+    notes: str = ""  # Markdown, inline or read from notes_file
+    notes_file: Path | None = None
+    guests: tuple[Person, ...] = ()
+    chapters: tuple[Chapter, ...] = ()
+    episode_type: str = "full"
+    season: int | None = None
+    explicit: bool | None = None  # None: the show's setting
+    artwork: Path | None = None
+    speakers: tuple[str, ...] = ()  # channel names for a double-ender (left, right)
+    announces: str | None = None  # cycle slug this episode announces (override)
+
+    @property
+    def slug(self) -> str:
+        """The folder name: the episode's stable path on the site."""
+        return self.folder.name
+
+    @property
+    def source_file(self) -> Path:
+        return self.folder / EPISODE_FILE

@@ -1,0 +1,166 @@
+"""Readers of show.yaml's sections: hosts and guests, audio, transcription, the club.
+
+Each takes the :class:`~podpipe.config.schema.Section` of its mapping and returns the
+typed settings, recording problems on the way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from podpipe.config.model import (
+    RESULTS_DIR,
+    AudioSettings,
+    Club,
+    Cycle,
+    Person,
+    Resource,
+    TranscriptionSettings,
+)
+from podpipe.config.schema import LANG_RE, SLUG_RE, Section, did_you_mean
+
+
+def _read_person(sec: Section, default_role: str) -> Person | None:
+    name = sec.str("name", required=True)
+    role = sec.str("role", default=default_role)
+    image = sec.str("image")
+    link = sec.url("link")
+    sec.finish()
+    return Person(name=name, role=role, image=image, link=link) if name else None
+
+
+def read_people(parent: Section, key: str, default_role: str) -> tuple[Person, ...]:
+    """A list of people (``hosts``, ``guests``): mappings, or bare names."""
+    people = []
+    for i, item, _ in parent.items(key):
+        if isinstance(item, str):  # a bare name is enough
+            people.append(Person(name=item.strip(), role=default_role))
+            continue
+        person = _read_person(parent.sub(key, i, item), default_role)
+        if person:
+            people.append(person)
+    return tuple(people)
+
+
+def read_audio(sec: Section, root: Path) -> AudioSettings:
+    """show.yaml's ``audio``: loudness target, channels, bitrate, intro and outro."""
+    channels = sec.choice("channels", ("mono", "stereo"), "mono")
+    settings = AudioSettings(
+        target_lufs=sec.float("target_lufs", -16.0, -40.0, -5.0),
+        true_peak_dbtp=sec.float("true_peak_dbtp", -1.0, -12.0, 0.0),
+        channels=1 if channels == "mono" else 2,
+        bitrate_kbps=sec.int("bitrate_kbps", minimum=32, maximum=320),
+        leveler=sec.bool("leveler", True),
+        intro=sec.path("intro", root),
+        outro=sec.path("outro", root),
+        crossfade_ms=sec.int("crossfade_ms", default=500, minimum=0, maximum=10000),
+    )
+    sec.finish()
+    return settings
+
+
+def read_transcription(sec: Section, show_language: str) -> TranscriptionSettings:
+    """The transcription settings; the spoken language defaults to the show's."""
+    language = sec.str("language", default=show_language.split("-")[0].lower())
+    if language and not LANG_RE.match(language):
+        sec.problem("language", f"expected a language code like 'en' or 'de', found {language!r}")
+    model = sec.str("model", default="tiny.en")
+    spoken = (language or "en").split("-")[0].lower()
+    if model and model.endswith(".en") and spoken != "en":
+        where = "language" if sec.has("language") else "model"
+        sec.problem(
+            where,
+            f"the model {model} understands only English, but the show is in {spoken!r} "
+            f"(the top-level 'language', unless transcription.language says otherwise): set "
+            f"transcription.model to a multilingual model (such as small; download it once "
+            f"or give a local model folder) or transcription.language: en",
+        )
+    settings = TranscriptionSettings(
+        enabled=sec.bool("enabled", True),
+        engine=sec.choice("engine", ("faster-whisper", "openai-whisper"), "faster-whisper"),
+        model=model,
+        language=language,
+        beam_size=sec.int("beam_size", minimum=1, maximum=20),
+        vad=sec.bool("vad", True),
+        threads=sec.int("threads", minimum=1, maximum=256),
+        word_timestamps=sec.bool("word_timestamps", False),
+    )
+    sec.finish()
+    return settings
+
+
+def _read_resources(sec: Section) -> tuple[Resource, ...]:
+    out = []
+    for i, item, _ in sec.items("resources"):
+        r = sec.sub("resources", i, item)
+        title, url, note = r.str("title", required=True), r.url("url", required=True), r.str("note")
+        r.finish()
+        if title and url:
+            out.append(Resource(title, url, note))
+    return tuple(out)
+
+
+def read_club(sec: Section, root: Path) -> Club:
+    """show.yaml's ``club`` and its cycles (slugs unique, dates not overlapping)."""
+    cycle_days = sec.int("cycle_days", default=14, minimum=1, maximum=366)
+    cycles = []
+    for i, item, _ in sec.items("cycles"):
+        c = sec.sub("cycles", i, item)
+        slug = c.str("slug", required=True)
+        if slug and not SLUG_RE.match(slug):
+            c.problem("slug", f"expected lower-case letters, digits and '-', found {slug!r}")
+        title = c.str("title", required=True)
+        summary = c.str("summary", default="")
+        start = c.date("start", required=True)
+        end = c.date("end")
+        if start and end is None:
+            end = start + dt.timedelta(days=cycle_days - 1)
+        if start and end and end < start:
+            c.problem("end", f"the cycle ends ({end}) before it starts ({start})")
+        cycle = Cycle(
+            slug=slug or f"cycle-{i + 1}",
+            title=title or "",
+            summary=summary,
+            start=start or dt.date.min,
+            end=end or dt.date.min,
+            resources=_read_resources(c),
+            announced_in=c.int("announced_in", minimum=0),
+            featured_in=c.int("featured_in", minimum=0),
+        )
+        c.finish()
+        if slug and title and start:
+            cycles.append((cycle, c))
+    # Duplicate slugs and overlapping dates, reported on the later cycle.
+    seen: dict[str, Cycle] = {}
+    for cycle, c in cycles:
+        if cycle.slug in seen:
+            c.problem("slug", f"duplicate cycle slug {cycle.slug!r}")
+        seen[cycle.slug] = cycle
+    ordered = sorted(cycles, key=lambda pair: pair[0].start)
+    for (a, _), (b, cb) in zip(ordered, ordered[1:], strict=False):
+        if b.start <= a.end:
+            cb.problem(
+                "start",
+                f"cycle {b.slug!r} ({b.start} to {b.end}) overlaps cycle "
+                f"{a.slug!r} ({a.start} to {a.end})",
+            )
+    results_dir = sec.str("results_dir", default=RESULTS_DIR)
+    club = Club(
+        name=sec.str("name", default="Learning Club"),
+        cycle_days=cycle_days,
+        how_to_join=sec.str("how_to_join", default=""),
+        submit_url=sec.url("submit_url"),
+        results_dir=(root / results_dir).resolve() if results_dir else None,
+        cycles=tuple(c for c, _ in sorted(cycles, key=lambda pair: pair[0].start)),
+    )
+    sec.finish()
+    return club
+
+
+def unknown_cycle(club: Club, slug: str) -> str:
+    """The message for a cycle slug the club does not have, with a "did you mean"."""
+    slugs = [c.slug for c in club.cycles]
+    return (
+        f"no club cycle {slug!r}{did_you_mean(slug, slugs)}; cycles: {', '.join(slugs) or 'none'}"
+    )

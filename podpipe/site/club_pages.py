@@ -1,0 +1,79 @@
+"""The club's pages in the site: the club index, one page per cycle with its
+participants' results, and the club calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from podpipe import urls
+from podpipe.cache import write_atomic
+from podpipe.club import (
+    Result,
+    announced_cycle,
+    as_of,
+    featured_cycle,
+    load_results,
+    timeline,
+    write_calendar,
+)
+from podpipe.config import Cycle, Show
+from podpipe.render import UGC_REL, environment
+
+
+def write_club_pages(
+    show: Show,
+    episodes: list,
+    out_dir: Path,
+    *,
+    today: dt.date,
+    env=None,
+    results: dict[str, list[Result]] | None = None,
+) -> list[Path]:
+    """Write club/index.html, club/<slug>/index.html and club.ics into the site folder.
+
+    ``episodes`` are the published episodes (records.PublishedEpisode); the pages link
+    the ones announcing and featuring each cycle. Returns the files written.
+    """
+    env = env or environment(show)
+    results = as_of(load_results(show) if results is None else results, today)
+    links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
+    context = dict(
+        show=show,
+        club=show.club,
+        today=today,
+        links=links,
+        results=results,
+        rel=UGC_REL,
+        calendar=urls.CALENDAR,
+    )
+    written = []
+    index = urls.site_file(out_dir, urls.CLUB)
+    write_atomic(
+        index,
+        env.get_template("club_index.html").render(
+            root=urls.root_of(urls.CLUB), cycles=timeline(show, today), **context
+        ),
+    )
+    written.append(index)
+    for cycle in show.club.cycles:
+        path = urls.cycle_page(cycle.slug)
+        page = urls.site_file(out_dir, path)
+        template = env.get_template("club_cycle.html")
+        write_atomic(page, template.render(root=urls.root_of(path), cycle=cycle, **context))
+        written.append(page)
+    written.append(write_calendar(show, out_dir / urls.CALENDAR))
+    return written
+
+
+def _episode_links(show: Show, cycle: Cycle, episodes: list) -> dict[str, list]:
+    """The published episodes announcing and featuring a cycle."""
+    announced, featured = [], []
+    for pe in sorted(episodes, key=lambda pe: pe.episode.date):
+        a = announced_cycle(show, pe.episode)
+        if a and a.slug == cycle.slug:
+            announced.append(pe)
+        f = featured_cycle(show, pe.episode)
+        if f and f.slug == cycle.slug:
+            featured.append(pe)
+    return {"announced": announced, "featured": featured}
