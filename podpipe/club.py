@@ -31,6 +31,7 @@ from podpipe.config import (
     _is_http_url,
     _line_of,
     _load_yaml,
+    load_show_with_warnings,
 )
 from podpipe.errors import ConfigError, Problem, ProcessingError
 
@@ -1057,3 +1058,26 @@ def _fold(line: str) -> str:
         size += n
     out.append(current)
     return "\r\n".join(out)
+
+
+# --------------------------------------------------------------------------- loading for a club command
+
+# Cross-references from the club to episodes (a cycle's announced_in and featured_in) are
+# left to 'podpipe check': a dangling one must not stop a host recording a result.
+EPISODE_REFERENCE_KEYS = ("announced_in", "featured_in")
+
+
+def load_for_club(show_dir: Path) -> tuple[Show, list[Problem], int]:
+    """Load the show for a club command: (show, blocking problems, count of other errors).
+
+    Only problems in the club's own configuration block a club command (keys under
+    ``club`` except the references to episodes): a host can record results while an
+    episode still waits for its audio. The other errors are only counted, for a summary.
+    ConfigError when the show cannot be loaded at all.
+    """
+    show, problems = load_show_with_warnings(show_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    blocking = [
+        p for p in errors if p.key.startswith("club") and not p.key.endswith(EPISODE_REFERENCE_KEYS)
+    ]
+    return show, blocking, len(errors) - len(blocking)

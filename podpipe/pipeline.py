@@ -41,9 +41,9 @@ from podpipe.config import (
     load_show_with_warnings,
 )
 from podpipe.errors import BusyError, ConfigError, PodpipeError, Problem
-from podpipe.progress import clock, table
 from podpipe.records import AudioReport, EpisodeTags, Notes, PublishedEpisode, TranscriptReport
 from podpipe.templating import template_errors
+from podpipe.text import clock, table
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from podpipe.config import Cycle, Episode, Show
 from podpipe.errors import ConfigError, Problem
-from podpipe.progress import table
+from podpipe.text import table
 
 
 @dataclass

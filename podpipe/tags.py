@@ -13,8 +13,8 @@ from pathlib import Path
 
 from podpipe.config import Chapter
 from podpipe.errors import ProcessingError
-from podpipe.progress import clock
 from podpipe.records import EpisodeTags
+from podpipe.text import clock
 
 IMAGE_TYPES = {b"\x89PNG": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 

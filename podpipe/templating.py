@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from podpipe.config import Show
 from podpipe.errors import ProcessingError
-from podpipe.progress import clock
+from podpipe.text import clock
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 

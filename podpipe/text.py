@@ -1,0 +1,17 @@
+"""Plain-text formatting shared by the library and the terminal: clock times, columns."""
+
+from __future__ import annotations
+
+
+def clock(seconds: float | None) -> str:
+    """Seconds -> 'M:SS' or 'H:MM:SS' (progress, summaries, chapters, transcript cues)."""
+    seconds = max(0, int(seconds or 0))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Plain-text columns, left-aligned, two spaces apart (summaries and status)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
