@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from pathlib import Path
 
@@ -68,6 +67,8 @@ def _mp3_path(ctx, param, value: Path) -> Path:
 @click.pass_context
 def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, report_file):
     """Level, loudness-normalize, true-peak-limit and encode one recording to MP3."""
+    import json  # not at the top: json alone would add a tenth to `podpipe --help`
+
     from podpipe import audio as audio_stage
     from podpipe.cache import write_atomic
     from podpipe.config import AudioSettings
