@@ -1,4 +1,4 @@
-"""Text shapes shared by the CLI and the library: durations as clocks, plain-text tables."""
+"""Plain-text formatting shared by the library and the terminal: clock times, columns."""
 
 from __future__ import annotations
 

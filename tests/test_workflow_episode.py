@@ -180,7 +180,7 @@ def test_link_falls_back_to_a_symlink_across_file_systems(show, speech, monkeypa
     def cross_device(src, dst):
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr(scaffold.os, "link", cross_device)
+    monkeypatch.setattr(scaffold.episode.os, "link", cross_device)
     new = scaffold.add_episode(show, speech, link=True)
     assert new.audio_how == "symlinked"
     assert new.audio.is_symlink() and new.audio.resolve() == speech.resolve()
@@ -221,7 +221,7 @@ def test_a_failed_copy_leaves_no_temporary_folder(show, speech, monkeypatch):
     def disk_full(src, dst):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(scaffold.shutil, "copy2", disk_full)
+    monkeypatch.setattr(scaffold.episode.shutil, "copy2", disk_full)
     with pytest.raises(ProcessingError, match="could not add the episode: No space left"):
         scaffold.add_episode(show, speech)
     assert list((show / "episodes").iterdir()) == []

@@ -25,6 +25,7 @@ from podpipe.club.cycles import (
     timeline,
 )
 from podpipe.club.editing import ImportReport, add_result
+from podpipe.club.loading import EPISODE_REFERENCE_KEYS, load_for_club
 from podpipe.club.results import (
     MAX_LENGTH,
     MAX_LINKS,
@@ -39,6 +40,7 @@ from podpipe.club.results import (
 from podpipe.club.status import ClubStatus, as_of, dated_ahead, status
 
 __all__ = [
+    "EPISODE_REFERENCE_KEYS",
     "CSV_COLUMNS",
     "MAX_LENGTH",
     "MAX_LINKS",
@@ -59,6 +61,7 @@ __all__ = [
     "featured_cycle",
     "find_cycle",
     "import_csv",
+    "load_for_club",
     "load_results",
     "next_cycle",
     "open_or_next",

@@ -10,19 +10,9 @@ import threading
 import time
 from collections.abc import Callable
 
+import click
 
-def clock(seconds: float | None) -> str:
-    """Seconds -> 'M:SS' or 'H:MM:SS' (progress, summaries, chapters, transcript cues)."""
-    seconds = max(0, int(seconds or 0))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
-def table(rows: list[tuple[str, ...]]) -> list[str]:
-    """Plain-text columns, left-aligned, two spaces apart (summaries and status)."""
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+from podpipe.text import clock
 
 
 class TerminalProgress:
@@ -65,8 +55,6 @@ class TerminalProgress:
                 self._write(text, True)
 
     def _write(self, text: str, final: bool) -> None:
-        import click
-
         if self.tty:
             pad = " " * max(0, self._width - len(text))
             click.echo("\r" + text + pad, err=True, nl=final)
@@ -76,7 +64,5 @@ class TerminalProgress:
 
     def close(self) -> None:
         if self.tty and self._width:
-            import click
-
             click.echo("", err=True)
             self._width = 0

@@ -1,0 +1,104 @@
+"""podpipe audio: master one recording into a podcast MP3 (podpipe.audio.master)."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import click
+
+from podpipe.cli.console import console_of, given, run_command
+from podpipe.cli.progress import TerminalProgress
+
+
+def _finite(ctx, param, value: float | None) -> float | None:
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number of decibels")
+    return value
+
+
+def _mp3_path(ctx, param, value: Path) -> Path:
+    if value.suffix.lower() != ".mp3":
+        raise click.BadParameter(f"{value} does not end in .mp3 (podpipe writes MP3)")
+    return value
+
+
+# The defaults named in the help texts are AudioSettings' defaults: an option left out
+# is left out of the settings too.
+@click.command(short_help="Level and normalize one recording into a podcast MP3.")
+@click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    callback=_mp3_path,
+    help="The MP3 to write (its name ends in .mp3).",
+)
+@click.option(
+    "--target",
+    type=click.FloatRange(-40, -5),
+    default=None,
+    callback=_finite,
+    help="Integrated loudness target in LUFS, -40 to -5 (default -16).",
+)
+@click.option(
+    "--true-peak",
+    type=click.FloatRange(-12, 0),
+    default=None,
+    callback=_finite,
+    help="True-peak ceiling in dBTP, -12 to 0 (default -1.0).",
+)
+@click.option("--mono/--stereo", "mono", default=None, help="Output channels (default mono).")
+@click.option(
+    "--bitrate",
+    type=click.IntRange(32, 320),
+    default=None,
+    help="MP3 bitrate in kbps (default 96 mono, 128 stereo).",
+)
+@click.option("--no-leveler", is_flag=True, help="Do not level quiet and loud speakers.")
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the JSON report (default: OUTPUT with .json).",
+)
+@click.pass_context
+def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, report_file):
+    """Level, loudness-normalize, true-peak-limit and encode one recording to MP3."""
+    import json  # not at the top: json alone would add a tenth to `podpipe --help`
+
+    from podpipe import audio as audio_stage
+    from podpipe.cache import write_atomic
+    from podpipe.config import AudioSettings
+
+    console = console_of(ctx)
+    settings = AudioSettings(
+        **given(
+            target_lufs=target,
+            true_peak_dbtp=true_peak,
+            channels=None if mono is None else 1 if mono else 2,
+            bitrate_kbps=bitrate,
+        ),
+        leveler=not no_leveler,
+    )
+    progress = TerminalProgress(console)
+    report = run_command(
+        ctx,
+        audio_stage.master,
+        input_file,
+        output,
+        settings,
+        progress=progress.callback(f"audio {input_file.name}"),
+    )
+    progress.close()
+    report_file = report_file or output.with_suffix(".json")
+    write_atomic(report_file, json.dumps(report.to_dict(), indent=2) + "\n")
+    for warning in report.warnings:
+        console.warn(warning)
+    click.echo(
+        f"{output}: {report.output_lufs:.1f} LUFS, true peak "
+        f"{report.output_true_peak_dbtp:.1f} dBTP, LRA {report.output_lra:.1f} LU, "
+        f"gain {report.gain_db:+.1f} dB, {report.duration_s:.1f} s (report: {report_file})"
+    )

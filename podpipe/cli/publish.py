@@ -1,0 +1,119 @@
+"""podpipe check, publish and status: the show as a whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from podpipe.cli.console import (
+    console_of,
+    given,
+    run_command,
+    show_option,
+    today_option,
+    today_or_now,
+    warnings_of,
+)
+from podpipe.cli.progress import TerminalProgress
+from podpipe.errors import ConfigError
+
+
+@click.command(short_help="Validate the show and lint the built feed and site.")
+@show_option
+@click.pass_context
+def check(ctx: click.Context, show_dir: Path) -> None:
+    """Validate show.yaml, every episode.yaml and the built feed; print every problem.
+
+    Exits 2 when the configuration has errors, 1 when the built site has errors.
+    """
+    from podpipe import pipeline
+
+    # The report is this command's output: stdout, so `podpipe check > report.txt` works.
+    try:
+        report = pipeline.check(show_dir)
+    except ConfigError as err:
+        click.echo(str(err))
+        for p in warnings_of(err):
+            click.echo(f"warning: {p}")
+        sys.exit(err.exit_code)
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(report.exit_code)
+
+
+@click.command(short_help="Process every episode and build the feed and site/.")
+@show_option
+@click.option(
+    "--only",
+    "only",
+    metavar="EPISODE",
+    multiple=True,
+    help="Process only this episode (number or folder name); repeatable. "
+    "The others stay as last published.",
+)
+@click.option("--force", is_flag=True, help="Redo every stage, ignoring cached results.")
+@click.option(
+    "--dry-run", is_flag=True, help="Validate and show what would be done; change nothing."
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Episodes processed at once (default: 1; transcription already uses every core).",
+)
+@today_option
+@click.pass_context
+def publish(
+    ctx: click.Context,
+    show_dir: Path,
+    only: tuple[str, ...],
+    force: bool,
+    dry_run: bool,
+    jobs: int | None,
+    today: dt.date | None,
+) -> None:
+    """Process every episode (audio, transcript, notes) and build the feed and site/."""
+    from podpipe import pipeline
+
+    console = console_of(ctx)
+    progress = TerminalProgress(console)
+    result = run_command(
+        ctx,
+        pipeline.publish,
+        show_dir,
+        only=only,
+        force=force,
+        dry_run=dry_run,
+        today=today,  # None: the library's today
+        progress=progress,
+        **given(jobs=jobs),
+    )
+    progress.close()
+    if console.verbosity < 0:  # -q: only warnings and errors, on stderr
+        for line in result.problem_lines():
+            click.echo(line, err=True)
+    else:
+        for line in result.summary_lines():
+            click.echo(line)
+    sys.exit(result.exit_code)
+
+
+@click.command(short_help="What is up to date, stale or blocking, without doing work.")
+@show_option
+@today_option
+@click.pass_context
+def status(ctx: click.Context, show_dir: Path, today: dt.date | None) -> None:
+    """Show each episode's state (up to date or stale), the club cycles and any problems.
+
+    Does no work. Exits non-zero when something would block publishing.
+    """
+    from podpipe import pipeline
+
+    report = run_command(ctx, pipeline.status, show_dir, today_or_now(today))
+    for line in report.lines():
+        click.echo(line)
+    sys.exit(report.exit_code)

@@ -1,0 +1,95 @@
+"""podpipe transcribe: one recording to VTT, SRT, JSON and text (podpipe.transcribe)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from podpipe.cli.console import console_of, given, run_command
+from podpipe.cli.progress import TerminalProgress
+
+
+# The defaults named in the help texts are TranscriptionSettings' defaults: an option
+# left out is left out of the settings too.
+@click.command(short_help="Transcribe one recording locally (VTT, SRT, JSON, TXT).")
+@click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder for <stem>.vtt, .srt, .json and .txt.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["faster-whisper", "openai-whisper"]),
+    default=None,
+    help="Whisper implementation (default faster-whisper).",
+)
+@click.option(
+    "--model",
+    default=None,
+    metavar="NAME|PATH",
+    help="Model name (default tiny.en, bundled) or a local model folder/file.",
+)
+@click.option("--language", default=None, metavar="CODE", help="Spoken language (default en).")
+@click.option(
+    "--speakers",
+    default=None,
+    metavar="NAME,NAME",
+    help="Names of the left and right channel speakers of a double-ender.",
+)
+@click.option("--beam-size", type=click.IntRange(1, 20), default=None, help="Beam size.")
+@click.option("--no-vad", is_flag=True, help="Turn off voice activity detection.")
+@click.option("--threads", type=click.IntRange(1, 256), default=None, help="CPU threads.")
+@click.option(
+    "--word-timestamps",
+    is_flag=True,
+    help="Align cue times to Whisper's word timings (slower; one entry per cue still).",
+)
+@click.pass_context
+def transcribe(
+    ctx,
+    audio_file,
+    out_dir,
+    engine,
+    model,
+    language,
+    speakers,
+    beam_size,
+    no_vad,
+    threads,
+    word_timestamps,
+):
+    """Transcribe a recording locally into VTT, SRT, Podcasting 2.0 JSON and text."""
+    from podpipe import transcribe as transcribe_stage
+    from podpipe.config import TranscriptionSettings
+
+    console = console_of(ctx)
+    settings = TranscriptionSettings(
+        # An empty --model or --language is taken as not given, as before.
+        **given(engine=engine, model=model or None, language=language or None),
+        beam_size=beam_size,
+        vad=not no_vad,
+        threads=threads,
+        word_timestamps=word_timestamps,
+    )
+    names = tuple(n.strip() for n in speakers.split(",")) if speakers else ()
+    progress = TerminalProgress(console)
+    report = run_command(
+        ctx,
+        transcribe_stage.transcribe,
+        audio_file,
+        out_dir,
+        settings,
+        speakers=names,
+        stem=audio_file.stem,
+        progress=progress.callback(f"transcribe {audio_file.name}"),
+    )
+    progress.close()
+    files = ", ".join(str(out_dir / name) for name in report.files.values())
+    click.echo(f"{report.word_count} words in {report.segment_count} segments: {files}")
+    for warning in report.warnings:
+        console.warn(warning)
