@@ -171,8 +171,13 @@ def test_no_private_attributes_of_other_modules():
 
 def test_podpipe_imports_sit_at_the_top_of_modules():
     """No function-level imports to hide a circle or defer a stage: stage modules are
-    cheap to import (their heavy libraries are deferred inside them) instead."""
-    assert [where(imp) for imp in IMPORTS if imp.in_function] == []
+    cheap to import (their heavy libraries are deferred inside them) instead.
+
+    The one exception is the CLI, the top layer that nothing imports: each command loads
+    its library when it runs (mkdocs' pattern), so `podpipe --help` and `--version` load
+    none of it (measured: 30-35 ms of imports instead of 150-200 ms)."""
+    hidden = [where(imp) for imp in IMPORTS if imp.in_function and component(imp.source) != "cli"]
+    assert hidden == []
 
 
 def test_no_module_over_one_job():
