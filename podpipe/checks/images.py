@@ -50,6 +50,9 @@ def check_image(path: Path) -> list[tuple[str, str]]:
 # `podpipe init` writes its placeholder artwork with this PNG text key: `check` and
 # `publish` recognise the file, whatever its name, until the host replaces it.
 PLACEHOLDER_KEY = "podpipe-placeholder"
+# The author and owner email `podpipe init` writes when the host gives none.
+PLACEHOLDER_AUTHOR = "Your Name"
+PLACEHOLDER_EMAIL = "you@example.com"
 
 
 def is_placeholder_artwork(path: Path) -> bool:

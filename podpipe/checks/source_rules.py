@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from podpipe import urls
-from podpipe.checks.images import check_image, is_placeholder_artwork
+from podpipe.checks.images import PLACEHOLDER_AUTHOR, check_image, is_placeholder_artwork
 from podpipe.config import SHOW_FILE, Show, line_of_key
 from podpipe.errors import Problem
 
@@ -57,8 +57,8 @@ def placeholder_problems(show: Show) -> list[Problem]:
                 "verification mail to the owner's email",
             )
         )
-    if show.author.strip().lower() == "your name":
-        found.append(("author", "still the placeholder 'Your Name'"))
+    if show.author.strip().lower() == PLACEHOLDER_AUTHOR.lower():
+        found.append(("author", f"still the placeholder {PLACEHOLDER_AUTHOR!r}"))
     if show.artwork and is_placeholder_artwork(show.artwork):
         found.append(
             (

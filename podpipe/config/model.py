@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from podpipe import urls
+
 SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
@@ -148,7 +150,7 @@ class Show:
 
     @property
     def feed_url(self) -> str:
-        return self.base_url + "feed.xml"
+        return urls.absolute(self.base_url, urls.FEED)
 
     def episode(self, number: int) -> Episode | None:
         return next((e for e in self.episodes if e.number == number), None)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podpipe.cache import write_atomic
-from podpipe.checks.images import PLACEHOLDER_KEY
+from podpipe.checks.images import PLACEHOLDER_AUTHOR, PLACEHOLDER_EMAIL, PLACEHOLDER_KEY
 from podpipe.config import EMAIL_RE, EPISODES_DIR, SHOW_FILE, Cycle, is_http_url
 from podpipe.errors import ConfigError, Problem, ProcessingError
 from podpipe.render import BUILTIN_TEMPLATES
@@ -27,8 +27,8 @@ GITIGNORE_LINES = ("site/", ".podpipe/")
 
 # What `podpipe init --yes` writes when the host gives nothing: placeholders that load
 # cleanly (example.com is reserved for documentation) and are easy to spot later.
-DEFAULT_AUTHOR = "Your Name"
-DEFAULT_EMAIL = "you@example.com"
+DEFAULT_AUTHOR = PLACEHOLDER_AUTHOR  # `check` warns while they are there
+DEFAULT_EMAIL = PLACEHOLDER_EMAIL
 SHOW_EXISTS = (
     "a show already exists here; podpipe init changed nothing "
     "(edit this show.yaml, or run podpipe init in a new folder)"
