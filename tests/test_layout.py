@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "podpipe"
 # Lower layers never import higher ones. Within one layer, packages may use each other
 # (notes and the site read the club's cycles) as long as no circle forms.
 LAYERS = {
-    0: {"podpipe", "errors", "text", "urls", "cache"},
+    0: {"podpipe", "errors", "text", "urls", "cache", "defaults"},
     1: {"config"},
     2: {"records", "media", "render"},
     3: {"audio", "transcribe", "club", "notes", "tags", "feed", "site"},  # the stages

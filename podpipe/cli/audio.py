@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from podpipe import defaults
 from podpipe.cli.console import console_of, given, run_command
 from podpipe.cli.progress import TerminalProgress
 
@@ -25,6 +26,13 @@ def _mp3_path(ctx, param, value: Path) -> Path:
 
 # The defaults named in the help texts are AudioSettings' defaults: an option left out
 # is left out of the settings too.
+
+
+def _as_shown(bounds: tuple[float, float]) -> tuple[float, float]:
+    """Whole bounds as ints: click's help prints them as given ([-40<=x<=-5])."""
+    return tuple(int(b) if float(b).is_integer() else b for b in bounds)
+
+
 @click.command(short_help="Level and normalize one recording into a podcast MP3.")
 @click.argument("input_file", metavar="INPUT", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -37,24 +45,34 @@ def _mp3_path(ctx, param, value: Path) -> Path:
 )
 @click.option(
     "--target",
-    type=click.FloatRange(-40, -5),
+    type=click.FloatRange(*_as_shown(defaults.TARGET_LUFS_RANGE)),
     default=None,
     callback=_finite,
-    help="Integrated loudness target in LUFS, -40 to -5 (default -16).",
+    help="Integrated loudness target in LUFS, {:g} to {:g} (default {:g}).".format(
+        *defaults.TARGET_LUFS_RANGE, defaults.TARGET_LUFS
+    ),
 )
 @click.option(
     "--true-peak",
-    type=click.FloatRange(-12, 0),
+    type=click.FloatRange(*_as_shown(defaults.TRUE_PEAK_RANGE)),
     default=None,
     callback=_finite,
-    help="True-peak ceiling in dBTP, -12 to 0 (default -1.0).",
+    help="True-peak ceiling in dBTP, {:g} to {:g} (default {:.1f}).".format(
+        *defaults.TRUE_PEAK_RANGE, defaults.TRUE_PEAK_DBTP
+    ),
 )
-@click.option("--mono/--stereo", "mono", default=None, help="Output channels (default mono).")
+@click.option(
+    "--mono/--stereo",
+    "mono",
+    default=None,
+    help=f"Output channels (default {defaults.CHANNELS[0]}).",
+)
 @click.option(
     "--bitrate",
-    type=click.IntRange(32, 320),
+    type=click.IntRange(*defaults.BITRATE_RANGE),
     default=None,
-    help="MP3 bitrate in kbps (default 96 mono, 128 stereo).",
+    help=f"MP3 bitrate in kbps (default {defaults.BITRATE_MONO_KBPS} mono, "
+    f"{defaults.BITRATE_STEREO_KBPS} stereo).",
 )
 @click.option("--no-leveler", is_flag=True, help="Do not level quiet and loud speakers.")
 @click.option(

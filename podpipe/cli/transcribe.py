@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from podpipe import defaults
 from podpipe.cli.console import console_of, given, run_command
 from podpipe.cli.progress import TerminalProgress
 
@@ -24,15 +25,15 @@ from podpipe.cli.progress import TerminalProgress
 )
 @click.option(
     "--engine",
-    type=click.Choice(["faster-whisper", "openai-whisper"]),
+    type=click.Choice(defaults.ENGINES),
     default=None,
-    help="Whisper implementation (default faster-whisper).",
+    help=f"Whisper implementation (default {defaults.ENGINES[0]}).",
 )
 @click.option(
     "--model",
     default=None,
     metavar="NAME|PATH",
-    help="Model name (default tiny.en, bundled) or a local model folder/file.",
+    help=f"Model name (default {defaults.MODEL}, bundled) or a local model folder/file.",
 )
 @click.option("--language", default=None, metavar="CODE", help="Spoken language (default en).")
 @click.option(
@@ -41,9 +42,13 @@ from podpipe.cli.progress import TerminalProgress
     metavar="NAME,NAME",
     help="Names of the left and right channel speakers of a double-ender.",
 )
-@click.option("--beam-size", type=click.IntRange(1, 20), default=None, help="Beam size.")
+@click.option(
+    "--beam-size", type=click.IntRange(*defaults.BEAM_SIZE_RANGE), default=None, help="Beam size."
+)
 @click.option("--no-vad", is_flag=True, help="Turn off voice activity detection.")
-@click.option("--threads", type=click.IntRange(1, 256), default=None, help="CPU threads.")
+@click.option(
+    "--threads", type=click.IntRange(*defaults.THREADS_RANGE), default=None, help="CPU threads."
+)
 @click.option(
     "--word-timestamps",
     is_flag=True,

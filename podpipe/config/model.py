@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podpipe import urls
+from podpipe import defaults, urls
 
 SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
@@ -81,25 +81,26 @@ class Club:
 
 @dataclass(frozen=True)
 class AudioSettings:
-    target_lufs: float = -16.0
-    true_peak_dbtp: float = -1.0
+    target_lufs: float = defaults.TARGET_LUFS
+    true_peak_dbtp: float = defaults.TRUE_PEAK_DBTP
     channels: int = 1  # 1 = mono, 2 = stereo
     bitrate_kbps: int | None = None  # None: 96 for mono, 128 for stereo
     leveler: bool = True
     intro: Path | None = None
     outro: Path | None = None
-    crossfade_ms: int = 500
+    crossfade_ms: int = defaults.CROSSFADE_MS
 
     @property
     def bitrate(self) -> int:
-        return self.bitrate_kbps or (96 if self.channels == 1 else 128)
+        mono, stereo = defaults.BITRATE_MONO_KBPS, defaults.BITRATE_STEREO_KBPS
+        return self.bitrate_kbps or (mono if self.channels == 1 else stereo)
 
 
 @dataclass(frozen=True)
 class TranscriptionSettings:
     enabled: bool = True
-    engine: str = "faster-whisper"  # or "openai-whisper"
-    model: str = "tiny.en"  # a model name or a local path
+    engine: str = defaults.ENGINES[0]  # or "openai-whisper"
+    model: str = defaults.MODEL  # a model name or a local path
     language: str | None = "en"
     beam_size: int | None = None  # None: the engine default chosen by podpipe
     vad: bool = True

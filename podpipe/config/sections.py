@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from podpipe import defaults
 from podpipe.config.model import (
     RESULTS_DIR,
     AudioSettings,
@@ -45,16 +46,22 @@ def read_people(parent: Section, key: str, default_role: str) -> tuple[Person, .
 
 def read_audio(sec: Section, root: Path) -> AudioSettings:
     """show.yaml's ``audio``: loudness target, channels, bitrate, intro and outro."""
-    channels = sec.choice("channels", ("mono", "stereo"), "mono")
+    channels = sec.choice("channels", defaults.CHANNELS, defaults.CHANNELS[0])
+    lo_bitrate, hi_bitrate = defaults.BITRATE_RANGE
+    lo_fade, hi_fade = defaults.CROSSFADE_RANGE
     settings = AudioSettings(
-        target_lufs=sec.float("target_lufs", -16.0, -40.0, -5.0),
-        true_peak_dbtp=sec.float("true_peak_dbtp", -1.0, -12.0, 0.0),
+        target_lufs=sec.float("target_lufs", defaults.TARGET_LUFS, *defaults.TARGET_LUFS_RANGE),
+        true_peak_dbtp=sec.float(
+            "true_peak_dbtp", defaults.TRUE_PEAK_DBTP, *defaults.TRUE_PEAK_RANGE
+        ),
         channels=1 if channels == "mono" else 2,
-        bitrate_kbps=sec.int("bitrate_kbps", minimum=32, maximum=320),
+        bitrate_kbps=sec.int("bitrate_kbps", minimum=lo_bitrate, maximum=hi_bitrate),
         leveler=sec.bool("leveler", True),
         intro=sec.path("intro", root),
         outro=sec.path("outro", root),
-        crossfade_ms=sec.int("crossfade_ms", default=500, minimum=0, maximum=10000),
+        crossfade_ms=sec.int(
+            "crossfade_ms", default=defaults.CROSSFADE_MS, minimum=lo_fade, maximum=hi_fade
+        ),
     )
     sec.finish()
     return settings
@@ -65,7 +72,7 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
     language = sec.str("language", default=show_language.split("-")[0].lower())
     if language and not LANG_RE.match(language):
         sec.problem("language", f"expected a language code like 'en' or 'de', found {language!r}")
-    model = sec.str("model", default="tiny.en")
+    model = sec.str("model", default=defaults.MODEL)
     spoken = (language or "en").split("-")[0].lower()
     if model and model.endswith(".en") and spoken != "en":
         where = "language" if sec.has("language") else "model"
@@ -78,12 +85,16 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
         )
     settings = TranscriptionSettings(
         enabled=sec.bool("enabled", True),
-        engine=sec.choice("engine", ("faster-whisper", "openai-whisper"), "faster-whisper"),
+        engine=sec.choice("engine", defaults.ENGINES, defaults.ENGINES[0]),
         model=model,
         language=language,
-        beam_size=sec.int("beam_size", minimum=1, maximum=20),
+        beam_size=sec.int(
+            "beam_size", minimum=defaults.BEAM_SIZE_RANGE[0], maximum=defaults.BEAM_SIZE_RANGE[1]
+        ),
         vad=sec.bool("vad", True),
-        threads=sec.int("threads", minimum=1, maximum=256),
+        threads=sec.int(
+            "threads", minimum=defaults.THREADS_RANGE[0], maximum=defaults.THREADS_RANGE[1]
+        ),
         word_timestamps=sec.bool("word_timestamps", False),
     )
     sec.finish()

