@@ -33,7 +33,7 @@ from pathlib import Path
 
 from podpipe.config import AudioSettings
 from podpipe.errors import ProcessingError
-from podpipe.ffmpeg import Decoder, Mp3Encoder
+from podpipe.media import Decoder, Mp3Encoder
 from podpipe.records import AudioReport
 
 log = logging.getLogger(__name__)
@@ -73,7 +73,7 @@ def cache_identity(settings: AudioSettings) -> dict:
     (The intro and outro are named by path; hash their content alongside the source.)"""
     from dataclasses import asdict
 
-    from podpipe.ffmpeg import ffmpeg_version
+    from podpipe.media import ffmpeg_version
 
     values = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
     return {
@@ -852,7 +852,7 @@ def encoder_gain_db(bitrate_kbps: int, channels: int) -> float:
 
     import numpy as np
 
-    from podpipe.ffmpeg import Decoder
+    from podpipe.media import Decoder
 
     rng = np.random.default_rng(0)
     t = np.arange(2 * RATE) / RATE

@@ -324,7 +324,7 @@ def add_episode(
     already sitting in its own folder under episodes/ (with no episode.yaml yet) is
     adopted where it is: only the episode.yaml is written.
     """
-    from podpipe.ffmpeg import probe_duration
+    from podpipe.media import probe_duration
 
     if speakers and len(speakers) != 2:
         raise ValueError(f"speakers: expected two names (left, right), got {len(speakers)}")

@@ -369,7 +369,7 @@ def decode_audio(source: Path, *, channels: int = 1) -> list[Any]:
     """
     import numpy as np
 
-    from podpipe.ffmpeg import Decoder
+    from podpipe.media import Decoder
 
     if not source.is_file():
         raise ProcessingError("audio file not found", file=source)
@@ -425,7 +425,7 @@ def _same_signal(left, right) -> bool:
 
 
 def _ffmpeg() -> str:
-    from podpipe.ffmpeg import ffmpeg_exe
+    from podpipe.media import ffmpeg_exe
 
     return ffmpeg_exe()
 

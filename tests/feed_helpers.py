@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 from podpipe import config, feed, guids
-from podpipe.ffmpeg import probe_duration, run
+from podpipe.media import probe_duration, run
 from podpipe.records import AudioReport, Notes, PublishedEpisode, TranscriptReport
 
 REPO = Path(__file__).resolve().parent.parent

@@ -18,7 +18,7 @@ from PIL import Image
 from podpipe import audio
 from podpipe.config import AudioSettings
 from podpipe.errors import ProcessingError
-from podpipe.ffmpeg import Decoder, measure
+from podpipe.media import Decoder, measure
 from tests.audio_helpers import interview, spoken_interview, write_audio, write_samples
 
 ROOT = Path(__file__).resolve().parents[1]

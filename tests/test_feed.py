@@ -21,7 +21,7 @@ from lxml import etree
 from mutagen.mp3 import MP3
 
 from podpipe import config, feed, guids, lint
-from podpipe.ffmpeg import probe_duration
+from podpipe.media import probe_duration
 from tests.feed_helpers import DATA, XSD, make_show, publish, stage_site
 
 PODCAST = "https://podcastindex.org/namespace/1.0"
