@@ -32,7 +32,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from audio_helpers import interview, write_audio  # noqa: E402
 
-from podpipe import ffmpeg  # noqa: E402
+from podpipe import media as ffmpeg  # noqa: E402
 from podpipe.audio import master  # noqa: E402
 from podpipe.config import AudioSettings  # noqa: E402
 

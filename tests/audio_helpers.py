@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from scipy import signal
 
-from podpipe.ffmpeg import ffmpeg_exe
+from podpipe.media import ffmpeg_exe
 
 FORMANTS = {"host": (120.0, (600, 1200, 2600)), "guest": (210.0, (800, 1500, 3000))}
 

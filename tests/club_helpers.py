@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 from podpipe.config import load_show
-from podpipe.ffmpeg import ffmpeg_exe
+from podpipe.media import ffmpeg_exe
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from podpipe import config, feed
 from podpipe.feed import guids
-from podpipe.ffmpeg import probe_duration, run
+from podpipe.media import probe_duration, run
 from podpipe.records import AudioReport, Notes, PublishedEpisode, TranscriptReport
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podpipe.config import Chapter, Club, Cycle, Episode, Person, Resource, Show
-from podpipe.ffmpeg import ffmpeg_exe
+from podpipe.media import ffmpeg_exe
 from podpipe.records import AudioReport, Notes, PublishedEpisode, TranscriptReport
 
 TODAY = dt.date(2026, 10, 5)  # the pandas-groupby cycle is open, 7 days left (to 10-11)

@@ -18,7 +18,7 @@ from PIL import Image
 from podpipe import audio
 from podpipe.config import AudioSettings
 from podpipe.errors import ProcessingError
-from podpipe.ffmpeg import Decoder, measure
+from podpipe.media import Decoder, measure
 from tests.audio_helpers import interview, spoken_interview, write_audio, write_samples
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,10 +276,10 @@ def test_k_weighting_matches_bs1770_at_48khz():
 def test_limiter_is_exact_across_chunk_boundaries():
     rng = np.random.default_rng(1)
     x = (rng.standard_normal((21 * 9600, 2)) * 0.3).astype(np.float32)
-    plan = audio._Plan(np.zeros(46), 0.0, 0.5)
+    plan = audio.Plan(np.zeros(46), 0.0, 0.5)
 
     def run(chunk: int) -> np.ndarray:
-        lim = audio._Limiter(plan, 2, 46)
+        lim = audio.Limiter(plan, 2, 46)
         parts = [lim.push(x[i : i + chunk]) for i in range(0, len(x), chunk)]
         parts.append(lim.push(x[:0], final=True))
         return np.concatenate(parts)[: len(x)]

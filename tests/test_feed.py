@@ -22,7 +22,7 @@ from mutagen.mp3 import MP3
 
 from podpipe import checks, config, feed
 from podpipe.feed import guids
-from podpipe.ffmpeg import probe_duration
+from podpipe.media import probe_duration
 from tests.feed_helpers import DATA, XSD, make_show, publish, stage_site
 
 PODCAST = "https://podcastindex.org/namespace/1.0"

@@ -59,7 +59,7 @@ def test_fresh_publish_builds_feed_and_site(published):
     # Real work happened: real transcripts, real loudness.
     vtt = (site / "episodes/002-groupby-stories/transcript.vtt").read_text()
     assert vtt.startswith("WEBVTT") and "learning out loud" in vtt.lower()
-    from podpipe.ffmpeg import measure
+    from podpipe.media import measure
 
     loudness = measure(site / "episodes/002-groupby-stories/002-groupby-stories.mp3")
     assert abs(loudness.integrated_lufs - -16) <= 1.0

@@ -87,7 +87,7 @@ def wer(reference: str, hypothesis: str) -> float:
 
 
 def ffmpeg(*args: str) -> None:
-    from podpipe.ffmpeg import ffmpeg_exe
+    from podpipe.media import ffmpeg_exe
 
     subprocess.run(
         [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *args], check=True, capture_output=True

@@ -22,7 +22,7 @@ def copy_speech(folder: Path, name: str = "jfk.flac") -> Path:
 
 def make_tone(path: Path, seconds: float = 1.0, hz: int = 440) -> Path:
     """A short, real, decodable recording (a sine tone) that differs by ``hz``."""
-    from podpipe.ffmpeg import run
+    from podpipe.media import run
 
     path.parent.mkdir(parents=True, exist_ok=True)
     run(["-f", "lavfi", "-i", f"sine=frequency={hz}:duration={seconds}", "-y", str(path)])

@@ -29,7 +29,7 @@ from podpipe.config import (
     load_show_with_warnings,
 )
 from podpipe.errors import ProcessingError
-from podpipe.ffmpeg import probe_duration
+from podpipe.media import probe_duration
 from podpipe.scaffold.templates import environment
 
 log = logging.getLogger(__name__)

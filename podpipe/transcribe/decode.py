@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from podpipe.errors import ProcessingError
-from podpipe.ffmpeg import Decoder, ffmpeg_exe
+from podpipe.media import Decoder, ffmpeg_exe
 
 SAMPLE_RATE = 16_000
 

@@ -1,0 +1,51 @@
+"""The audio stage's entry: master() and the cache identity of what it writes."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+from pathlib import Path
+
+from podpipe.audio.analysis import analyse
+from podpipe.audio.frames import Progress
+from podpipe.audio.plan import plan
+from podpipe.audio.program import Program, check_paths
+from podpipe.audio.render import render
+from podpipe.audio.report import report
+from podpipe.config import AudioSettings
+from podpipe.media import ffmpeg_version
+from podpipe.records import AudioReport
+
+STAGE_VERSION = 1  # bump when a change makes the same input sound different
+
+
+def cache_identity(settings: AudioSettings) -> dict:
+    """What decides the MP3 besides the source's content: for the stage cache key.
+    (The intro and outro are named by path; hash their content alongside the source.)"""
+    values = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(settings).items()}
+    return {
+        "stage": "audio",
+        "version": STAGE_VERSION,
+        "ffmpeg": ffmpeg_version(),
+        "settings": values,
+        "bitrate_kbps": settings.bitrate,
+    }
+
+
+def master(
+    source: Path, out_mp3: Path, settings: AudioSettings, *, progress: Progress | None = None
+) -> AudioReport:
+    """Level, normalize, limit and encode ``source`` into ``out_mp3`` (written atomically)."""
+    source, out_mp3 = Path(source), Path(out_mp3)
+    check_paths(source, out_mp3)
+    program = Program(source, settings)
+    analysis = analyse(program, progress)
+    gains = plan(analysis, settings)
+    out_mp3.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_mp3.with_name(f".{out_mp3.name}.{os.getpid()}.part")
+    try:
+        meter = render(program, tmp, gains, analysis, settings, progress)
+        os.replace(tmp, out_mp3)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return report(analysis, gains, meter, settings)
