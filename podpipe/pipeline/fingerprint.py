@@ -64,9 +64,10 @@ def portable(show: Show, value: object) -> str:
     return repr(value).replace(str(show.root), "<show>").replace(str(PACKAGE_DIR), "<podpipe>")
 
 
-def tool_versions() -> dict[str, str]:
+def tool_versions(dists: tuple[str, ...] = TOOL_DISTS) -> dict[str, str]:
+    """The installed version of each distribution ('' when it is not installed)."""
     out = {}
-    for dist in TOOL_DISTS:
+    for dist in dists:
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

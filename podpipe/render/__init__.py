@@ -1,6 +1,11 @@
 """Rendering shared by the stages: the Jinja2 environment, its filters, Markdown."""
 
-from podpipe.render.environment import BUILTIN_TEMPLATES, environment, template_errors
+from podpipe.render.environment import (
+    BUILTIN_TEMPLATES,
+    environment,
+    render_page,
+    template_errors,
+)
 from podpipe.render.filters import (
     UGC_REL,
     long_date,
@@ -16,6 +21,7 @@ __all__ = [
     "BUILTIN_TEMPLATES",
     "UGC_REL",
     "environment",
+    "render_page",
     "long_date",
     "markdown_html",
     "md_escape",

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from podpipe import urls
+from podpipe.cache import write_atomic
 from podpipe.config import Show
 from podpipe.errors import ProcessingError
 from podpipe.render import filters
@@ -47,6 +48,14 @@ def environment(show: Show | None = None):
     )
     env.globals["urls"] = urls  # the site's paths, for a show's own templates
     return env
+
+
+def render_page(env, template: str, site_dir: Path, path: str, **context) -> Path:
+    """Render the page at site path ``path`` (its ``root`` prefix follows from it) and
+    write it atomically: a reader never sees half a page. Returns the file written."""
+    out = urls.site_file(site_dir, path)
+    write_atomic(out, env.get_template(template).render(root=urls.root_of(path), **context))
+    return out
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from podpipe.club import (
     write_calendar,
 )
 from podpipe.config import Cycle, Show
-from podpipe.render import UGC_REL, environment
+from podpipe.render import UGC_REL, environment, render_page
 
 
 def write_club_pages(
@@ -47,21 +47,11 @@ def write_club_pages(
         rel=UGC_REL,
         calendar=urls.CALENDAR,
     )
-    written = []
-    index = urls.site_file(out_dir, urls.CLUB)
-    write_atomic(
-        index,
-        env.get_template("club_index.html").render(
-            root=urls.root_of(urls.CLUB), cycles=timeline(show, today), **context
-        ),
-    )
-    written.append(index)
+    cycles = timeline(show, today)
+    written = [render_page(env, "club_index.html", out_dir, urls.CLUB, cycles=cycles, **context)]
     for cycle in show.club.cycles:
         path = urls.cycle_page(cycle.slug)
-        page = urls.site_file(out_dir, path)
-        template = env.get_template("club_cycle.html")
-        write_atomic(page, template.render(root=urls.root_of(path), cycle=cycle, **context))
-        written.append(page)
+        written.append(render_page(env, "club_cycle.html", out_dir, path, cycle=cycle, **context))
     written.append(write_calendar(show, out_dir / urls.CALENDAR))
     return written
 

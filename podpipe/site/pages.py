@@ -21,7 +21,7 @@ from podpipe.site.club_pages import write_club_pages
 from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
-from podpipe.render import environment
+from podpipe.render import environment, render_page
 from podpipe.site.search import search_entries
 from podpipe.site.transcripts import Cue, load_cues
 from podpipe.transcribe.formats import FILE_FORMATS, transcript_format
@@ -70,21 +70,17 @@ def copy_static(show: Show, out_dir: Path) -> None:
                 shutil.copyfile(file, target / file.name)
 
 
-def _render(env, template: str, out: Path, **context) -> None:
-    write_atomic(out, env.get_template(template).render(**context))  # never half a page
-
-
 # --------------------------------------------------------------------------- pages
 
 
 def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
     cycle = club.open_or_next(show, today)
-    _render(
+    render_page(
         env,
         "index.html",
-        urls.site_file(out_dir, urls.HOME),
+        out_dir,
+        urls.HOME,
         show=show,
-        root=urls.root_of(urls.HOME),
         page="home",
         episodes=episodes,
         artwork=artwork_file(show, out_dir),
@@ -98,7 +94,6 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
 def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_dir: Path):
     context = dict(
         show=show,
-        root=urls.root_of(pub.page_path),
         page="episode",
         pub=pub,
         episode=pub.episode,
@@ -107,8 +102,8 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_
         downloads=downloads(pub, out_dir),
         club_pages=_has_club_pages(show),
     )
-    _render(env, "episode.html", urls.site_file(out_dir, pub.page_path), **context)
-    _render(env, "transcript.html", out_dir / pub.transcript_path("html"), **context)
+    render_page(env, "episode.html", out_dir, pub.page_path, **context)
+    render_page(env, "transcript.html", out_dir, pub.transcript_path("html"), **context)
 
 
 def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path) -> None:
@@ -129,14 +124,7 @@ def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path)
         urls.site_file(out_dir, urls.SEARCH_INDEX),
         json.dumps(data, ensure_ascii=False, separators=(",", ":")),
     )
-    _render(
-        env,
-        "search.html",
-        urls.site_file(out_dir, urls.SEARCH),
-        show=show,
-        root=urls.root_of(urls.SEARCH),
-        page="search",
-    )
+    render_page(env, "search.html", out_dir, urls.SEARCH, show=show, page="search")
 
 
 def _has_club_pages(show: Show) -> bool:
