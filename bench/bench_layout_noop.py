@@ -8,6 +8,9 @@ once with each tree (the real work), then alternates the two trees' no-op publis
 
     python3 bench/bench_layout_noop.py [--baseline 97677b5] [--sizes 3,300,1000] [--repeats 7]
 
+By default Python's bytecode cache is on, as for an installed podpipe (pip compiles the
+package; an editable install caches on first run); `--no-bytecode` measures the sandbox
+case where PYTHONDONTWRITEBYTECODE=1 makes every run compile every module it imports.
 Size 3 is the sample show with its default settings (transcription on); larger sizes
 are generated shows of 3-second episodes with transcription off, as in issue 17's table.
 """
@@ -60,8 +63,15 @@ def generated_show(root: Path, count: int) -> Path:
     return show
 
 
+BYTECODE = True  # as an installed podpipe runs: pip compiles it, Python caches the rest
+
+
 def run(code: Path, args: list[str], cwd: Path) -> float:
     env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
+    if BYTECODE:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # set in some sandboxes: every run compiles
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "podpipe", *args], cwd=cwd, env=env, check=True, capture_output=True
@@ -83,11 +93,19 @@ def main() -> int:
     parser.add_argument("--baseline", default="97677b5", help="git ref (default: before the move)")
     parser.add_argument("--sizes", default="3,300,1000")
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument(
+        "--no-bytecode",
+        action="store_true",
+        help="compile every module on every run (PYTHONDONTWRITEBYTECODE=1), no .pyc cache",
+    )
     args = parser.parse_args()
+    global BYTECODE
+    BYTECODE = not args.no_bytecode
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         trees = {"baseline": baseline_tree(args.baseline, tmp / "baseline"), "this": REPO}
-        print(f"baseline: {args.baseline}; least of {args.repeats} alternating runs, seconds")
+        cached = "cached bytecode" if BYTECODE else "no bytecode cache (every run compiles)"
+        print(f"baseline: {args.baseline}; {cached}; least of {args.repeats} alternating runs, s")
         print(f"{'episodes':>8} {'command':<22}{'baseline':>10}{'this':>10}{'ratio':>8}")
         for size in (int(s) for s in args.sizes.split(",")):
             shows = {}

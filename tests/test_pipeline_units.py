@@ -97,3 +97,21 @@ def test_written_files_are_readable_by_a_web_server(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "feed.xml").stat().st_mode) == 0o644
+
+
+def test_tool_versions_read_from_folder_names_match_importlib_metadata():
+    """The fingerprint reads versions from dist-info names (cheap); they must be the
+    versions importlib.metadata reports, or an upgrade would go unnoticed."""
+    from importlib import metadata
+
+    from podpipe.pipeline.fingerprint import TOOL_DISTS, tool_versions
+
+    dists = (*TOOL_DISTS, "click", "Jinja2", "ruamel.yaml", "no-such-distribution")
+    expected = {}
+    for dist in dists:
+        try:
+            expected[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            expected[dist] = ""
+    assert tool_versions(dists) == expected
+    assert expected["click"] and expected["no-such-distribution"] == ""
