@@ -331,3 +331,13 @@ def test_club_pages_are_built_with_the_site(fx, tmp_path):
     assert 'href="club/pandas-groupby/">Split-apply-combine' in home
     episode = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
     assert 'href="../../club/pandas-groupby/">Split-apply-combine' in episode
+
+
+def test_search_script_links_episodes_where_urls_puts_them():
+    """search.js builds result links in the browser: it must spell the episode page as
+    podpipe.urls does (the one home of the layout; this test holds the script to it)."""
+    from podpipe import urls
+
+    script = (Path(site.__file__).parent.parent / "static" / "search.js").read_text()
+    assert urls.episode_page("SLUG") == "episodes/SLUG/"
+    assert 'root + "episodes/" + encodeURIComponent(entry.s) + "/"' in script

@@ -51,6 +51,7 @@ from podpipe.config.yamlio import (
     line_of_key,
     load_document,
     parse,
+    plain_values,
     round_trip,
     yaml_problem,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "load_show_with_warnings",
     "parse",
     "parse_timestamp",
+    "plain_values",
     "round_trip",
     "unknown_cycle",
     "yaml_problem",

@@ -79,6 +79,22 @@ def dump(yaml, doc: Any) -> str:
 # --------------------------------------------------------------------------- errors
 
 
+INVALID = object()  # what plain_values() returns for text that is not YAML
+
+
+def plain_values(text: str) -> Any:
+    """``text`` read as plain Python values (the safe loader: no round-trip nodes, no
+    line numbers), or :data:`INVALID` when it is not YAML. For quick looks that do not
+    report problems (the number in an episode.yaml, whether a scalar reads back)."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError:
+        return INVALID
+
+
 def yaml_problem(file: Path, error: Exception, *, detail: bool = True) -> Problem:
     """A ruamel error as a Problem naming the file and, where ruamel knows it, the line.
 

@@ -27,6 +27,7 @@ from podpipe.config import (
     Episode,
     Show,
     load_show_with_warnings,
+    plain_values,
 )
 from podpipe.errors import ProcessingError
 from podpipe.media import probe_duration
@@ -235,12 +236,9 @@ def _folder_number(folder: Path) -> int | None:
 
 
 def _number_in_file(file: Path) -> int | None:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     try:
-        doc = YAML(typ="safe").load(file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, YAMLError):
+        doc = plain_values(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
         return None
     number = doc.get("number") if isinstance(doc, dict) else None
     return number if isinstance(number, int) and not isinstance(number, bool) else None

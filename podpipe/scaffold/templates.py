@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from podpipe.config import plain_values
 from podpipe.render import environment as shared_environment
 
 
@@ -21,14 +22,8 @@ def yaml_scalar(value: object) -> str:
     Plain when that round-trips (``title: Learning Out Loud``); otherwise double-quoted,
     because a JSON string is a valid YAML one (``title: "Q&A: #1"``, ``"true"``, ``"2026"``).
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import YAMLError
-
     text = str(value)
     if text and "\n" not in text and text == text.strip():
-        try:
-            if YAML(typ="safe").load(f"k: {text}\n") == {"k": text}:
-                return text
-        except YAMLError:
-            pass
+        if plain_values(f"k: {text}\n") == {"k": text}:
+            return text
     return json.dumps(text, ensure_ascii=False)
