@@ -151,6 +151,11 @@ def record_imported(
     from ruamel.yaml.comments import CommentedMap
 
     doc, indent = _load(registry_path)
+    taken = {str(r["guid"]) for r in doc["episodes"]} | {str(r["folder"]) for r in doc["episodes"]}
+    for entry in imported:  # the import skips these; a record must never be doubled
+        if entry.guid in taken or entry.folder in taken:
+            raise ValueError(f"{entry.folder} ({entry.guid}) is already in {registry_path}")
+        taken |= {entry.guid, entry.folder}
     if show_guid and not doc.get("podcast_guid"):
         doc.insert(0, "podcast_guid", show_guid)
     for entry in imported:
@@ -161,7 +166,6 @@ def record_imported(
         record["title"] = entry.title
         record["date"] = entry.date
         doc["episodes"].append(record)
-    _validate(registry_path, doc)  # a duplicate GUID never reaches the file
     _save(registry_path, doc, indent)
 
 

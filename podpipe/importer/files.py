@@ -67,6 +67,17 @@ def show_yaml(
             attention.append(f"category {c!r} is not one of Apple's: left out of show.yaml")
     language = (channel.language or "en").strip().lower()
     hosts = [p for p in channel.persons if p.role == "host"]
+    english = language.split("-")[0] == "en"
+    if not english:
+        attention.append(
+            f"the show is in {language!r}: transcription is off in show.yaml, because the "
+            "bundled model (tiny.en) understands only English; set a multilingual model "
+            "(transcription.model: small) and enabled: true to transcribe"
+        )
+    if not categories:
+        attention.append(
+            "the feed has no Apple category podpipe knows: set categories in show.yaml"
+        )
     show_type = channel.show_type if channel.show_type in SHOW_TYPES else "episodic"
     text = (
         _env()
@@ -92,6 +103,7 @@ def show_yaml(
             if channel.link and channel.link.startswith(("http://", "https://"))
             else None,
             locked=channel.locked,
+            transcribe=english,
             podcast_guid=channel.podcast_guid,
             source=source,
             today=today,
@@ -165,7 +177,8 @@ def _fill(tmp: Path, planned: PlannedEpisode, today: dt.date) -> EpisodeFiles:
         transcript, note = _save_transcript(item.transcripts, tmp)
         if note:
             attention.append(note)
-    summary = html_to_text(item.summary) or first_sentences(html_to_text(item.description_html))
+    plain = html_to_text(item.description_html)
+    summary = html_to_text(item.summary) or first_sentences(plain.splitlines()[0] if plain else "")
     text = (
         _env()
         .get_template("import/episode.yaml.j2")
