@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from podpipe.cli.console import console_of, run_command, shown
+from podpipe.cli.progress import TerminalProgress, megabytes
 
 
 @click.command("import", short_help="Bring an existing show from its RSS feed.")
@@ -46,7 +47,6 @@ def import_(
     same feed to add only the episodes published since (and fetch audio still missing).
     Exits 1 only when nothing usable was imported.
     """
-    from podpipe.cli.progress import TerminalProgress
     from podpipe.importer import import_feed
 
     console = console_of(ctx)
@@ -83,7 +83,7 @@ def summarize(console, result, *, no_audio: bool, feed: str) -> None:
         line += f", {result.already} already imported before"
     line += f"; audio fetched for {result.audio_fetched + result.earlier_fetched}"
     if result.audio_bytes:
-        line += f" ({result.audio_bytes / 1_000_000:.1f} MB)"
+        line += f" ({megabytes(result.audio_bytes)})"
     click.echo(line + ".")
     attention = sum(1 for ep in result.episodes if ep.attention) + len(result.skipped)
     if attention or result.audio_missing:
@@ -92,7 +92,7 @@ def summarize(console, result, *, no_audio: bool, feed: str) -> None:
             f"{len(result.audio_missing)} episode(s) without audio yet."
         )
     if result.audio_missing:
-        how = "without --no-audio" if no_audio else "to retry (downloads resume)"
+        how = "without --no-audio" if no_audio else "again: downloads resume where they stopped"
         click.echo(f"  To fetch the missing audio: podpipe import {feed} {root}  ({how})")
     if not result.episodes:
         click.echo("Nothing new in the feed.")

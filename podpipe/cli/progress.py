@@ -94,4 +94,5 @@ class TerminalProgress:
 
 
 def megabytes(n: int) -> str:
-    return f"{n / 1_000_000:.1f} MB"
+    """Bytes for people: 48 kB, 12.3 MB."""
+    return f"{n / 1000:.0f} kB" if n < 1_000_000 else f"{n / 1_000_000:.1f} MB"

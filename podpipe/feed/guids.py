@@ -156,7 +156,10 @@ def record_imported(
         if entry.guid in taken or entry.folder in taken:
             raise ValueError(f"{entry.folder} ({entry.guid}) is already in {registry_path}")
         taken |= {entry.guid, entry.folder}
-    if show_guid and not doc.get("podcast_guid"):
+    add_show = bool(show_guid and not doc.get("podcast_guid"))
+    if not imported and not add_show:
+        return  # a re-run with nothing new changes no file
+    if add_show:
         doc.insert(0, "podcast_guid", show_guid)
     for entry in imported:
         record = CommentedMap()

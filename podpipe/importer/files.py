@@ -71,8 +71,8 @@ def show_yaml(
     if not english:
         attention.append(
             f"the show is in {language!r}: transcription is off in show.yaml, because the "
-            "bundled model (tiny.en) understands only English; set a multilingual model "
-            "(transcription.model: small) and enabled: true to transcribe"
+            "bundled model tiny.en understands only English; it names the multilingual "
+            "model small: set enabled: true to download it and transcribe"
         )
     if not categories:
         attention.append(
