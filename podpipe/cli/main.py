@@ -14,6 +14,7 @@ from podpipe import __version__
 from podpipe.cli.audio import audio
 from podpipe.cli.club import club
 from podpipe.cli.console import Console, console_of
+from podpipe.cli.importer import import_
 from podpipe.cli.publish import check, publish, status
 from podpipe.cli.scaffold import episode, init
 from podpipe.cli.serve import serve
@@ -77,7 +78,7 @@ def _add_verbosity_options(group: click.Group) -> None:
 
 
 # The order commands were defined in before the split (click lists them sorted anyway).
-for command in (check, publish, status, audio, transcribe, club, serve, init, episode):
+for command in (check, publish, status, audio, transcribe, club, serve, init, episode, import_):
     cli.add_command(command)
 
 _add_verbosity_options(cli)

@@ -49,6 +49,31 @@ class TerminalProgress:
 
         return report
 
+    def transfer(self, label: str) -> Callable[[int, int | None], None]:
+        """Progress of a download: bytes so far of bytes in all (None: unknown), with an
+        estimate of the time left."""
+        started = time.monotonic()
+
+        def report(done: int, total: int | None) -> None:
+            if not self.enabled:
+                return
+            now = time.monotonic()
+            finished = bool(total) and done >= total
+            with self._lock:
+                if not finished and now - self._last < self.min_interval:
+                    return
+                self._last = now
+                text = f"{label}: {megabytes(done)}"
+                if total:
+                    fraction = min(1.0, done / total)
+                    text += f" / {megabytes(total)} ({fraction:4.0%})"
+                    elapsed = now - started
+                    if 0.02 < fraction < 1:
+                        text += f", about {clock(elapsed * (1 - fraction) / fraction)} left"
+                self._write(text, finished)
+
+        return report
+
     def message(self, text: str) -> None:
         if self.enabled:
             with self._lock:
@@ -66,3 +91,8 @@ class TerminalProgress:
         if self.tty and self._width:
             click.echo("", err=True)
             self._width = 0
+
+
+def megabytes(n: int) -> str:
+    """Bytes for people: 48 kB, 12.3 MB."""
+    return f"{n / 1000:.0f} kB" if n < 1_000_000 else f"{n / 1_000_000:.1f} MB"

@@ -54,6 +54,20 @@ def find_audio(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
 
 
+def fetch_audio_message(folder: Path, url: str) -> str:
+    """What check and publish say about an imported episode whose audio is not here yet."""
+    return (
+        f"the audio has not been downloaded yet (it is at {url}): run "
+        "`podpipe import FEED SHOW_DIR` again with the old feed, without --no-audio, and "
+        f"it fetches the missing audio; or put the file in {folder}"
+    )
+
+
+def _single_audio(folder: Path) -> Path | None:
+    found = find_audio(folder)
+    return found[0] if len(found) == 1 else None
+
+
 def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
     """One episode.yaml; None if it is unreadable (its number unknown)."""
     folder = file.parent
@@ -65,8 +79,15 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
     number = sec.int("number", required=True, minimum=0)
     title = sec.str("title", required=True)
     date = sec.date("date", required=True)
-    audio = sec.path("audio", folder)
-    if not sec.has("audio") and audio is None:
+    audio_url = sec.url("audio_url")
+    if audio_url:  # imported without its audio (or the download failed): say how to get it
+        audio = sec.path("audio", folder, must_exist=False) or _single_audio(folder)
+        if audio is None or not audio.is_file():
+            sec.problem("audio_url", fetch_audio_message(folder, audio_url))
+            audio = None
+    else:
+        audio = sec.path("audio", folder)
+    if not sec.has("audio") and audio is None and not audio_url:
         found = find_audio(folder)
         if len(found) == 1:
             audio = found[0]
@@ -115,6 +136,7 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
         artwork=sec.path("artwork", folder),
         speakers=tuple(speakers),
         announces=sec.str("announces"),
+        audio_url=audio_url,
     )
     sec.finish()
     if number is None or not title or not date or audio is None:

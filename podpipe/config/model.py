@@ -175,6 +175,9 @@ class Episode:
     artwork: Path | None = None
     speakers: tuple[str, ...] = ()  # channel names for a double-ender (left, right)
     announces: str | None = None  # cycle slug this episode announces (override)
+    # Where `podpipe import` found the audio on the old host (episode.yaml's audio_url).
+    # Left out of the repr, which is part of cache keys: it changes no stage's output.
+    audio_url: str | None = field(default=None, repr=False)
 
     @property
     def slug(self) -> str:

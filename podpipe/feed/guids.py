@@ -29,6 +29,7 @@ podpipe from another host puts its existing GUID there.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,62 @@ def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:
     records = doc["episodes"]
     claimed = set(_match(show.episodes, records).values())
     return [_record(r) for i, r in enumerate(records) if i not in claimed]
+
+
+def recorded(registry_path: Path) -> dict[str, str]:
+    """Each recorded item GUID -> its episode folder (empty without a registry)."""
+    if not registry_path.exists():
+        return {}
+    doc, _ = _load(registry_path)
+    return {str(r["guid"]): str(r["folder"]) for r in doc["episodes"]}
+
+
+@dataclass(frozen=True)
+class ImportedGuid:
+    """An episode brought from another host, with the GUID its old feed gave it."""
+
+    folder: str
+    guid: str  # exactly as the old feed had it: any text, not only a UUID
+    number: int
+    title: str
+    date: dt.date
+
+
+def record_imported(
+    registry_path: Path, imported: list[ImportedGuid], show_guid: str | None = None
+) -> None:
+    """Add records for imported episodes (and the old feed's podcast:guid when the
+    registry has none), so the published feed keeps the GUIDs podcast apps know.
+
+    The records are those :func:`assign` would keep as they are: the next publish
+    matches them by folder and changes nothing.
+    """
+    from ruamel.yaml.comments import CommentedMap
+
+    doc, indent = _load(registry_path)
+    taken = {str(r["guid"]) for r in doc["episodes"]} | {str(r["folder"]) for r in doc["episodes"]}
+    for entry in imported:  # the import skips these; a record must never be doubled
+        if entry.guid in taken or entry.folder in taken:
+            raise ValueError(f"{entry.folder} ({entry.guid}) is already in {registry_path}")
+        taken |= {entry.guid, entry.folder}
+    add_show = bool(show_guid and not doc.get("podcast_guid"))
+    if not imported and not add_show:
+        return  # a re-run with nothing new changes no file
+    if add_show:
+        doc.insert(0, "podcast_guid", show_guid)
+    for entry in imported:
+        record = CommentedMap()
+        record["folder"] = entry.folder
+        record["guid"] = entry.guid
+        record["number"] = entry.number
+        record["title"] = entry.title
+        record["date"] = entry.date
+        doc["episodes"].append(record)
+    _save(registry_path, doc, indent)
+
+
+def is_uuid(text: str) -> bool:
+    return _is_uuid(text)
 
 
 # --------------------------------------------------------------------------- matching
