@@ -11,7 +11,7 @@ from podpipe.cache import SourceHashes, StageCache, digest
 
 
 def test_stage_order_is_pinned():
-    assert [s.name for s in pipeline.STAGES] == ["audio", "transcript", "notes", "tags"]
+    assert [s.name for s in pipeline.STAGES] == ["audio", "transcript", "timeline", "notes", "tags"]
 
 
 def test_swap_replaces_a_directory_in_one_step(tmp_path):
