@@ -36,7 +36,8 @@ def report(
         output_lufs=_finite(output_lufs),
         output_true_peak_dbtp=_finite(db(meter.true_peak) + encoder),
         output_lra=_finite(meter.lra),
-        gain_db=_finite(output_lufs - input_lufs),
+        # the difference of the two figures as reported, so the three agree to the digit
+        gain_db=_finite(round(output_lufs, 2) - round(input_lufs, 2)),
         duration_s=round(analysis.duration_s, 3),
         sample_rate=RATE,
         channels=analysis.channels,
