@@ -156,7 +156,7 @@ def check_published_times(root: Path, b_start: float) -> float:
             cue_starts((site / name).read_text()),
         )
         assert len(after) == len(before) >= 2
-        for s, o in zip(before, after):
+        for s, o in zip(before, after, strict=True):
             assert abs(o - (s + shift)) <= TOLERANCE_S, (name, s, o, shift)
     segments = json.loads((site / "transcript.json").read_text())["segments"]
     originals = json.loads((source / "transcript.json").read_text())["segments"]
