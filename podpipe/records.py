@@ -49,6 +49,30 @@ class AudioReport(_Json):
     channels: int = 1
     bitrate_kbps: int = 96
     warnings: list[str] = field(default_factory=list)
+    # The edits the stage made to the source's timeline: [source_start, source_end,
+    # output_start] in seconds, one per kept stretch of the recording, in order. An intro
+    # moves the recording to intro length minus the crossfade; removed pauses or a
+    # multitrack alignment would add stretches. Empty: the output is the source's timeline.
+    timeline: list[list[float]] = field(default_factory=list)
+    highpass_hz: float | None = None  # the rumble filter's corner, None when off
+    hum_hz: float | None = None  # mains hum found and notched (fundamental), None: none
+    hum_db: float | None = None  # its strongest harmonic above the neighbouring bins
+
+    def output_time(self, source_s: float) -> float:
+        """Where ``source_s`` (seconds into the source recording) is in the published
+        audio. A time in a removed stretch maps to where the next kept one starts."""
+        return output_time(self.timeline, source_s)
+
+
+def output_time(timeline: list[list[float]], source_s: float) -> float:
+    """``source_s`` through a timeline of [source_start, source_end, output_start]."""
+    for start, end, out in timeline:
+        if source_s < end:
+            return round(out + max(0.0, source_s - start), 3)
+    if timeline:
+        start, _, out = timeline[-1]
+        return round(out + source_s - start, 3)
+    return source_s
 
 
 @dataclass

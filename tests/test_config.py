@@ -396,3 +396,14 @@ def test_inside_a_show_folder_it_points_at_the_show(show):
     assert result.exit_code == 2
     assert f"the show is in {show.resolve()}: run podpipe there or pass --show" in result.output
     assert "podpipe init" not in result.output
+
+
+def test_audio_highpass_is_read_and_checked(show):
+    assert load_show(show).audio.highpass is True
+    edit(show / "show.yaml", "  leveler: true\n", "  leveler: true\n  highpass: false\n")
+    assert load_show(show).audio.highpass is False
+    edit(show / "show.yaml", "  highpass: false\n", "  highpass: sometimes\n")
+    result = check(show)
+    assert result.exit_code == 2, result.output
+    line = line_of(show / "show.yaml", "highpass:")
+    assert f"show.yaml:{line}: audio.highpass: " in result.output, result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from podpipe.cache import SourceHashes, StageCache, digest
 
 
 def test_stage_order_is_pinned():
-    assert [s.name for s in pipeline.STAGES] == ["audio", "transcript", "notes", "tags"]
+    assert [s.name for s in pipeline.STAGES] == ["audio", "transcript", "timeline", "notes", "tags"]
 
 
 def test_swap_replaces_a_directory_in_one_step(tmp_path):
@@ -115,3 +116,65 @@ def test_tool_versions_read_from_folder_names_match_importlib_metadata():
             expected[dist] = ""
     assert tool_versions(dists) == expected
     assert expected["click"] and expected["no-such-distribution"] == ""
+
+
+def test_retime_moves_every_cue_and_nothing_else(tmp_path):
+    from podpipe import transcribe
+
+    src, out = tmp_path / "src", tmp_path / "out"
+    src.mkdir()
+    (src / "t.vtt").write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:02.500 align:start\n<v Ada>Hello --> there\n"
+    )
+    (src / "t.srt").write_text("1\n00:59:59,900 --> 01:00:00,400\nAda: Hello\n")
+    (src / "t.json").write_text(
+        '{"version": "1.0.0", "segments": [{"speaker": "Ada", "startTime": 1.0, '
+        '"endTime": 2.5, "body": "Hello"}]}'
+    )
+    (src / "t.txt").write_text("Ada: Hello\n")
+    files = {"vtt": "t.vtt", "srt": "t.srt", "json": "t.json", "txt": "t.txt"}
+    transcribe.retime(src, out, files, lambda t: t + 3.5)
+    assert (out / "t.vtt").read_text() == (
+        "WEBVTT\n\n00:00:04.500 --> 00:00:06.000 align:start\n<v Ada>Hello --> there\n"
+    )
+    assert (out / "t.srt").read_text() == "1\n01:00:03,400 --> 01:00:03,900\nAda: Hello\n"
+    seg = json.loads((out / "t.json").read_text())["segments"][0]
+    assert seg == {"speaker": "Ada", "startTime": 4.5, "endTime": 6.0, "body": "Hello"}
+    assert (out / "t.txt").read_text() == "Ada: Hello\n"
+    # No edits: the same bytes the transcriber wrote.
+    same = tmp_path / "same"
+    transcribe.retime(src, same, {"vtt": "t.vtt", "srt": "t.srt"}, lambda t: t)
+    assert (same / "t.vtt").read_bytes() == (src / "t.vtt").read_bytes()
+
+
+def test_timeline_maps_source_times_and_adds_the_intro_chapter(tmp_path):
+    import dataclasses
+
+    from podpipe.config import AudioSettings, Chapter, load_show
+    from podpipe.pipeline.stages import on_published_timeline
+    from podpipe.records import AudioReport, output_time
+    from tests.show_helpers import copy_sample_show
+
+    # Two kept stretches: 0-10 s after a 3 s intro, 14-30 s after a removed pause.
+    timeline = [[0.0, 10.0, 3.0], [14.0, 30.0, 13.0]]
+    assert [output_time(timeline, t) for t in (0, 9.5, 12, 14, 20, 31)] == [
+        3.0,
+        12.5,
+        13.0,
+        13.0,
+        19.0,
+        30.0,
+    ]
+    assert output_time([], 7.25) == 7.25
+    show = load_show(copy_sample_show(tmp_path / "show"))
+    ep = show.episodes[0]
+    report = AudioReport(None, None, None, None, None, None, None, 60.0, timeline=timeline)
+    # Without an intro nothing moves: the episode is the same (cache keys unchanged).
+    assert on_published_timeline(show, ep, AudioReport(*[None] * 7, 60.0)) == ep
+    with_intro = dataclasses.replace(show, audio=AudioSettings(intro=tmp_path / "intro.wav"))
+    moved = on_published_timeline(with_intro, ep, report)
+    assert moved.chapters[0] == Chapter(0.0, "Intro")
+    assert [c.start for c in moved.chapters[1:]] == [
+        output_time(timeline, c.start) for c in ep.chapters
+    ]
+    assert [c.title for c in moved.chapters[1:]] == [c.title for c in ep.chapters]

@@ -9,6 +9,7 @@ from podpipe.audio.envelope import profile
 from podpipe.audio.frames import BLOCK, MINI, MINI_PER_BLOCK, RATE, Progress, pad
 from podpipe.audio.meter import KWeighting, add_true_peaks, integrated_loudness, sample_peaks
 from podpipe.audio.program import Program
+from podpipe.audio.restore import AnalysisFilter, Hum
 from podpipe.errors import ProcessingError
 
 MIN_DURATION_S = 0.4  # one BS.1770 gating block; loudness is undefined below it
@@ -25,6 +26,7 @@ class Analysis:
     true_peak: float  # linear
     clipped: int  # samples at full scale
     warnings: list[str] = field(default_factory=list)
+    hum: Hum | None = None  # mains hum in the recording (restore.py)
 
     @property
     def duration_s(self) -> float:
@@ -83,7 +85,8 @@ def analyse(program: Program, progress: Progress | None) -> Analysis:
     import numpy as np
 
     analyser = _Analyser(program.channels)
-    for chunk in program.chunks():
+    restore = AnalysisFilter(program.channels, highpass=program.settings.highpass)
+    for chunk in program.chunks(restore):
         if not np.isfinite(chunk).all():
             raise ProcessingError(
                 "the audio contains NaN or infinite samples (damaged float data)",
@@ -93,6 +96,7 @@ def analyse(program: Program, progress: Progress | None) -> Analysis:
         if progress:
             progress(0.3 * analyser.frames / RATE, program.declared_s or analyser.frames / RATE)
     analysis = analyser.result(program.source_frames)
+    analysis.hum = restore.hum.result()
     _check_content(analysis, program)
     return analysis
 

@@ -4,7 +4,7 @@ in fixed-size chunks so the 100 ms blocks line up; and the checks on the input p
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from podpipe.audio.frames import CHUNK, RATE
@@ -32,6 +32,7 @@ class Program:
         self.channels = 2 if settings.channels == 2 else 1
         self.settings = settings
         self.source_frames = 0
+        self.source_start = 0  # the frame of the programme where the recording starts
         self.declared_s: float | None = None
         self._intro = self._clip(settings.intro)
         self._outro = self._clip(settings.outro)
@@ -51,15 +52,16 @@ class Program:
             raise ProcessingError("the intro/outro has no audio", file=path)
         return clip
 
-    def chunks(self) -> Iterator:
-        """Fixed-size float32 chunks of the whole programme."""
+    def chunks(self, source_filter: Callable | None = None) -> Iterator:
+        """Fixed-size float32 chunks of the whole programme; ``source_filter`` (restoration)
+        sees the recording's chunks alone, before the intro and outro are joined."""
         xf = max(1, int(self.settings.crossfade_ms * RATE / 1000))
         with Decoder(
             self.source, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK
         ) as dec:
-            stream: Iterable = dec
+            stream: Iterable = map(source_filter, dec) if source_filter else dec
             if self._intro is not None:
-                stream = _crossfade_in(self._intro, stream, xf)
+                stream = _crossfade_in(self._intro, stream, xf, self)
             if self._outro is not None:
                 stream = _crossfade_out(stream, self._outro, xf)
             yield from _rechunk(_counted(dec, stream, self), CHUNK)
@@ -72,6 +74,13 @@ def _counted(dec: Decoder, stream: Iterable, program: Program) -> Iterator:
     program.source_frames = dec.frames
 
 
+def timeline(program: Program) -> list[list[float]]:
+    """The recording's place in the programme: [source_start, source_end, output_start]."""
+    if not program.source_start:
+        return []
+    return [[0.0, round(program.source_frames / RATE, 6), round(program.source_start / RATE, 6)]]
+
+
 def _fades(n: int):
     """Equal-power fade curves (out, in) of n samples, as column vectors."""
     import numpy as np
@@ -80,13 +89,14 @@ def _fades(n: int):
     return np.cos(t * np.pi / 2)[:, None], np.sin(t * np.pi / 2)[:, None]
 
 
-def _crossfade_in(intro, stream: Iterable, xf: int) -> Iterator:
+def _crossfade_in(intro, stream: Iterable, xf: int, program: Program) -> Iterator:
     it = iter(stream)
     first = next(it, None)
     if first is None:
         yield intro
         return
     n = min(xf, len(intro) // 2, len(first) // 2)
+    program.source_start = len(intro) - n
     fade_out, fade_in = _fades(n) if n else (None, None)
     yield intro[: len(intro) - n]
     if n:

@@ -13,6 +13,7 @@ from podpipe.audio.limiter import Limiter
 from podpipe.audio.meter import integrated_loudness, loudness_range
 from podpipe.audio.plan import Plan
 from podpipe.audio.program import Program
+from podpipe.audio.restore import SourceFilter
 from podpipe.config import AudioSettings
 from podpipe.errors import ProcessingError
 from podpipe.media import Mp3Encoder
@@ -45,9 +46,14 @@ def render(
     limiter = Limiter(plan, program.channels, len(analysis.power))
     lowpass = Lowpass(program.channels)
     encoder = open_encoder(out, channels=program.channels, bitrate_kbps=settings.bitrate)
+    restore = SourceFilter(
+        program.channels,
+        highpass=settings.highpass,
+        notches=analysis.hum.notches if analysis.hum else (),
+    )
     written = decoded = 0
     try:
-        for chunk in program.chunks():
+        for chunk in program.chunks(restore if restore.active else None):
             decoded += len(chunk)
             frames = limiter.push(pad(lowpass(chunk), MINI))
             written += _write(encoder, frames, analysis.frames - written)

@@ -9,7 +9,9 @@ from podpipe.audio.encoding import encoder_gain_db
 from podpipe.audio.frames import RATE
 from podpipe.audio.meter import db, integrated_loudness, loudness_range
 from podpipe.audio.plan import Plan
+from podpipe.audio.program import Program, timeline
 from podpipe.audio.render import OutputMeter
+from podpipe.audio.restore import HIGHPASS_HZ
 from podpipe.config import AudioSettings
 from podpipe.records import AudioReport
 
@@ -19,7 +21,7 @@ def _finite(value: float) -> float | None:
 
 
 def report(
-    analysis: Analysis, plan: Plan, meter: OutputMeter, settings: AudioSettings
+    program: Program, analysis: Analysis, plan: Plan, meter: OutputMeter, settings: AudioSettings
 ) -> AudioReport:
     """Input figures from pass 1; output figures from what went to the encoder, shifted
     by the encoder's measured gain (they match ffmpeg's ebur128 on the MP3 within about
@@ -34,10 +36,15 @@ def report(
         output_lufs=_finite(output_lufs),
         output_true_peak_dbtp=_finite(db(meter.true_peak) + encoder),
         output_lra=_finite(meter.lra),
-        gain_db=_finite(output_lufs - input_lufs),
+        # the difference of the two figures as reported, so the three agree to the digit
+        gain_db=_finite(round(output_lufs, 2) - round(input_lufs, 2)),
         duration_s=round(analysis.duration_s, 3),
         sample_rate=RATE,
         channels=analysis.channels,
         bitrate_kbps=settings.bitrate,
         warnings=list(analysis.warnings),
+        timeline=timeline(program),
+        highpass_hz=HIGHPASS_HZ if settings.highpass else None,
+        hum_hz=analysis.hum.hz if analysis.hum else None,
+        hum_db=analysis.hum.db if analysis.hum else None,
     )

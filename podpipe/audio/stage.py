@@ -16,7 +16,7 @@ from podpipe.config import AudioSettings
 from podpipe.media import ffmpeg_version
 from podpipe.records import AudioReport
 
-STAGE_VERSION = 1  # bump when a change makes the same input sound different
+STAGE_VERSION = 2  # bump when a change makes the same input sound different
 
 
 def cache_identity(settings: AudioSettings) -> dict:
@@ -48,4 +48,4 @@ def master(
         os.replace(tmp, out_mp3)
     finally:
         tmp.unlink(missing_ok=True)
-    return report(analysis, gains, meter, settings)
+    return report(program, analysis, gains, meter, settings)

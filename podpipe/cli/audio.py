@@ -76,6 +76,9 @@ def _as_shown(bounds: tuple[float, float]) -> tuple[float, float]:
 )
 @click.option("--no-leveler", is_flag=True, help="Do not level quiet and loud speakers.")
 @click.option(
+    "--no-highpass", is_flag=True, help="Keep the rumble below 75 Hz (no speech high-pass)."
+)
+@click.option(
     "--report",
     "report_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -83,7 +86,9 @@ def _as_shown(bounds: tuple[float, float]) -> tuple[float, float]:
     help="Where to write the JSON report (default: OUTPUT with .json).",
 )
 @click.pass_context
-def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, report_file):
+def audio(
+    ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, no_highpass, report_file
+):
     """Level, loudness-normalize, true-peak-limit and encode one recording to MP3."""
     import json  # not at the top: json alone would add a tenth to `podpipe --help`
 
@@ -100,6 +105,7 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
             bitrate_kbps=bitrate,
         ),
         leveler=not no_leveler,
+        highpass=not no_highpass,
     )
     progress = TerminalProgress(console)
     report = run_command(
@@ -120,3 +126,5 @@ def audio(ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler,
         f"{report.output_true_peak_dbtp:.1f} dBTP, LRA {report.output_lra:.1f} LU, "
         f"gain {report.gain_db:+.1f} dB, {report.duration_s:.1f} s (report: {report_file})"
     )
+    if report.hum_hz:
+        click.echo(f"mains hum at {report.hum_hz:.1f} Hz ({report.hum_db:.0f} dB) notched")

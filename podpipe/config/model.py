@@ -89,6 +89,7 @@ class AudioSettings:
     intro: Path | None = None
     outro: Path | None = None
     crossfade_ms: int = defaults.CROSSFADE_MS
+    highpass: bool = True  # the rumble filter (audio/restore.py)
 
     @property
     def bitrate(self) -> int:

@@ -62,6 +62,7 @@ def read_audio(sec: Section, root: Path) -> AudioSettings:
         crossfade_ms=sec.int(
             "crossfade_ms", default=defaults.CROSSFADE_MS, minimum=lo_fade, maximum=hi_fade
         ),
+        highpass=sec.bool("highpass", True),
     )
     sec.finish()
     return settings

@@ -22,9 +22,11 @@ from podpipe.pipeline.stages import (
     STAGES,
     EpisodeJob,
     Stage,
+    on_published_timeline,
     read_audio,
     read_notes,
     read_transcript,
+    transcript_folder,
 )
 from podpipe.records import PublishedEpisode
 
@@ -81,7 +83,10 @@ class EpisodeBuilder:
         wanted = {s.name for s in self.stages}
         for stage in self.stages:
             if any(n in wanted and n not in job.outputs for n in stage.needs):
-                return None  # an input is missing (a dry run, or not selected)
+                # an input is missing (a dry run, or not selected): it would run after it
+                if stage.reported:
+                    outcome.done[stage.name] = "would run" if self.dry_run and run else "missing"
+                continue
             key = digest(stage.name, *stage.identity(job))
             folder = self._stage(stage, key, run or stage.always, job, outcome)
             if not stage.reported:
@@ -137,13 +142,13 @@ class EpisodeBuilder:
         self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path]
     ) -> PublishedEpisode:
         report = read_audio(outputs["audio"])
-        transcript = read_transcript(outputs.get("transcript"))
+        transcript = read_transcript(transcript_folder(outputs))
         if transcript and transcript.empty:
             outcome.warnings.append("the transcript is empty (no speech detected)")
         outcome.warnings += report.warnings
         mp3 = outputs["tags"] / f"{ep.slug}.mp3"
         return PublishedEpisode(
-            episode=ep,
+            episode=on_published_timeline(self.show, ep, report),
             guid=self.guids.get(ep.slug, ""),
             mp3=mp3,
             mp3_size=mp3.stat().st_size,
@@ -151,7 +156,7 @@ class EpisodeBuilder:
             audio=report,
             notes=read_notes(outputs["notes"]),
             transcript=transcript,
-            transcript_dir=outputs.get("transcript"),
+            transcript_dir=transcript_folder(outputs),
             announces=club.announced_cycle(self.show, ep),
             features=club.featured_cycle(self.show, ep),
         )

@@ -63,6 +63,14 @@ class PublishResult:
             )
         return lines
 
+    def restoration_lines(self) -> list[str]:
+        notes = [
+            (o.episode.slug, restoration_note(o.published.audio))
+            for o in self.outcomes
+            if o.published
+        ]
+        return [f"{slug}: {note}" for slug, note in notes if note]
+
     def summary_lines(self) -> list[str]:
         site = self.show.site_dir
         if self.nothing_changed:
@@ -96,7 +104,7 @@ class PublishResult:
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )
             )
-        lines = table(rows) + self.problem_lines()
+        lines = table(rows) + self.restoration_lines() + self.problem_lines()
         if self.dry_run:
             lines.append("Dry run: nothing was processed or written.")
         elif self.site_updated and not self.failed:
@@ -105,6 +113,13 @@ class PublishResult:
                 f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
             )
         return lines
+
+
+def restoration_note(a: AudioReport) -> str | None:
+    """What restoration found and did beyond the default rumble filter, or None."""
+    if a.hum_hz is None:
+        return None
+    return f"mains hum at {a.hum_hz:.1f} Hz ({a.hum_db:.0f} dB above its neighbours) notched"
 
 
 def loudness_cells(a: AudioReport | None) -> tuple[str, str, str, str]:

@@ -20,10 +20,12 @@ from typing import Protocol
 
 from podpipe import audio, notes, tags, transcribe, urls
 from podpipe.cache import SourceHashes, write_atomic
-from podpipe.config import AudioSettings, Episode, Show, TranscriptionSettings
+from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
-from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport
+from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport, output_time
 from podpipe.render import template_errors
+
+INTRO_CHAPTER = "Intro"  # the chapter the intro gets when the host has chapters
 
 
 @dataclass
@@ -104,8 +106,30 @@ class TranscriptStage:
         write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
 
 
+class TimelineStage:
+    """The transcript on the published audio's timeline: the cached transcript of the
+    source recording with every cue moved through the audio stage's edits (an intro).
+    Cheap, so changing the intro never transcribes again."""
+
+    name, needs, always, reported = "timeline", ("audio", "transcript"), False, False
+
+    def wanted(self, show: Show) -> bool:
+        return show.transcription.enabled
+
+    def identity(self, job: EpisodeJob) -> tuple:
+        return (TIMELINE_VERSION, job.outputs["transcript"].name, audio_timeline(job))
+
+    def run(self, job: EpisodeJob, out: Path) -> None:
+        source = job.outputs["transcript"]
+        report = read_transcript(source)
+        timeline = audio_timeline(job)
+        transcribe.retime(source, out, report.files, lambda t: output_time(timeline, t))
+        shutil.copyfile(source / "report.json", out / "report.json")
+
+
 class NotesStage:
-    name, needs, always, reported = "notes", (), False, True
+    # The notes list the chapters, at their times in the published audio.
+    name, needs, always, reported = "notes", ("audio",), False, True
 
     def wanted(self, show: Show) -> bool:
         return True
@@ -113,21 +137,21 @@ class NotesStage:
     def identity(self, job: EpisodeJob) -> tuple:
         return (
             job.portable(show_for_notes(job.show)),
-            job.portable(job.episode),
+            job.portable(timed_episode(job)),
             results_repr(job.results),
             template_stamp(job.show),
         )
 
     def run(self, job: EpisodeJob, out: Path) -> None:
         with template_errors():
-            rendered = notes.render_notes(job.show, job.episode, results=job.results)
+            rendered = notes.render_notes(job.show, timed_episode(job), results=job.results)
         write_atomic(out / "notes.json", json.dumps(dataclasses.asdict(rendered), indent=2))
 
 
 class TagsStage:
     """The tagged MP3: the mastered audio with ID3 tags, cover, chapters and transcript."""
 
-    name, needs, always, reported = "tags", ("audio", "transcript", "notes"), True, False
+    name, needs, always, reported = "tags", ("audio", "timeline", "notes"), True, False
 
     def wanted(self, show: Show) -> bool:
         return True
@@ -146,7 +170,14 @@ class TagsStage:
         tags.write_tags(mp3, episode_tags(job))
 
 
-STAGES: tuple[Stage, ...] = (AudioStage(), TranscriptStage(), NotesStage(), TagsStage())
+STAGES: tuple[Stage, ...] = (
+    AudioStage(),
+    TranscriptStage(),
+    TimelineStage(),
+    NotesStage(),
+    TagsStage(),
+)
+TIMELINE_VERSION = 1  # bump when retiming changes its output
 
 
 # --------------------------------------------------------------------------- outputs
@@ -166,11 +197,37 @@ def read_notes(folder: Path) -> Notes:
     return Notes(**json.loads((folder / "notes.json").read_text()))
 
 
+def audio_timeline(job: EpisodeJob) -> list:
+    return read_audio(job.outputs["audio"]).timeline
+
+
+def timed_episode(job: EpisodeJob) -> Episode:
+    return on_published_timeline(job.show, job.episode, read_audio(job.outputs["audio"]))
+
+
+def on_published_timeline(show: Show, episode: Episode, report: AudioReport) -> Episode:
+    """The episode with its chapters (times in the source recording, as episode.yaml
+    gives them) moved to where they are in the published audio, after an "Intro"
+    chapter at 0 when the show has an intro."""
+    if not episode.chapters:
+        return episode
+    chapters = [dataclasses.replace(c, start=report.output_time(c.start)) for c in episode.chapters]
+    if show.audio.intro and chapters[0].start > 0:
+        chapters.insert(0, Chapter(0.0, INTRO_CHAPTER))
+    return dataclasses.replace(episode, chapters=tuple(chapters))
+
+
+def transcript_folder(outputs: dict[str, Path]) -> Path | None:
+    """The transcript files as published: on the audio's timeline (an older cache
+    without the timeline stage: the transcript stage's own)."""
+    return outputs.get("timeline") or outputs.get("transcript")
+
+
 def episode_tags(job: EpisodeJob) -> EpisodeTags:
-    show, ep = job.show, job.episode
+    show, ep = job.show, timed_episode(job)
     report = read_audio(job.outputs["audio"])
     rendered = read_notes(job.outputs["notes"])
-    transcript_dir = job.outputs.get("transcript")
+    transcript_dir = transcript_folder(job.outputs)
     transcript = read_transcript(transcript_dir)
     text = None
     if transcript and transcript_dir and "txt" in transcript.files and not transcript.empty:

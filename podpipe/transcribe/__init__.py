@@ -82,6 +82,7 @@ from podpipe.transcribe.models import (
     resolve_ct2_model,
 )
 from podpipe.transcribe.openai_whisper_engine import OPENAI_GROUP_S, OpenAIWhisper
+from podpipe.transcribe.retime import retime
 from podpipe.transcribe.stage import (
     STAGE_VERSION,
     Progress,
@@ -102,6 +103,7 @@ from podpipe.transcribe.writers import (
 )
 
 __all__ = [
+    "retime",
     "BATCH_SIZE",
     "BUNDLED_MODEL",
     "CONVERTER_VERSION",
