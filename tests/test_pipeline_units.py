@@ -178,3 +178,26 @@ def test_timeline_maps_source_times_and_adds_the_intro_chapter(tmp_path):
         output_time(timeline, c.start) for c in ep.chapters
     ]
     assert [c.title for c in moved.chapters[1:]] == [c.title for c in ep.chapters]
+
+
+def test_fingerprint_does_not_depend_on_where_the_show_folder_sorts(tmp_path, monkeypatch):
+    """A show moved from a folder that sorts before podpipe's package to one that sorts
+    after it has the same fingerprint (it looked changed when sorted by absolute path)."""
+    import datetime as dt
+    import shutil
+
+    from podpipe.config import load_show
+    from podpipe.pipeline import fingerprint
+    from tests.show_helpers import copy_sample_show
+
+    package = tmp_path / "m" / "podpipe"  # between the two show folders, by name
+    for part in ("templates", "static"):
+        shutil.copytree(fingerprint.PACKAGE_DIR / part, package / part)
+    monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package)
+    first = copy_sample_show(tmp_path / "a" / "show")
+    second = tmp_path / "z" / "show"
+    second.parent.mkdir()
+    shutil.copytree(first, second, copy_function=shutil.copy2)
+    today = dt.date(2026, 11, 20)
+    prints = [fingerprint.input_fingerprint(load_show(s), today, {}) for s in (first, second)]
+    assert prints[0] == prints[1]

@@ -58,7 +58,9 @@ def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> st
             stamps.append((portable(show, p), st.st_size, st.st_mtime_ns))
         except OSError:
             stamps.append((portable(show, p), None, None))
-    return digest(__version__, tool_versions(), str(today), options, stamps)
+    # Sorted by the portable path: the order must not depend on where the show folder
+    # sits relative to the installed package (a moved show would look changed).
+    return digest(__version__, tool_versions(), str(today), options, sorted(stamps, key=str))
 
 
 def portable(show: Show, value: object) -> str:
