@@ -17,7 +17,7 @@ from podpipe.cli.console import Console, console_of
 from podpipe.cli.publish import check, publish, status
 from podpipe.cli.scaffold import episode, init
 from podpipe.cli.serve import serve
-from podpipe.cli.transcribe import transcribe
+from podpipe.cli.transcribe import transcribe, transcript
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,7 +77,7 @@ def _add_verbosity_options(group: click.Group) -> None:
 
 
 # The order commands were defined in before the split (click lists them sorted anyway).
-for command in (check, publish, status, audio, transcribe, club, serve, init, episode):
+for command in (check, publish, status, audio, transcribe, transcript, club, serve, init, episode):
     cli.add_command(command)
 
 _add_verbosity_options(cli)
