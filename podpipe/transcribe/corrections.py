@@ -89,7 +89,8 @@ def _replace(
         span = tokens[i : i + len(wrong)]
         same_speaker = len({cues[t.cue].speaker for t in span}) == 1
         if len(span) == len(wrong) and same_speaker and [t.core for t in span] == wrong:
-            text = _replacement(span[0].text, span[-1].text, right)
+            # an empty right side deletes the words with their punctuation
+            text = _replacement(span[0].text, span[-1].text, right) if right.strip() else ""
             out += [_Token(span[0].cue, span[0].line, w) for w in text.split()]
             found += 1
             i += len(wrong)

@@ -21,6 +21,7 @@ TIME = r"(?:(\d+):)?([0-5]\d):([0-5]\d)[.,](\d{3})"
 TIMING_RE = re.compile(rf"^\s*{TIME}\s*-->\s*{TIME}(?:\s+.*)?$")
 VOICE_RE = re.compile(r"^<v(?:\.[^\s>]*)?\s+([^>]+)>")
 TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>|<\d[^>]*>")
+SRT_TAG_RE = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>", re.IGNORECASE)
 AUDIO_NOTE = "NOTE podpipe: timed against {name} (sha256 {sha})"
 AUDIO_NOTE_RE = re.compile(r"^NOTE podpipe: timed against .* \(sha256 ([0-9a-f]{12,64})\)")
 EXAMPLE_TIMING = "00:00:01.000 --> 00:00:04.000"
@@ -48,7 +49,8 @@ def parse_vtt(text: str, path: Path) -> list[Segment]:
         head = block[0]
         if head.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in head:
             continue
-        timing = 0 if "-->" in head else 1  # an optional cue identifier comes first
+        # an optional cue identifier comes first (a line that looks like a time does not)
+        timing = 0 if "-->" in head or re.match(r"^\s*\d+:\d", head) else 1
         if timing >= len(block) or "-->" not in block[timing]:
             raise _error(
                 path,
@@ -124,6 +126,8 @@ def _speaker(text_lines: list[str], srt: bool) -> tuple[str | None, list[str]]:
         if m:
             speaker = html.unescape(m.group(1)).strip()
     lines = [first, *(t.strip() for t in text_lines[1:])]
+    if srt:  # SubRip has a few formatting tags and no escapes: "<" is text
+        return speaker, [SRT_TAG_RE.sub("", t).strip() for t in lines]
     return speaker, [html.unescape(TAG_RE.sub("", t)).strip() for t in lines]
 
 
