@@ -80,6 +80,14 @@ def test_a_cue_that_grows_is_split_into_lines_of_the_usual_width():
     assert out[0].start == 0 and out[-1].end <= 10
 
 
+def test_a_correction_applied_twice_changes_nothing_the_second_time():
+    fixes = [("analysts", "data analysts"), ("Ben O'Caffer", "Ben Okafor")]
+    once, _ = transcribe.apply_corrections([cue(0, 1, "analysts and Ben O'Caffer")], fixes)
+    twice, counts = transcribe.apply_corrections(once, fixes)
+    assert once[0].text == twice[0].text == "data analysts and Ben Okafor"
+    assert counts == {"analysts": 0, "Ben O'Caffer": 0}
+
+
 def test_unmatched_names_the_corrections_that_match_nothing():
     assert transcribe.unmatched(WHISPER, [("Panda's Ruby", "pandas groupby"), ("zebra", "z")]) == [
         "zebra"

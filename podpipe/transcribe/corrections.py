@@ -88,7 +88,12 @@ def _replace(
     while i < len(tokens):
         span = tokens[i : i + len(wrong)]
         same_speaker = len({cues[t.cue].speaker for t in span}) == 1
-        if len(span) == len(wrong) and same_speaker and [t.core for t in span] == wrong:
+        if (
+            len(span) == len(wrong)
+            and same_speaker
+            and [t.core for t in span] == wrong
+            and not _already_right(tokens, i, wrong, [_exact(w) for w in right.split()])
+        ):
             # an empty right side deletes the words with their punctuation
             text = _replacement(span[0].text, span[-1].text, right) if right.strip() else ""
             out += [_Token(span[0].cue, span[0].line, w) for w in text.split()]
@@ -98,6 +103,26 @@ def _replace(
             out.append(tokens[i])
             i += 1
     return out, found
+
+
+def _already_right(tokens: list[_Token], i: int, wrong: list[str], right: list[str]) -> bool:
+    """Whether the match at ``i`` is part of the right words already ("analysts ->
+    data analysts" leaves "data analysts" alone), so a correction applied twice (to a
+    transcript exported with it applied) changes nothing the second time."""
+    lowered = [w.lower() for w in right]
+    for k in range(len(right) - len(wrong) + 1):
+        if lowered[k : k + len(wrong)] == wrong and i - k >= 0:
+            # as written, but for a capital the first word may have got (a sentence start)
+            found = [_exact(t.text) for t in tokens[i - k : i - k + len(right)]]
+            if found and found[0][:1].lower() + found[0][1:] == right[0][:1].lower() + right[0][1:]:
+                if found[1:] == right[1:]:
+                    return True
+    return False
+
+
+def _exact(word: str) -> str:
+    start, end = _core_span(word)
+    return word[start:end]
 
 
 def _replacement(first: str, last: str, right: str) -> str:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from podpipe.transcribe.cues import Segment, Word
 from podpipe.transcribe.engine import Engine
 from podpipe.transcribe.models import faster_load_message, load_error, resolve_ct2_model
-from podpipe.transcribe.vocabulary import prompt_text
 
 # Measured on tiny.en, 2 cores (docs/transcribe.md): faster-whisper's batched decoding
 # of the VAD's speech chunks with beam 5 is both faster (RTF 0.021) and more accurate
@@ -70,11 +69,10 @@ class FasterWhisper(Engine):
 
 
 def vocabulary_options(vocabulary: str) -> dict:
-    """The glossary as faster-whisper's initial prompt and hot words (measured best
-    together on tiny.en: docs/transcribe.md)."""
-    if not vocabulary:
-        return {}
-    return {"initial_prompt": prompt_text(vocabulary), "hotwords": vocabulary}
+    """The glossary as faster-whisper's hot words. Not also as the initial prompt: on
+    tiny.en that spelled a few more names right but dropped or repeated stretches of
+    speech (docs/transcribe.md has the numbers)."""
+    return {"hotwords": vocabulary} if vocabulary else {}
 
 
 def _segments(found) -> Iterator[Segment]:
