@@ -10,6 +10,7 @@ from podpipe.checks.source_rules import (
     site_dir_problems,
     source_problems,
 )
+from podpipe.checks.transcripts import transcript_problems
 
 __all__ = [
     "NS",
@@ -24,4 +25,5 @@ __all__ = [
     "site_dir_problems",
     "site_problems",
     "source_problems",
+    "transcript_problems",
 ]

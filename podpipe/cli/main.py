@@ -18,7 +18,7 @@ from podpipe.cli.importer import import_
 from podpipe.cli.publish import check, publish, status
 from podpipe.cli.scaffold import episode, init
 from podpipe.cli.serve import serve
-from podpipe.cli.transcribe import transcribe
+from podpipe.cli.transcribe import transcribe, transcript
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -78,7 +78,19 @@ def _add_verbosity_options(group: click.Group) -> None:
 
 
 # The order commands were defined in before the split (click lists them sorted anyway).
-for command in (check, publish, status, audio, transcribe, club, serve, init, episode, import_):
+for command in (
+    check,
+    publish,
+    status,
+    audio,
+    transcribe,
+    transcript,
+    club,
+    serve,
+    init,
+    episode,
+    import_,
+):
     cli.add_command(command)
 
 _add_verbosity_options(cli)

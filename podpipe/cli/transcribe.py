@@ -1,4 +1,5 @@
-"""podpipe transcribe: one recording to VTT, SRT, JSON and text (podpipe.transcribe)."""
+"""podpipe transcribe: one recording to VTT, SRT, JSON and text (podpipe.transcribe);
+podpipe transcript export: an episode's transcript as a file the host edits."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import click
 
 from podpipe import defaults
-from podpipe.cli.console import console_of, given, run_command
+from podpipe.cli.console import console_of, given, run_command, show_option
 from podpipe.cli.progress import TerminalProgress
 
 
@@ -98,3 +99,29 @@ def transcribe(
     click.echo(f"{report.word_count} words in {report.segment_count} segments: {files}")
     for warning in report.warnings:
         console.warn(warning)
+
+
+@click.group()
+def transcript() -> None:
+    """Edit an episode's transcript (a hand-edited transcript.vtt wins over Whisper)."""
+
+
+@transcript.command("export", short_help="Write an episode's transcript as an editable VTT.")
+@click.argument("which", metavar="EPISODE")
+@show_option
+@click.pass_context
+def transcript_export(ctx: click.Context, which: str, show_dir: Path) -> None:
+    """Write episodes/<folder>/transcript.vtt from EPISODE's current transcript (number
+    or folder name): one cue per line of text, speakers as <v Name>.
+
+    From then on that file is the episode's transcript: edit it, run podpipe publish,
+    and every format, the search index and the MP3's lyrics follow it. An existing
+    transcript.vtt is never overwritten.
+    """
+    from podpipe import pipeline
+
+    path = run_command(ctx, pipeline.export_transcript, show_dir, which)
+    click.echo(
+        f"wrote {path}: edit it, then run podpipe publish (it is now the episode's "
+        "transcript; Whisper no longer runs for this episode)"
+    )

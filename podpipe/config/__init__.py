@@ -16,6 +16,7 @@ the pipeline or the command line.
 from podpipe.config.categories import APPLE_CATEGORIES
 from podpipe.config.model import (
     AUDIO_SUFFIXES,
+    EDITED_TRANSCRIPTS,
     EPISODE_FILE,
     EPISODE_TYPES,
     EPISODES_DIR,
@@ -57,6 +58,7 @@ from podpipe.config.yamlio import (
 )
 
 __all__ = [
+    "EDITED_TRANSCRIPTS",
     "APPLE_CATEGORIES",
     "AUDIO_SUFFIXES",
     "EMAIL_RE",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from podpipe.config.model import (
     AUDIO_SUFFIXES,
+    EDITED_TRANSCRIPTS,
     EPISODE_FILE,
     EPISODE_TYPES,
     EPISODES_DIR,
@@ -15,7 +16,7 @@ from podpipe.config.model import (
     Episode,
 )
 from podpipe.config.schema import SLUG_RE, Section, kind_of, parse_timestamp
-from podpipe.config.sections import read_people
+from podpipe.config.sections import read_corrections, read_people, read_vocabulary
 from podpipe.config.yamlio import line_of, load_document
 from podpipe.errors import Problem
 
@@ -47,6 +48,23 @@ def _read_chapters(sec: Section) -> tuple[Chapter, ...]:
                 f" comes after {a.title!r} at {a.start:g}s",
             )
     return tuple(out)
+
+
+def _edited_transcript(folder: Path, problems: list[Problem]) -> Path | None:
+    """The hand-edited transcript in the episode folder (its content is checked later,
+    by checks.transcript_problems); two of them is a mistake."""
+    found = [folder / name for name in EDITED_TRANSCRIPTS if (folder / name).is_file()]
+    if len(found) > 1:
+        problems.append(
+            Problem(
+                found[1],
+                None,
+                "",
+                f"two hand-edited transcripts ({', '.join(p.name for p in found)}): "
+                "keep the one you edit and delete or rename the other",
+            )
+        )
+    return found[0] if found else None
 
 
 def find_audio(folder: Path) -> list[Path]:
@@ -137,6 +155,9 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
         speakers=tuple(speakers),
         announces=sec.str("announces"),
         audio_url=audio_url,
+        transcript=_edited_transcript(folder, problems),
+        corrections=read_corrections(sec),
+        vocabulary=read_vocabulary(sec),
     )
     sec.finish()
     if number is None or not title or not date or audio is None:

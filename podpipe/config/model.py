@@ -17,6 +17,8 @@ SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
 RESULTS_DIR = "club"  # the club's results files, unless club.results_dir says otherwise
+# A hand-edited transcript in an episode folder: it is the episode's transcript.
+EDITED_TRANSCRIPTS = ("transcript.vtt", "transcript.srt")
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".aiff", ".aif")
 EPISODE_TYPES = ("full", "trailer", "bonus")
 SHOW_TYPES = ("episodic", "serial")
@@ -107,6 +109,12 @@ class TranscriptionSettings:
     vad: bool = True
     threads: int | None = None  # None: the machine's cores
     word_timestamps: bool = False
+    # Left out of the repr (which keys the notes stage): the transcript stage names
+    # them in its identity itself. (wrong, right) pairs, applied in order.
+    corrections: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    vocabulary: tuple[str, ...] = field(default=(), repr=False)  # words the decoder is told
+    # names and titles from show.yaml and episode.yaml told to the decoder too
+    vocabulary_from_show: bool = field(default=defaults.VOCABULARY_FROM_SHOW, repr=False)
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,11 @@ class Episode:
     # Where `podpipe import` found the audio on the old host (episode.yaml's audio_url).
     # Left out of the repr, which is part of cache keys: it changes no stage's output.
     audio_url: str | None = field(default=None, repr=False)
+    # Transcript inputs, left out of the repr (which keys the notes stage): the
+    # transcript stage names them in its identity itself.
+    transcript: Path | None = field(default=None, repr=False)  # the hand-edited transcript
+    corrections: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # after the show's
+    vocabulary: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def slug(self) -> str:

@@ -19,7 +19,8 @@ from podpipe.config.model import (
     Resource,
     TranscriptionSettings,
 )
-from podpipe.config.schema import LANG_RE, SLUG_RE, Section, did_you_mean
+from podpipe.config.schema import LANG_RE, SLUG_RE, Section, did_you_mean, kind_of
+from podpipe.config.yamlio import line_of
 
 
 def _read_person(sec: Section, default_role: str) -> Person | None:
@@ -97,9 +98,45 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
             "threads", minimum=defaults.THREADS_RANGE[0], maximum=defaults.THREADS_RANGE[1]
         ),
         word_timestamps=sec.bool("word_timestamps", False),
+        corrections=read_corrections(sec),
+        vocabulary=read_vocabulary(sec),
+        vocabulary_from_show=sec.bool("vocabulary_from_show", defaults.VOCABULARY_FROM_SHOW),
     )
     sec.finish()
     return settings
+
+
+def read_corrections(sec: Section) -> tuple[tuple[str, str], ...]:
+    """``corrections``: a list of "wrong -> right" strings (right may be empty: a deletion)."""
+    out = []
+    for i, item, _ in sec.items("corrections"):
+        wrong, arrow, right = str(item).partition("->") if isinstance(item, str) else ("", "", "")
+        if not arrow or not wrong.strip() or "->" in right:
+            sec.problem(
+                "corrections",
+                f'item {i + 1}: expected a string like "Ben O\'Caffer -> Ben Okafor" '
+                f"(the words Whisper wrote, ->, the right words), found {kind_of(item)}"
+                + (f" {item!r}" if isinstance(item, str) else ""),
+                line=line_of(sec.node.get("corrections"), i),
+            )
+            continue
+        out.append((" ".join(wrong.split()), " ".join(right.split())))
+    return tuple(out)
+
+
+def read_vocabulary(sec: Section) -> tuple[str, ...]:
+    """``vocabulary``: names and terms the decoder is told to expect."""
+    out = []
+    for i, item, _ in sec.items("vocabulary"):
+        if not isinstance(item, str | int | float) or not str(item).strip():
+            sec.problem(
+                "vocabulary",
+                f"item {i + 1}: expected a word or phrase, found {kind_of(item)}",
+                line=line_of(sec.node.get("vocabulary"), i),
+            )
+            continue
+        out.append(" ".join(str(item).split()))
+    return tuple(out)
 
 
 def _read_resources(sec: Section) -> tuple[Resource, ...]:

@@ -21,16 +21,19 @@ from podpipe.pipeline.publish import publish, show_lock
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress, PublishResult
 from podpipe.pipeline.stages import STAGES, EpisodeJob, Stage
 from podpipe.pipeline.status import StatusReport, status
+from podpipe.pipeline.transcripts import correction_problems, export_transcript
 
 
 def check(show_dir: Path) -> CheckReport:
     """`podpipe check`: validate the configuration (raises ConfigError on errors), then
     the source files, the built feed and site."""
-    show, problems, _ = load(show_dir)
-    return checks.check(show, problems)
+    show, problems, results = load(show_dir)
+    return checks.check(show, problems + correction_problems(show, results))
 
 
 __all__ = [
+    "correction_problems",
+    "export_transcript",
     "STAGES",
     "CheckReport",
     "EpisodeBuilder",

@@ -13,7 +13,7 @@ import shutil
 import time
 from pathlib import Path
 
-from podpipe import club
+from podpipe import club, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest
 from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
@@ -79,7 +79,9 @@ class EpisodeBuilder:
             kept = self._as_last_published(ep, outcome)
             if kept:
                 return kept
-        job = EpisodeJob(self.show, ep, self.results, self.hashes, self.progress.callback)
+        job = EpisodeJob(
+            self.show, ep, self.results, self.hashes, self.progress.callback, cache=self.cache
+        )
         wanted = {s.name for s in self.stages}
         for stage in self.stages:
             if any(n in wanted and n not in job.outputs for n in stage.needs):
@@ -146,6 +148,14 @@ class EpisodeBuilder:
         if transcript and transcript.empty:
             outcome.warnings.append("the transcript is empty (no speech detected)")
         outcome.warnings += report.warnings
+        if transcript and ep.transcript and transcript.engine == "hand-edited":
+            outcome.warnings += transcribe.stale_warnings(
+                ep.transcript,
+                ep.audio,
+                self.hashes.of(ep.audio),
+                report.duration_s,
+                transcript.duration_s,
+            )
         mp3 = outputs["tags"] / f"{ep.slug}.mp3"
         return PublishedEpisode(
             episode=on_published_timeline(self.show, ep, report),

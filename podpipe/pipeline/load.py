@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from podpipe import club
-from podpipe.checks import artwork_problems
+from podpipe.checks import artwork_problems, transcript_problems
 from podpipe.config import Show, load_show_with_warnings
 from podpipe.errors import ConfigError, Problem
 
@@ -17,6 +17,8 @@ def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
     errors = [p for p in problems if p.severity == "error"]
     if not errors:
         problems += club.check_cycles(show)
+    if show is not None:
+        problems += transcript_problems(show)
     # The results files only need the club's cycles: report their problems alongside
     # any others, unless the cycles themselves are in doubt (or show.yaml is unreadable).
     if not any(club_in_doubt(p) for p in errors):

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from podpipe import audio, notes, tags, transcribe, urls
-from podpipe.cache import SourceHashes, write_atomic
+from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
 from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport, output_time
@@ -38,6 +38,7 @@ class EpisodeJob:
     hashes: SourceHashes
     progress: Callable[[str], Callable[[float, float], None]]  # label -> callback
     outputs: dict[str, Path] = field(default_factory=dict)  # stage name -> its folder
+    cache: StageCache | None = None  # for a stage that reuses an earlier output of its own
 
     def portable(self, value: object) -> str:
         return portable(self.show, value)
@@ -80,30 +81,99 @@ class AudioStage:
 
 
 class TranscriptStage:
+    """The transcript in every format, from one of three paths: the episode's
+    hand-edited transcript (Whisper does not run), Whisper's output as is, or Whisper's
+    output with the show's and the episode's corrections applied. A correction is
+    applied to the cached Whisper output, so editing one never runs Whisper again."""
+
     name, needs, always, reported = "transcript", (), False, True
 
     def wanted(self, show: Show) -> bool:
         return show.transcription.enabled
 
     def identity(self, job: EpisodeJob) -> tuple:
+        ep, corrections = job.episode, corrections_of(job)
+        if ep.transcript:
+            # Its content, not the audio's: editing it redoes the formats, nothing else.
+            edited = job.hashes.of(ep.transcript)
+            return ("hand-edited", transcribe.EDITED_VERSION, edited, corrections)
+        whisper = self.whisper_identity(job)
+        if not corrections:
+            return whisper
+        return (*whisper, {"corrections": corrections, "version": transcribe.EDITED_VERSION})
+
+    def whisper_identity(self, job: EpisodeJob) -> tuple:
+        """What Whisper's own output depends on (the key of a plain Whisper run)."""
+        vocabulary = vocabulary_of(job)
         return (
             transcribe.STAGE_VERSION,
             job.hashes.of(job.episode.audio),
             transcribe.cache_identity(job.show.transcription),
             list(job.episode.speakers),
+            *([{"vocabulary": vocabulary}] if vocabulary else []),
         )
 
     def run(self, job: EpisodeJob, out: Path) -> None:
-        ep = job.episode
-        report = transcribe.transcribe(
-            ep.audio,
-            out,
-            job.show.transcription,
-            speakers=ep.speakers,
-            stem="transcript",
-            progress=job.progress(f"{ep.slug}: transcript"),
-        )
+        ep, corrections = job.episode, corrections_of(job)
+        if ep.transcript:
+            cues = transcribe.read_cue_file(ep.transcript)
+            report = transcribe.edited_report(ep.transcript, cues, job.show.transcription)
+            report = transcribe.from_cues(cues, out, report, corrections=corrections)
+        elif corrections:
+            raw = out / WHISPER_DIR
+            self._whisper(job, raw)
+            cues = transcribe.read_cue_file(raw / "transcript.vtt")
+            report = transcribe.from_cues(cues, out, read_transcript(raw), corrections=corrections)
+        else:
+            self._whisper(job, out)
+            return
         write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+
+    def _whisper(self, job: EpisodeJob, out: Path) -> None:
+        """Whisper's output into ``out``: copied from the cache when a run with the same
+        audio and settings is there (uncorrected, or kept beside a corrected one)."""
+        key = digest(self.name, *self.whisper_identity(job))
+        found = find_whisper_output(job.cache, self.name, key) if job.cache else None
+        if found:
+            shutil.copytree(found, out, dirs_exist_ok=True)
+        else:
+            ep = job.episode
+            report = transcribe.transcribe(
+                ep.audio,
+                out,
+                job.show.transcription,
+                speakers=ep.speakers,
+                stem="transcript",
+                vocabulary=vocabulary_of(job),
+                progress=job.progress(f"{ep.slug}: transcript"),
+            )
+            write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+        if out.name == WHISPER_DIR:
+            write_atomic(out / "key", key)
+
+
+def find_whisper_output(cache: StageCache, stage: str, key: str) -> Path | None:
+    """A finished Whisper output for ``key``: the plain run's folder, or the copy kept
+    inside a corrected transcript's folder (WHISPER_DIR, with the key beside it)."""
+    if cache.has(stage, key):
+        return cache.path(stage, key)
+    for kept in sorted((cache.root / stage).glob(f"*/{WHISPER_DIR}/key")):
+        try:
+            if kept.read_text().strip() == key and not kept.parent.parent.name.startswith("."):
+                return kept.parent
+        except OSError:
+            continue
+    return None
+
+
+def corrections_of(job: EpisodeJob) -> list[list[str]]:
+    """The show's corrections, then the episode's, as they are applied."""
+    pairs = job.show.transcription.corrections + job.episode.corrections
+    return [list(p) for p in pairs]
+
+
+def vocabulary_of(job: EpisodeJob) -> str:
+    return transcribe.decoder_vocabulary(job.show, job.episode)
 
 
 class TimelineStage:
@@ -169,6 +239,8 @@ class TagsStage:
         shutil.copyfile(job.outputs["audio"] / "audio.mp3", mp3)
         tags.write_tags(mp3, episode_tags(job))
 
+
+WHISPER_DIR = "whisper"  # Whisper's own output, kept inside a corrected transcript's folder
 
 STAGES: tuple[Stage, ...] = (
     AudioStage(),

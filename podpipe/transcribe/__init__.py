@@ -22,7 +22,10 @@ The modules, in the order a recording goes through them:
   ``openai_whisper_engine``; ``models`` says which model a setting means, and
   ``convert`` turns a CTranslate2 model into an openai-whisper checkpoint;
 - ``gaps``: speech that batched decoding skipped; ``guards``: bleed, loops, sound labels;
+- ``vocabulary``: the show's names and terms, told to the decoder;
 - ``cues``: Segment, Word and the caption cues; ``writers``: the four files;
+- ``edited``: a hand-edited transcript (read, checked, exported); ``corrections``:
+  ``wrong -> right`` replacements over cues (both run after Whisper, on cues);
 - ``formats``: the registry of transcript formats (suffix, MIME type, label, feed)
   that the feed, notes, site and server ask.
 
@@ -33,6 +36,7 @@ by the function that needs it.
 from __future__ import annotations
 
 from podpipe.transcribe.convert import CONVERTER_VERSION, checkpoint_state, read_ct2_variables
+from podpipe.transcribe.corrections import apply_corrections, fit_lines, unmatched
 from podpipe.transcribe.cues import (
     MAX_LINE,
     MAX_LINES,
@@ -43,6 +47,15 @@ from podpipe.transcribe.cues import (
     word_count,
 )
 from podpipe.transcribe.decode import SAMPLE_RATE, decode_audio
+from podpipe.transcribe.edited import (
+    export_text,
+    one_line_cues,
+    parse_srt,
+    parse_vtt,
+    read_cue_file,
+    stale_warnings,
+    timed_against,
+)
 from podpipe.transcribe.engine import Engine
 from podpipe.transcribe.engines import ENGINES, load_engine, threads
 from podpipe.transcribe.faster_whisper_engine import BATCH_SIZE, DEFAULT_BEAM_SIZE, FasterWhisper
@@ -84,13 +97,17 @@ from podpipe.transcribe.models import (
 from podpipe.transcribe.openai_whisper_engine import OPENAI_GROUP_S, OpenAIWhisper
 from podpipe.transcribe.retime import retime
 from podpipe.transcribe.stage import (
+    EDITED_VERSION,
     STAGE_VERSION,
     Progress,
     beam_size,
     cache_identity,
     decoding_mode,
+    edited_report,
+    from_cues,
     transcribe,
 )
+from podpipe.transcribe.vocabulary import decoder_vocabulary, prompt_text, show_terms
 from podpipe.transcribe.writers import (
     PARAGRAPH_PAUSE,
     WRITERS,
@@ -104,6 +121,22 @@ from podpipe.transcribe.writers import (
 
 __all__ = [
     "retime",
+    "apply_corrections",
+    "fit_lines",
+    "unmatched",
+    "export_text",
+    "one_line_cues",
+    "parse_srt",
+    "parse_vtt",
+    "read_cue_file",
+    "stale_warnings",
+    "timed_against",
+    "EDITED_VERSION",
+    "edited_report",
+    "from_cues",
+    "decoder_vocabulary",
+    "prompt_text",
+    "show_terms",
     "BATCH_SIZE",
     "BUNDLED_MODEL",
     "CONVERTER_VERSION",

@@ -10,6 +10,7 @@ from podpipe.transcribe.cues import Segment, Word
 from podpipe.transcribe.decode import SAMPLE_RATE
 from podpipe.transcribe.engine import Engine
 from podpipe.transcribe.models import load_error, openai_checkpoint, openai_load_message
+from podpipe.transcribe.vocabulary import prompt_text
 
 OPENAI_GROUP_S = 300.0  # speech per openai-whisper call, so progress can be reported
 
@@ -38,7 +39,7 @@ class OpenAIWhisper(Engine):
             self.model.set_alignment_heads(_alignment_mask(heads, self.model.dims))
         self.multilingual = self.model.is_multilingual
 
-    def segments(self, audio, *, language, beam_size, vad, word_timestamps):
+    def segments(self, audio, *, language, beam_size, vad, word_timestamps, vocabulary=""):
         for piece, timeline in _speech_groups(audio, vad):
             result = self.model.transcribe(
                 piece,
@@ -47,6 +48,7 @@ class OpenAIWhisper(Engine):
                 fp16=False,
                 condition_on_previous_text=False,
                 word_timestamps=word_timestamps,
+                initial_prompt=prompt_text(vocabulary) or None,
                 verbose=None,
             )
             for seg in result["segments"]:

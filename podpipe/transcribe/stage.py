@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from podpipe.config import TranscriptionSettings
 from podpipe.errors import RequestError
 from podpipe.records import TranscriptReport
 from podpipe.transcribe.convert import CONVERTER_VERSION
+from podpipe.transcribe.corrections import apply_corrections, fit_lines
 from podpipe.transcribe.cues import MAX_LINE, MAX_LINES, Segment, split_cues, tidy_times, word_count
 from podpipe.transcribe.decode import SAMPLE_RATE, decode_audio
 from podpipe.transcribe.engine import Engine
@@ -21,6 +23,7 @@ from podpipe.transcribe.models import model_identity
 from podpipe.transcribe.writers import write_transcripts
 
 STAGE_VERSION = 3  # bump when podpipe's own processing changes the output
+EDITED_VERSION = 1  # bump when the hand-edited or corrected path changes its output
 
 Progress = Callable[[float, float], None]
 
@@ -32,12 +35,14 @@ def transcribe(
     *,
     speakers: tuple[str, ...] = (),
     stem: str = "transcript",
+    vocabulary: str = "",
     progress: Progress | None = None,
 ) -> TranscriptReport:
     """Transcribe ``source`` into ``out_dir/<stem>.{vtt,srt,json,txt}``.
 
     With two ``speakers`` the recording must be stereo: each channel is transcribed
     on its own and the segments are merged in time order, labelled with the names.
+    ``vocabulary`` (vocabulary.decoder_vocabulary) is the glossary the decoder gets.
     Raises ProcessingError for unreadable audio, a bad model or an unknown language.
     """
     started = time.monotonic()
@@ -50,8 +55,9 @@ def transcribe(
         channels = isolate_speakers(*channels)
     duration = len(channels[0]) / SAMPLE_RATE
     warnings: list[str] = []
+    options = {"language": language, "beam_size": beam_size(settings), "vocabulary": vocabulary}
     segments = _transcribe_channels(
-        engine, channels, speakers, settings, language, progress, warnings, source.name
+        engine, channels, speakers, settings, options, progress, warnings, source.name
     )
     segments = clean_segments(segments, duration)
     cues = tidy_times(split_cues(segments), duration)
@@ -73,12 +79,51 @@ def transcribe(
     )
 
 
+def from_cues(
+    cues: list[Segment],
+    out_dir: Path,
+    report: TranscriptReport,
+    *,
+    corrections: Iterable[tuple[str, str]] = (),
+    stem: str = "transcript",
+) -> TranscriptReport:
+    """Every format from finished cues (a hand-edited transcript, or Whisper's cues
+    read back), with ``corrections`` applied; ``report`` says where they came from.
+
+    The text file is written from the cues too, so its paragraphs follow them.
+    """
+    cues, _counts = apply_corrections(cues, corrections)
+    cues = fit_lines(cues)
+    files = write_transcripts(out_dir, stem, cues, cues)
+    return dataclasses.replace(
+        report,
+        word_count=word_count(cues),
+        segment_count=len(cues),
+        files=files,
+        speakers=report.speakers or list(dict.fromkeys(c.speaker for c in cues if c.speaker)),
+    )
+
+
+def edited_report(
+    file: Path, cues: list[Segment], settings: TranscriptionSettings
+) -> TranscriptReport:
+    """The report of a hand-edited transcript (from_cues fills in the counts)."""
+    return TranscriptReport(
+        engine="hand-edited",
+        model=file.name,
+        language=settings.language,
+        duration_s=round(max((c.end for c in cues), default=0.0), 3),
+        word_count=0,
+        segment_count=0,
+    )
+
+
 def _transcribe_channels(
     engine: Engine,
     channels: list,
     speakers: tuple[str, ...],
     settings: TranscriptionSettings,
-    language: str | None,
+    options: dict,
     progress: Progress | None,
     warnings: list[str],
     name: str,
@@ -91,7 +136,6 @@ def _transcribe_channels(
     """
     duration = len(channels[0]) / SAMPLE_RATE
     share = 1 / len(channels)
-    options = {"language": language, "beam_size": beam_size(settings)}
     segments: list[Segment] = []
     for i, samples in enumerate(channels):
         speaker = speakers[i] if speakers else None
