@@ -7,11 +7,13 @@ orchestrator caches stage results on disk and reuses them on the next publish.
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from podpipe import urls
+from podpipe.cache import write_atomic
 from podpipe.config import Chapter, Cycle, Episode
 
 
@@ -31,6 +33,14 @@ class _Json:
     def from_dict(cls, data: dict[str, Any]):
         names = {f.name: f for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+    def save(self, path: Path) -> None:
+        """Write the record as JSON, atomically (report.json beside a stage's output)."""
+        write_atomic(path, json.dumps(self.to_dict(), indent=2) + "\n")
+
+    @classmethod
+    def load(cls, path: Path):
+        return cls.from_dict(json.loads(path.read_text()))
 
 
 @dataclass

@@ -90,10 +90,7 @@ def audio(
     ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, no_highpass, report_file
 ):
     """Level, loudness-normalize, true-peak-limit and encode one recording to MP3."""
-    import json  # not at the top: json alone would add a tenth to `podpipe --help`
-
     from podpipe import audio as audio_stage
-    from podpipe.cache import write_atomic
     from podpipe.config import AudioSettings
 
     console = console_of(ctx)
@@ -118,7 +115,7 @@ def audio(
     )
     progress.close()
     report_file = report_file or output.with_suffix(".json")
-    write_atomic(report_file, json.dumps(report.to_dict(), indent=2) + "\n")
+    report.save(report_file)
     for warning in report.warnings:
         console.warn(warning)
     click.echo(

@@ -77,7 +77,7 @@ class AudioStage:
         report = audio.master(
             ep.audio, out / "audio.mp3", job.show.audio, progress=job.progress(f"{ep.slug}: audio")
         )
-        write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+        report.save(out / "report.json")
 
 
 class TranscriptStage:
@@ -127,7 +127,7 @@ class TranscriptStage:
         else:
             self._whisper(job, out)
             return
-        write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+        report.save(out / "report.json")
 
     def _whisper(self, job: EpisodeJob, out: Path) -> None:
         """Whisper's output into ``out``: copied from the cache when a run with the same
@@ -147,7 +147,7 @@ class TranscriptStage:
                 vocabulary=vocabulary_of(job),
                 progress=job.progress(f"{ep.slug}: transcript"),
             )
-            write_atomic(out / "report.json", json.dumps(report.to_dict(), indent=2))
+            report.save(out / "report.json")
         if out.name == WHISPER_DIR:
             write_atomic(out / "key", key)
 
@@ -256,13 +256,13 @@ TIMELINE_VERSION = 1  # bump when retiming changes its output
 
 
 def read_audio(folder: Path) -> AudioReport:
-    return AudioReport.from_dict(json.loads((folder / "report.json").read_text()))
+    return AudioReport.load(folder / "report.json")
 
 
 def read_transcript(folder: Path | None) -> TranscriptReport | None:
     if folder is None:
         return None
-    return TranscriptReport.from_dict(json.loads((folder / "report.json").read_text()))
+    return TranscriptReport.load(folder / "report.json")
 
 
 def read_notes(folder: Path) -> Notes:
