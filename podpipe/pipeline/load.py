@@ -6,7 +6,7 @@ from pathlib import Path
 
 from podpipe import club
 from podpipe.checks import artwork_problems, transcript_problems
-from podpipe.config import Show, load_show_with_warnings
+from podpipe.config import Episode, Show, load_show_with_warnings
 from podpipe.errors import ConfigError, Problem
 
 
@@ -49,9 +49,9 @@ def select(show: Show, only: tuple[str, ...]) -> set[str]:
         return {e.slug for e in show.episodes}
     chosen = set()
     for want in only:
-        match = [e for e in show.episodes if want in (e.slug, str(e.number))]
+        match = named(show, want)
         if not match:
-            names = ", ".join(f"{e.number} ({e.slug})" for e in show.episodes)
+            names = episode_names(show)
             raise ConfigError(
                 [
                     Problem(
@@ -64,3 +64,13 @@ def select(show: Show, only: tuple[str, ...]) -> set[str]:
             )
         chosen |= {e.slug for e in match}
     return chosen
+
+
+def named(show: Show, want: str) -> list[Episode]:
+    """The episodes a host means by ``want``: a folder name or a number."""
+    return [e for e in show.episodes if want in (e.slug, str(e.number))]
+
+
+def episode_names(show: Show) -> str:
+    """The episodes as a message lists them: ``1 (001-intro), 2 (002-...)``."""
+    return ", ".join(f"{e.number} ({e.slug})" for e in show.episodes)

@@ -28,6 +28,11 @@ from podpipe.render import template_errors
 INTRO_CHAPTER = "Intro"  # the chapter the intro gets when the host has chapters
 
 
+WHISPER_DIR = "whisper"  # Whisper's own output, kept inside a corrected transcript's folder
+
+TIMELINE_VERSION = 1  # bump when retiming changes its output
+
+
 @dataclass
 class EpisodeJob:
     """One episode's inputs, and the output folders of the stages finished so far."""
@@ -240,8 +245,6 @@ class TagsStage:
         tags.write_tags(mp3, episode_tags(job))
 
 
-WHISPER_DIR = "whisper"  # Whisper's own output, kept inside a corrected transcript's folder
-
 STAGES: tuple[Stage, ...] = (
     AudioStage(),
     TranscriptStage(),
@@ -249,7 +252,6 @@ STAGES: tuple[Stage, ...] = (
     NotesStage(),
     TagsStage(),
 )
-TIMELINE_VERSION = 1  # bump when retiming changes its output
 
 
 # --------------------------------------------------------------------------- outputs

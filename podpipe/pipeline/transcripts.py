@@ -10,7 +10,7 @@ from podpipe import transcribe
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import EDITED_TRANSCRIPTS, SHOW_FILE, Episode, Show, line_of_key
 from podpipe.errors import ConfigError, Problem, RequestError
-from podpipe.pipeline.load import load
+from podpipe.pipeline.load import episode_names, load, named
 from podpipe.pipeline.report import NullProgress
 from podpipe.pipeline.stages import EpisodeJob, TranscriptStage, find_whisper_output
 
@@ -43,10 +43,9 @@ def export_transcript(show_dir: Path, which: str) -> Path:
 
 
 def find_episode(show: Show, which: str) -> Episode:
-    found = [e for e in show.episodes if which in (e.slug, str(e.number))]
+    found = named(show, which)
     if not found:
-        names = ", ".join(f"{e.number} ({e.slug})" for e in show.episodes) or "none"
-        raise RequestError(f"no episode {which!r}; episodes: {names}")
+        raise RequestError(f"no episode {which!r}; episodes: {episode_names(show) or 'none'}")
     return found[0]
 
 
