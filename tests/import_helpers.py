@@ -66,6 +66,11 @@ def serve(media: dict[str, bytes]):
         "application/x-subrip",
     )
     host.files["/buzzsprout/12345678/transcript.json"] = (b"{}", "application/json")
+    host.files["/buzzsprout/12345601/transcript.txt"] = (b"Rye needs a hand.", "text/plain")
+    host.files["/buzzsprout/12345601/transcript.html"] = (
+        (DATA / "buzzsprout-transcript.html").read_bytes(),
+        "text/html",
+    )
     host.files["/podlove/download/ks001.mp3"] = (media["ep1.mp3"], mp3)
     host.files["/podlove/download/ks002.mp3"] = (media["ep2.mp3"], mp3)
     up = "/wordpress/wp-content/uploads"

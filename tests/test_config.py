@@ -67,6 +67,22 @@ MISTAKES = [
     ),
     (
         "show.yaml",
+        "base_url: https://podcast.example.org/",
+        "base_url: https://podcast.example.org/\nnew_feed_url: feeds.example.org/show",
+        "new_feed_url",
+        "new_feed_url:",
+        "expected an absolute http(s) URL",
+    ),
+    (
+        "show.yaml",
+        "base_url: https://podcast.example.org/",
+        "base_url: https://podcast.example.org/\nnew_feed_url: https://podcast.example.org/feed.xml",
+        "new_feed_url",
+        "new_feed_url:",
+        "this is the show's own feed",
+    ),
+    (
+        "show.yaml",
         "  - Technology",
         "  - Technolgy",
         "categories[1]",

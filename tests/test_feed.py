@@ -353,6 +353,17 @@ def test_explicit_is_written_true_false(built, tmp_path):
     assert {e["number"]: e["explicit"] for e in parsed["episodes"]} == {1: True, 2: False, 3: True}
 
 
+def test_new_feed_url_moves_subscribers_to_the_new_feed(built, tmp_path):
+    out = tmp_path / "feed.xml"
+    feed.build_feed(built.show, built.episodes, out)
+    assert b"new-feed-url" not in out.read_bytes()
+    moved = dataclasses.replace(built.show, new_feed_url="https://new.example.net/show/feed.xml")
+    feed.build_feed(moved, built.episodes, out)
+    root = etree.parse(str(out)).getroot()
+    assert root.findtext(f"channel/{{{ITUNES}}}new-feed-url") == moved.new_feed_url
+    assert _podcastparser(out.read_bytes())["new_url"] == moved.new_feed_url  # as apps read it
+
+
 def test_episode_artwork_gets_its_own_itunes_image(built, tmp_path):
     art = tmp_path / "cover.jpg"
     art.write_bytes(b"")  # only the path matters to the feed

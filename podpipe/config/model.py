@@ -138,6 +138,7 @@ class Show:
     funding_url: str | None = None
     funding_text: str | None = None
     locked: bool = False
+    new_feed_url: str | None = None  # itunes:new-feed-url: the show moved to this feed
     links: tuple[tuple[str, str], ...] = ()  # (label, url) subscribe links for the site
     audio: AudioSettings = field(default_factory=AudioSettings)
     transcription: TranscriptionSettings = field(default_factory=TranscriptionSettings)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from podpipe import urls
 from podpipe.config.categories import read_categories
 from podpipe.config.episodes import load_episodes
 from podpipe.config.model import EPISODES_DIR, RESULTS_DIR, SHOW_FILE, SHOW_TYPES, Episode, Show
@@ -95,6 +96,13 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         if sec.has("templates")
         else (root / "templates" if (root / "templates").is_dir() else None)
     )
+    new_feed_url = sec.url("new_feed_url")
+    if new_feed_url and base_url and new_feed_url == urls.absolute(base_url, urls.FEED):
+        sec.problem(
+            "new_feed_url",
+            "this is the show's own feed (base_url + feed.xml): set new_feed_url only "
+            "when the show moves to another feed address, to that address",
+        )
     output = sec.str("output_dir")
     if output:
         _check_output_dir(sec, root, (root / output).resolve())
@@ -118,6 +126,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         funding_url=funding_url,
         funding_text=funding_text,
         locked=sec.bool("locked", False),
+        new_feed_url=new_feed_url,
         links=tuple(links),
         audio=read_audio(sec.section("audio"), root),
         transcription=read_transcription(sec.section("transcription"), language or "en"),

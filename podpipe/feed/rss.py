@@ -107,6 +107,8 @@ def _channel(fg, show: Show, ordered: list[PublishedEpisode]) -> None:
     fg.podcast.itunes_owner(name=show.owner_name, email=show.owner_email)
     fg.podcast.itunes_type(show.show_type)
     fg.podcast.itunes_explicit_bool(show.explicit)
+    if show.new_feed_url:
+        fg.podcast.itunes_new_feed_url(show.new_feed_url)
     if show.categories:
         fg.podcast.itunes_category([_category(c) for c in show.categories])
     ns = fg.podcast_ns

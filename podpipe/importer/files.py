@@ -20,9 +20,9 @@ from podpipe.importer.download import DownloadError, fetch_bytes
 from podpipe.importer.feed import Channel, FeedChapter, parse_time
 from podpipe.importer.html_notes import first_sentences, html_to_markdown, html_to_text
 from podpipe.importer.plan import PlannedEpisode
+from podpipe.importer.transcripts import save_transcript
 from podpipe.scaffold import DEFAULT_AUTHOR, DEFAULT_EMAIL, default_base_url
 from podpipe.scaffold.templates import environment
-from podpipe.transcribe.formats import FORMATS
 
 NOTES_FILE = "notes.md"
 IMAGE_LIMIT = 20 << 20
@@ -174,7 +174,7 @@ def _fill(tmp: Path, planned: PlannedEpisode, today: dt.date) -> EpisodeFiles:
     chapters = _in_order(chapters)
     transcript = None
     if item.transcripts:
-        transcript, note = _save_transcript(item.transcripts, tmp)
+        transcript, note = save_transcript(item.transcripts, tmp)
         if note:
             attention.append(note)
     plain = html_to_text(item.description_html)
@@ -234,26 +234,6 @@ def _in_order(chapters: tuple[FeedChapter, ...]) -> tuple[FeedChapter, ...]:
         if not out or c.start > out[-1].start:
             out.append(c)
     return tuple(out)
-
-
-def _save_transcript(
-    transcripts: tuple[tuple[str, str], ...], folder: Path
-) -> tuple[str | None, str | None]:
-    """The first transcript in a format podpipe knows, as transcript.<ext>."""
-    by_mime = {fmt.mime: fmt.key for fmt in FORMATS if fmt.written}
-    known = set(by_mime.values())
-    for url, mime in transcripts:
-        suffix = by_mime.get(mime.lower()) or Path(url.split("?")[0]).suffix.lstrip(".").lower()
-        if suffix not in known:
-            continue
-        try:
-            data = fetch_bytes(url)
-        except DownloadError as e:
-            return None, f"its transcript was not downloaded ({e})"
-        name = f"transcript.{suffix}"
-        (folder / name).write_bytes(data)
-        return name, None
-    return None, "the feed links a transcript in a format podpipe does not read: not kept"
 
 
 def save_image(url: str, folder: Path, stem: str) -> str:

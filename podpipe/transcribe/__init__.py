@@ -86,6 +86,7 @@ from podpipe.transcribe.guards import (
     isolate_speakers,
     remove_repeats,
 )
+from podpipe.transcribe.imported import html_cues, json_cues
 from podpipe.transcribe.models import (
     BUNDLED_MODEL,
     bundled_model_dir,
@@ -120,6 +121,8 @@ from podpipe.transcribe.writers import (
 )
 
 __all__ = [
+    "html_cues",
+    "json_cues",
     "retime",
     "apply_corrections",
     "fit_lines",
