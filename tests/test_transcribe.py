@@ -255,7 +255,8 @@ def test_a_model_that_cannot_be_had_offline_says_how_to_provide_one(tmp_path):
     with pytest.raises(RequestError) as err:
         stage.transcribe(JFK, tmp_path, settings)
     assert "could not be downloaded" in str(err.value)
-    assert "--model PATH" in str(err.value) and "tiny.en" in str(err.value)
+    assert "podpipe models fetch podpipe-tests/no-such-whisper-model" in str(err.value)
+    assert "transcription.model in show.yaml" in str(err.value) and "tiny.en" in str(err.value)
 
 
 @needs_openai

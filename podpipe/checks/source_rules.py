@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from podpipe import urls
 from podpipe.checks.images import PLACEHOLDER_AUTHOR, check_image, is_placeholder_artwork
+from podpipe.checks.models import model_problems
 from podpipe.config import SHOW_FILE, Show, line_of_key
 from podpipe.errors import Problem
 
@@ -17,8 +18,13 @@ EXAMPLE_HOST = re.compile(r"(^|\.)example\.(com|org|net|invalid)$")
 
 def source_problems(show: Show) -> list[Problem]:
     """What `check` (and `status`) report beyond the configuration: the output folder,
-    the artwork files, placeholder values."""
-    return site_dir_problems(show) + artwork_problems(show) + placeholder_problems(show)
+    the artwork files, placeholder values, a named Whisper model not on this machine."""
+    return (
+        site_dir_problems(show)
+        + artwork_problems(show)
+        + placeholder_problems(show)
+        + model_problems(show)
+    )
 
 
 def artwork_problems(show: Show) -> list[Problem]:

@@ -15,6 +15,7 @@ from podpipe.cli.audio import audio
 from podpipe.cli.club import club
 from podpipe.cli.console import Console, console_of
 from podpipe.cli.importer import import_
+from podpipe.cli.models import models
 from podpipe.cli.publish import check, publish, status
 from podpipe.cli.scaffold import episode, init
 from podpipe.cli.serve import serve
@@ -90,6 +91,7 @@ for command in (
     init,
     episode,
     import_,
+    models,
 ):
     cli.add_command(command)
 

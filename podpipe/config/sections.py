@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 
 from podpipe import defaults
+from podpipe.config import whisper
 from podpipe.config.model import (
     RESULTS_DIR,
     AudioSettings,
@@ -74,9 +75,13 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
     language = sec.str("language", default=show_language.split("-")[0].lower())
     if language and not LANG_RE.match(language):
         sec.problem("language", f"expected a language code like 'en' or 'de', found {language!r}")
+    enabled = sec.bool("enabled", True)
+    engine = sec.choice("engine", defaults.ENGINES, defaults.ENGINES[0])
     model = sec.str("model", default=defaults.MODEL)
     spoken = (language or "en").split("-")[0].lower()
-    if model and model.endswith(".en") and spoken != "en":
+    if model:
+        _check_model_name(sec, model, engine)
+    if enabled and model and model.endswith(".en") and spoken != "en":
         where = "language" if sec.has("language") else "model"
         sec.problem(
             where,
@@ -86,8 +91,8 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
             f"or give a local model folder) or transcription.language: en",
         )
     settings = TranscriptionSettings(
-        enabled=sec.bool("enabled", True),
-        engine=sec.choice("engine", defaults.ENGINES, defaults.ENGINES[0]),
+        enabled=enabled,
+        engine=engine,
         model=model,
         language=language,
         beam_size=sec.int(
@@ -104,6 +109,28 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
     )
     sec.finish()
     return settings
+
+
+def _check_model_name(sec: Section, model: str, engine: str) -> None:
+    """A model name podpipe knows (or a model imported under that name), a local path,
+    or a Hugging Face id; a typo gets a "did you mean"."""
+    if whisper.looks_like_path(model) or whisper.is_hub_id(model):
+        return
+    known = whisper.KNOWN.get(model)
+    if known is None and model not in whisper.imported_names():
+        names = [*whisper.KNOWN, *whisper.imported_names()]
+        sec.problem(
+            "model",
+            f"unknown model {model!r}{did_you_mean(model, names)}: expected a name "
+            f"`podpipe models` lists ({', '.join(list(whisper.KNOWN)[:6])}...), a local "
+            f"model folder, or a Hugging Face id such as Systran/faster-whisper-small",
+        )
+    elif known and engine == "openai-whisper" and not known.openai:
+        sec.problem(
+            "model",
+            f"{model} is a faster-whisper model (openai-whisper has no distil models): set "
+            f"transcription.engine: faster-whisper, or pick another model",
+        )
 
 
 def read_corrections(sec: Section) -> tuple[tuple[str, str], ...]:

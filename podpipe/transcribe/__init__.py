@@ -87,6 +87,7 @@ from podpipe.transcribe.guards import (
     remove_repeats,
 )
 from podpipe.transcribe.imported import html_cues, json_cues
+from podpipe.transcribe.model_store import fetch_model, import_model, list_models
 from podpipe.transcribe.models import (
     BUNDLED_MODEL,
     bundled_model_dir,
@@ -121,6 +122,9 @@ from podpipe.transcribe.writers import (
 )
 
 __all__ = [
+    "fetch_model",
+    "import_model",
+    "list_models",
     "html_cues",
     "json_cues",
     "retime",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import zipfile
 from pathlib import Path
 
 from podpipe import defaults
 from podpipe.config import TranscriptionSettings
+from podpipe.config.whisper import cache_root, fetch_command, looks_like_path, store_dir, store_path
 from podpipe.errors import ProcessingError, RequestError
 from podpipe.transcribe.convert import CONVERTER_VERSION, alignment_heads, convert
 
@@ -19,16 +19,6 @@ log = logging.getLogger(__name__)
 
 BUNDLED_MODEL = defaults.MODEL
 _CT2_FOLDER = "a CTranslate2 model folder (with model.bin and config.json)"
-
-
-def _looks_like_path(model: str) -> bool:
-    """A local model, not a name; "org/name" stays a Hugging Face id unless it exists."""
-    return (
-        model.startswith(("/", ".", "~", "\\"))
-        or model.endswith((".pt", ".bin"))
-        or (len(model) > 2 and model[1] == ":")
-        or Path(model).expanduser().exists()
-    )
 
 
 def bundled_model_dir() -> Path:
@@ -41,7 +31,9 @@ def resolve_ct2_model(model: str) -> str:
     """A CTranslate2 model folder for faster-whisper, or a name for it to download."""
     if model == BUNDLED_MODEL:
         return str(bundled_model_dir())
-    if not _looks_like_path(model):
+    if (store_path(model) / "model.bin").is_file():
+        return str(store_path(model))
+    if not looks_like_path(model):
         return model
     path = Path(model).expanduser()
     if not path.exists():
@@ -49,8 +41,8 @@ def resolve_ct2_model(model: str) -> str:
     if not (path.is_dir() and (path / "model.bin").is_file() and (path / "config.json").is_file()):
         raise ProcessingError(
             "not a CTranslate2 Whisper model folder (expected model.bin and "
-            "config.json; convert OpenAI weights with ct2-transformers-converter "
-            "or use --engine openai-whisper for a .pt checkpoint)",
+            "config.json; convert OpenAI weights with ct2-transformers-converter, "
+            "or set transcription.engine: openai-whisper in show.yaml for a .pt checkpoint)",
             file=path,
         )
     return str(path.resolve())
@@ -61,7 +53,9 @@ def model_identity(settings: TranscriptionSettings) -> dict:
     model = settings.model
     if model == BUNDLED_MODEL:
         path = bundled_model_dir() / "model.bin"
-    elif _looks_like_path(model):
+    elif (store_path(model) / "model.bin").is_file():
+        path = store_path(model) / "model.bin"
+    elif looks_like_path(model):
         path = Path(model).expanduser()
         path = path / "model.bin" if path.is_dir() else path
     else:
@@ -83,7 +77,11 @@ def openai_checkpoint(model: str) -> tuple[str, list | None]:
     the word-timestamp heads of a converted model; CTranslate2 folders are converted."""
     if model == BUNDLED_MODEL:
         return converted_checkpoint(bundled_model_dir())
-    if not _looks_like_path(model):
+    if (store_path(model) / "model.bin").is_file():
+        return converted_checkpoint(store_path(model))
+    if (store_dir() / f"{model}.pt").is_file():
+        return str(store_dir() / f"{model}.pt"), None
+    if not looks_like_path(model):
         return model, None
     path = Path(model).expanduser()
     if path.is_dir() and (path / "model.bin").is_file():
@@ -106,36 +104,39 @@ def openai_checkpoint(model: str) -> tuple[str, list | None]:
 def load_error(model: str, ref: str, message: str) -> ProcessingError | RequestError:
     """A model name nobody can load here is a mistake in the request (exit 2); a model
     file that fails to load is a processing failure (exit 1)."""
-    if ref == model and not _looks_like_path(model):
+    if ref == model and not looks_like_path(model):
         return RequestError(message)
     return ProcessingError(message)
 
 
 def faster_load_message(model: str, ref: str, err: Exception) -> str:
-    if ref == model and not _looks_like_path(model):
+    if ref == model and not looks_like_path(model):
         return (
             f"cannot load Whisper model {model!r}: it is not a local folder, not in the "
             f"model cache, and could not be downloaded ({type(err).__name__}: "
-            f"{_first_line(err)}). Work offline with "
-            f"the bundled 'tiny.en', download the model once where there is network "
-            "(it is cached under ~/.cache/huggingface), or pass a local CTranslate2 "
-            "model folder with --model PATH"
+            f"{_first_line(err)}). While online, run `{fetch_command(model)}` (it is "
+            f"stored in {store_path(model)}); offline, copy a CTranslate2 model folder "
+            f"here and run `podpipe models import PATH`; or use the bundled 'tiny.en' or a "
+            f"local model folder (transcription.model in show.yaml; --model for podpipe "
+            f"transcribe)"
         )
     return f"cannot load Whisper model {ref}: {err}"
 
 
 def openai_load_message(model: str, ref: str, err: Exception) -> str:
-    if ref == model and not _looks_like_path(model):
+    if ref == model and not looks_like_path(model):
         return (
             f"cannot load openai-whisper model {model!r} ({type(err).__name__}: "
             f"{_first_line(err)}). "
-            "Offline, use the bundled 'tiny.en' (converted automatically), a model "
-            "already in ~/.cache/whisper, or a local checkpoint with --model PATH"
+            f"While online, run `{fetch_command(model)}`; offline, `podpipe models import "
+            "PATH` a checkpoint copied here, or set transcription.model in show.yaml to "
+            "the bundled 'tiny.en' (converted automatically) or a local checkpoint"
         )
     return (
         f"{ref}: not an openai-whisper checkpoint ({_checkpoint_problem(ref, err)}); pass a "
         f"Whisper .pt checkpoint (as openai-whisper saves in ~/.cache/whisper), "
-        f"{_CT2_FOLDER}, or --model {BUNDLED_MODEL} (bundled, converted automatically)"
+        f"{_CT2_FOLDER}, or the bundled {BUNDLED_MODEL} (converted automatically) as "
+        "transcription.model in show.yaml"
     )
 
 
@@ -162,10 +163,7 @@ def _first_line(err: Exception) -> str:
 
 def checkpoint_dir() -> Path:
     """podpipe's model cache: $PODPIPE_CACHE_DIR, else $XDG_CACHE_HOME/podpipe."""
-    if os.environ.get("PODPIPE_CACHE_DIR"):
-        return Path(os.environ["PODPIPE_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "podpipe"
+    return cache_root()
 
 
 def converted_checkpoint(model_dir: Path) -> tuple[str, list | None]:
