@@ -125,3 +125,52 @@ def transcript_export(ctx: click.Context, which: str, show_dir: Path) -> None:
         f"wrote {path}: edit it, then run podpipe publish (it is now the episode's "
         "transcript; Whisper no longer runs for this episode)"
     )
+
+
+@transcript.command("review", short_help="List the places in a transcript worth checking.")
+@click.argument("which", metavar="EPISODE")
+@show_option
+@click.pass_context
+def transcript_review(ctx: click.Context, which: str, show_dir: Path) -> None:
+    """List EPISODE's words and phrases Whisper was least sure of (its word
+    probabilities), with their times in the published MP3, and the show's names and
+    terms (people, vocabulary, show and club names) found nowhere in the transcript.
+
+    Fix what is wrong with corrections in episode.yaml (or show.yaml's
+    transcription.corrections), or with podpipe transcript export and an edit.
+    """
+    from podpipe import pipeline, transcribe
+    from podpipe.text import clock
+
+    r = run_command(ctx, pipeline.review_transcript, show_dir, which)
+    ep = r.episode
+    when = "in the published MP3" if r.published_times else "in the recording (not built yet)"
+    if r.source == "hand-edited":
+        click.echo(
+            f"Episode {ep.number} ({ep.slug}): the transcript is hand-edited "
+            f"({ep.transcript.name}); no decoder confidences to list."
+        )
+    elif not r.confidences:
+        click.echo(
+            f"Episode {ep.number} ({ep.slug}): this transcript has no word "
+            "confidences (made without word timing): run podpipe publish --force "
+            f"--only {ep.number} to transcribe it again with them."
+        )
+    else:
+        pct = round(transcribe.LOW_CONFIDENCE * 100)
+        click.echo(
+            f"Episode {ep.number} ({ep.slug}): {len(r.doubts)} word(s) or phrase(s) "
+            f"below {pct} % decoder confidence, times {when}:"
+        )
+        for d in r.doubts:
+            click.echo(f"  {clock(d.start)}  {d.text}  ({round(d.probability * 100)} %)")
+    if r.missing:
+        click.echo("Names and terms found nowhere in the transcript: " + ", ".join(r.missing))
+    else:
+        click.echo("Every name and term of the show's vocabulary is in the transcript.")
+    if r.doubts or r.missing:
+        click.echo(
+            f'Fix a word everywhere with corrections: ["wrong -> right"] in '
+            f"{ep.source_file.name} (or transcription.corrections in show.yaml), or run "
+            f"podpipe transcript export {ep.number} and edit the file."
+        )

@@ -21,7 +21,12 @@ from podpipe.pipeline.publish import publish, show_lock
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress, PublishResult
 from podpipe.pipeline.stages import STAGES, EpisodeJob, Stage
 from podpipe.pipeline.status import StatusReport, status
-from podpipe.pipeline.transcripts import correction_problems, export_transcript
+from podpipe.pipeline.transcripts import (
+    Review,
+    correction_problems,
+    export_transcript,
+    review_transcript,
+)
 
 
 def check(show_dir: Path) -> CheckReport:
@@ -34,6 +39,8 @@ def check(show_dir: Path) -> CheckReport:
 __all__ = [
     "correction_problems",
     "export_transcript",
+    "Review",
+    "review_transcript",
     "STAGES",
     "CheckReport",
     "EpisodeBuilder",

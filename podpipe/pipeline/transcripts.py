@@ -1,9 +1,12 @@
 """The host's transcript workflow around the stage: ``podpipe transcript export`` (the
-editable file to start from) and `check`'s warning about corrections that match nothing."""
+editable file to start from), ``podpipe transcript review`` (where to look), and
+`check`'s warning about corrections that match nothing."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from podpipe import transcribe
@@ -12,9 +15,17 @@ from podpipe.config import EDITED_TRANSCRIPTS, SHOW_FILE, Episode, Show, line_of
 from podpipe.errors import ConfigError, Problem, RequestError
 from podpipe.pipeline.load import episode_names, load, named
 from podpipe.pipeline.report import NullProgress
-from podpipe.pipeline.stages import EpisodeJob, TranscriptStage, find_whisper_output
+from podpipe.pipeline.stages import (
+    AudioStage,
+    EpisodeJob,
+    TranscriptStage,
+    find_whisper_output,
+    read_audio,
+)
+from podpipe.records import output_time
 
 STAGE = TranscriptStage()
+AUDIO = AudioStage()
 
 
 def export_transcript(show_dir: Path, which: str) -> Path:
@@ -132,3 +143,66 @@ def _uncorrected(show: Show, ep: Episode, results: dict) -> list | None:
         return transcribe.read_cue_file(folder / "transcript.vtt") if folder else None
     except (ConfigError, OSError):
         return None
+
+
+@dataclass(frozen=True)
+class Review:
+    episode: Episode
+    doubts: list[transcribe.Doubt]  # times in the published MP3 (when it is built)
+    missing: list[str]  # names and terms written nowhere in the transcript
+    source: str  # "whisper", "hand-edited"
+    confidences: bool  # whether the transcript has the decoder's word probabilities
+    published_times: bool  # False: the audio is not built yet, times are the recording's
+
+
+def review_transcript(show_dir: Path, which: str) -> Review:
+    """What `podpipe transcript review` lists for an episode: Whisper's low-confidence
+    phrases (from the cached words) and the show's names missing from the transcript."""
+    show, _problems, results = load(show_dir)
+    ep = find_episode(show, which)
+    folder = current_transcript(show, ep, results)
+    if folder is None:
+        raise RequestError(
+            f"episode {ep.number} ({ep.slug}) has no transcript yet: run podpipe publish "
+            f"first (with transcription.enabled), then review it"
+        )
+    corrections = show.transcription.corrections + ep.corrections
+    # The names are looked for with today's corrections applied, published or not.
+    raw = _uncorrected(show, ep, results)
+    cues = transcribe.read_cue_file(folder / "transcript.vtt") if raw is None else raw
+    cues, _counts = transcribe.apply_corrections(cues, corrections)
+    rows = None
+    if not ep.transcript:
+        job = _job(show, ep, results)
+        assert job.cache is not None
+        whisper = find_whisper_output(
+            job.cache, STAGE.name, digest(STAGE.name, *STAGE.whisper_identity(job))
+        )
+        rows = transcribe.read_words(whisper / transcribe.WORDS_FILE) if whisper else None
+    found = transcribe.doubts(rows or [], corrections)
+    timeline = _timeline(show, ep, results)
+    if timeline is not None:
+        found = [
+            dataclasses.replace(
+                d, start=output_time(timeline, d.start), end=output_time(timeline, d.end)
+            )
+            for d in found
+        ]
+    return Review(
+        episode=ep,
+        doubts=found,
+        missing=transcribe.missing_terms(transcribe.show_terms(show, ep, titles=False), cues),
+        source="hand-edited" if ep.transcript else "whisper",
+        confidences=rows is not None,
+        published_times=timeline is not None,
+    )
+
+
+def _timeline(show: Show, ep: Episode, results: dict) -> list | None:
+    """The audio stage's timeline for the current recording and settings, if built."""
+    job = _job(show, ep, results)
+    key = digest(AUDIO.name, *AUDIO.identity(job))
+    assert job.cache is not None
+    if not job.cache.has(AUDIO.name, key):
+        return None
+    return read_audio(job.cache.path(AUDIO.name, key)).timeline

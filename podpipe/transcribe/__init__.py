@@ -98,6 +98,7 @@ from podpipe.transcribe.models import (
 )
 from podpipe.transcribe.openai_whisper_engine import OPENAI_GROUP_S, OpenAIWhisper
 from podpipe.transcribe.retime import retime
+from podpipe.transcribe.review import LOW_CONFIDENCE, Doubt, doubts, missing_terms, read_words
 from podpipe.transcribe.stage import (
     EDITED_VERSION,
     STAGE_VERSION,
@@ -112,6 +113,7 @@ from podpipe.transcribe.stage import (
 from podpipe.transcribe.vocabulary import decoder_vocabulary, prompt_text, show_terms
 from podpipe.transcribe.writers import (
     PARAGRAPH_PAUSE,
+    WORDS_FILE,
     WRITERS,
     cue_time,
     plain_text,
@@ -122,6 +124,12 @@ from podpipe.transcribe.writers import (
 )
 
 __all__ = [
+    "LOW_CONFIDENCE",
+    "Doubt",
+    "doubts",
+    "missing_terms",
+    "read_words",
+    "WORDS_FILE",
     "fetch_model",
     "import_model",
     "list_models",

@@ -21,6 +21,7 @@ class Word:
     start: float
     end: float
     text: str
+    probability: float | None = None  # the decoder's confidence (0..1), when it gave one
 
 
 @dataclass(frozen=True)

@@ -77,5 +77,5 @@ def vocabulary_options(vocabulary: str) -> dict:
 
 def _segments(found) -> Iterator[Segment]:
     for seg in found:
-        words = tuple(Word(w.start, w.end, w.word) for w in seg.words or ())
+        words = tuple(Word(w.start, w.end, w.word, w.probability) for w in seg.words or ())
         yield Segment(seg.start, seg.end, seg.text.strip(), None, words)

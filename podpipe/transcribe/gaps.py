@@ -113,7 +113,7 @@ def gap_warning(name: str, gap: tuple[float, float, float], speaker: str | None)
 
 
 def _shifted(seg: Segment, offset: float) -> Segment:
-    words = tuple(Word(w.start + offset, w.end + offset, w.text) for w in seg.words)
+    words = tuple(Word(w.start + offset, w.end + offset, w.text, w.probability) for w in seg.words)
     return Segment(seg.start + offset, seg.end + offset, seg.text, seg.speaker, words)
 
 

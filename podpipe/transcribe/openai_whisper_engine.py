@@ -53,7 +53,12 @@ class OpenAIWhisper(Engine):
             )
             for seg in result["segments"]:
                 words = tuple(
-                    Word(timeline(w["start"]), timeline(w["end"], True), w["word"])
+                    Word(
+                        timeline(w["start"]),
+                        timeline(w["end"], True),
+                        w["word"],
+                        w.get("probability"),
+                    )
                     for w in seg.get("words", ())
                 )
                 yield Segment(

@@ -20,9 +20,9 @@ from podpipe.transcribe.faster_whisper_engine import BATCH_SIZE, DEFAULT_BEAM_SI
 from podpipe.transcribe.gaps import fill_gaps, gap_warning
 from podpipe.transcribe.guards import clean_segments, isolate_speakers
 from podpipe.transcribe.models import model_identity
-from podpipe.transcribe.writers import write_transcripts
+from podpipe.transcribe.writers import WORDS_FILE, write_transcripts, write_words
 
-STAGE_VERSION = 3  # bump when podpipe's own processing changes the output
+STAGE_VERSION = 4  # bump when podpipe's own processing changes the output (4: words.json)
 EDITED_VERSION = 1  # bump when the hand-edited or corrected path changes its output
 
 Progress = Callable[[float, float], None]
@@ -62,6 +62,7 @@ def transcribe(
     segments = clean_segments(segments, duration)
     cues = tidy_times(split_cues(segments), duration)
     files = write_transcripts(out_dir, stem, segments, cues)
+    write_words(out_dir / WORDS_FILE, segments)
     words = word_count(segments)
     if words == 0:
         warnings.append(f"{source.name}: no speech found; the transcript is empty")

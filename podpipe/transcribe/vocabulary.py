@@ -18,8 +18,9 @@ MAX_CHARS = 300  # about 75 tokens, a third of the prompt Whisper allows (223)
 PROMPT_LEAD = "Glossary: "
 
 
-def show_terms(show: Show, episode: Episode) -> list[str]:
-    """The terms for ``episode``, most specific first, each once (case-insensitively)."""
+def show_terms(show: Show, episode: Episode, *, titles: bool = True) -> list[str]:
+    """The terms for ``episode``, most specific first, each once (case-insensitively);
+    without ``titles``, the names and listed terms only (not cycle or chapter titles)."""
     cycles = [
         c
         for c in show.club.cycles
@@ -33,8 +34,8 @@ def show_terms(show: Show, episode: Episode) -> list[str]:
         [p.name for p in show.hosts] if known else [],
         show.transcription.vocabulary,
         [show.title, show.club.name if show.club.cycles else ""] if known else [],
-        [c.title for c in cycles] if known else [],
-        [c.title for c in episode.chapters] if known else [],
+        [c.title for c in cycles] if known and titles else [],
+        [c.title for c in episode.chapters] if known and titles else [],
     ]
     seen: set[str] = set()
     terms: list[str] = []

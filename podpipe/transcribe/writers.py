@@ -9,6 +9,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from podpipe.cache import write_atomic
 from podpipe.transcribe.cues import Segment
 from podpipe.transcribe.formats import file_name
 
@@ -93,6 +94,25 @@ def plain_text(segments: list[Segment]) -> str:
         previous = seg
     blocks = [(f"{who}: " if who else "") + " ".join(parts) for who, parts in paragraphs]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+WORDS_FILE = "words.json"  # beside the formats in the stage's output: not published
+
+
+def write_words(path: Path, segments: list[Segment]) -> None:
+    """Whisper's words with their times and the decoder's confidence, for `podpipe
+    transcript review`: [start, end, word, probability, speaker] each."""
+    rows = [
+        [round(w.start, 3), round(w.end, 3), w.text.strip(), _p(w.probability), seg.speaker]
+        for seg in segments
+        for w in seg.words
+        if w.text.strip()
+    ]
+    write_atomic(path, json.dumps({"version": 1, "words": rows}, ensure_ascii=False) + "\n")
+
+
+def _p(probability: float | None) -> float | None:
+    return None if probability is None else round(float(probability), 3)
 
 
 WRITERS = {"vtt": vtt, "srt": srt, "json": podcast_json}  # the formats written from cues
