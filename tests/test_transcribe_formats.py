@@ -19,6 +19,7 @@ from podpipe.transcribe import (
     is_sound_label,
     remove_repeats,
 )
+from podpipe.transcribe.writers import TEXT_WIDTH
 
 EXAMPLES = Path(__file__).resolve().parent / "data" / "podcast-namespace"
 LONG = (
@@ -107,6 +108,25 @@ def test_spec_example_vtt_still_parses_with_the_same_parser():
     # Guards the test itself: the parser reads voices the way the spec example writes them.
     parsed = webvtt.read(str(EXAMPLES / "examples_transcripts_example.vtt"))
     assert parsed.captions[0].voice == "Sarah"
+
+
+def test_plain_text_long_paragraphs_end_at_a_sentence_and_lines_are_wrapped():
+    sentence = "This sentence has exactly ten words in it, you see."
+    segs = [Segment(i * 3.0, i * 3.0 + 2.9, sentence) for i in range(20)]  # no pauses
+    text = fmt.plain_text(segs)
+    paragraphs = text.strip().split("\n\n")
+    assert [len(p.split()) for p in paragraphs] == [80, 80, 40]
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= TEXT_WIDTH == 80
+    assert " ".join(text.split()) == " ".join([sentence] * 20)
+    # a long paragraph waits for its sentence to end
+    run_on = [
+        Segment(i * 3.0, i * 3.0 + 2.9, "ten words that go on and on without any end")
+        for i in range(9)
+    ]
+    assert fmt.plain_text(run_on).count("\n\n") == 0
+    # one long word is not broken; a speaker's name starts the paragraph
+    assert fmt.plain_text([Segment(0, 1, "x" * 100, "Ada")]) == "Ada:\n" + "x" * 100 + "\n"
 
 
 def test_plain_text_paragraphs_by_speaker_and_pause():

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+import textwrap
 from pathlib import Path
 
 from podpipe.cache import write_atomic
@@ -14,6 +15,9 @@ from podpipe.transcribe.cues import Segment
 from podpipe.transcribe.formats import file_name
 
 PARAGRAPH_PAUSE = 2.0  # seconds of silence that start a new paragraph in the text file
+PARAGRAPH_WORDS = 80  # past this many words, a paragraph ends at the next sentence end
+TEXT_WIDTH = 80  # the text file's lines are wrapped at this many characters
+SENTENCE_END = (".", "?", "!", "…", '."', '?"', '!"')
 
 
 def cue_time(seconds: float, sep: str = ".") -> str:
@@ -75,9 +79,11 @@ def podcast_json(cues: list[Segment]) -> str:
 
 
 def plain_text(segments: list[Segment]) -> str:
-    """Paragraphs of text; a new one on a change of speaker or a long pause."""
+    """Paragraphs of text, lines wrapped at TEXT_WIDTH: a new paragraph on a change of
+    speaker, a long pause, or at a sentence end once a paragraph is long."""
     paragraphs: list[tuple[str | None, list[str]]] = []
     previous: Segment | None = None
+    words = 0
     for seg in segments:
         text = " ".join(seg.text.split())
         if not text:
@@ -86,13 +92,24 @@ def plain_text(segments: list[Segment]) -> str:
             previous is None
             or seg.speaker != previous.speaker
             or seg.start - previous.end >= PARAGRAPH_PAUSE
+            or (words >= PARAGRAPH_WORDS and paragraphs[-1][1][-1].endswith(SENTENCE_END))
         )
         if new:
             paragraphs.append((seg.speaker, [text]))
+            words = 0
         else:
             paragraphs[-1][1].append(text)
+        words += len(text.split())
         previous = seg
-    blocks = [(f"{who}: " if who else "") + " ".join(parts) for who, parts in paragraphs]
+    blocks = [
+        textwrap.fill(
+            (f"{who}: " if who else "") + " ".join(parts),
+            TEXT_WIDTH,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+        for who, parts in paragraphs
+    ]
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
