@@ -1,4 +1,5 @@
-"""Plain-text formatting shared by the library and the terminal: clock times, columns."""
+"""Plain-text formatting shared by the library and the terminal: clock times, durations,
+columns."""
 
 from __future__ import annotations
 
@@ -9,6 +10,18 @@ def clock(seconds: float | None) -> str:
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def whole_seconds(duration: float | None) -> int:
+    """A duration in whole seconds, half up: the one rounding of an episode's length
+    (the feed's itunes:duration, the pages, the publish summary)."""
+    return max(0, int((duration or 0) + 0.5))
+
+
+def duration(seconds: float | None) -> str:
+    """An episode's length as 'M:SS' or 'H:MM:SS', rounded like the feed's (a position
+    in an episode, by clock(), is cut down instead: 0:09.8 is still 0:09)."""
+    return clock(whole_seconds(seconds))
 
 
 def table(rows: list[tuple[str, ...]]) -> list[str]:

@@ -150,14 +150,18 @@ def test_search_finds_the_episode_and_lands_at_the_moment(fx, base_url, watched)
     page.goto(base_url + "search/")
     page.get_by_label("Words in a transcript or the show notes").fill("deadline shared with")
     page.get_by_role("button", name="Search").click()
-    hits = page.locator("#hits li")
+    hits = page.locator("#hits > li")
     hits.first.wait_for()
     assert hits.count() == 1
-    assert page.locator("#status").inner_text() == "1 result for “deadline shared with”."
+    assert (
+        page.locator("#status").inner_text() == "1 episode (1 passage) for “deadline shared with”."
+    )
     assert "Because a deadline shared with friends" in hits.first.inner_text()
     assert page.locator("#hits mark").first.inner_text() == "deadline shared with"
     cue = fx.cues[EP1][3]
-    link = hits.first.locator("a")
+    title = hits.first.locator("a.hit-episode")
+    assert title.get_attribute("href") == f"../episodes/{EP1}/#t={cue['startTime']}"
+    link = hits.first.locator(".passages a")
     assert link.get_attribute("href") == f"../episodes/{EP1}/#t={cue['startTime']}"
     link.click()
     page.wait_for_url(f"**/show/episodes/{EP1}/#t={cue['startTime']}")
@@ -170,28 +174,53 @@ def test_search_finds_a_phrase_across_two_cues_and_without_punctuation(fx, base_
     into the next, past a full stop."""
     page = watched.page
     page.goto(base_url + "search/?q=" + "hard to ignore our first topic".replace(" ", "%20"))
-    hits = page.locator("#hits li")
+    hits = page.locator("#hits > li")
     hits.first.wait_for()
     assert hits.count() == 1
     assert "hard to ignore. Our first topic is split apply combine" in hits.first.inner_text()
     cue = fx.cues[EP1][3]  # the hit starts where the phrase starts
     assert (
-        hits.first.locator("a").get_attribute("href") == f"../episodes/{EP1}/#t={cue['startTime']}"
+        hits.first.locator(".passages a").get_attribute("href")
+        == f"../episodes/{EP1}/#t={cue['startTime']}"
     )
     marked = page.locator("#hits mark").all_inner_texts()
     assert {"hard", "ignore", "our", "first", "topic"} <= {m.lower() for m in marked}
 
 
+def test_search_gives_one_result_per_episode_with_its_best_passages(fx, base_url, watched):
+    """ "group" is in two cues and two show-note paragraphs of two episodes: two results,
+    each episode once, with its passages under it (in time order, notes last)."""
+    page = watched.page
+    page.goto(base_url + "search/?q=group")
+    hits = page.locator("#hits > li")
+    hits.first.wait_for()
+    assert hits.count() == 2
+    assert page.locator("#status").inner_text() == "2 episodes (4 passages) for “group”."
+    titles = [hits.nth(i).locator("a.hit-episode").inner_text() for i in range(2)]
+    assert sorted(titles) == sorted([fx.episodes[0].episode.title, XSS_TITLE])
+    for i in range(2):
+        passages = hits.nth(i).locator(".passages > li")
+        assert passages.count() == 2
+        assert "2 passages" in hits.nth(i).locator(":scope > .meta").inner_text()
+        assert passages.nth(1).locator("a").inner_text() == "Show notes"
+    first = hits.nth(titles.index(fx.episodes[0].episode.title))
+    study = fx.cues[EP1][2]  # "Why does a study group help people finish projects?"
+    assert first.locator(".passages a").first.get_attribute("href") == (
+        f"../episodes/{EP1}/#t={study['startTime']}"
+    )
+    assert watched.errors == []
+
+
 def test_search_from_the_url_and_in_show_notes(base_url, watched):
     page = watched.page
     page.goto(base_url + "search/?q=pandas%20guide")
-    page.locator("#hits li").first.wait_for()
-    assert page.locator("#hits li").count() == 1
-    assert "Show notes" in page.locator("#hits li").inner_text()
-    assert page.locator("#hits a").get_attribute("href") == f"../episodes/{EP1}/#notes"
+    page.locator("#hits > li").first.wait_for()
+    assert page.locator("#hits > li").count() == 1
+    assert "Show notes" in page.locator("#hits > li").inner_text()
+    assert page.locator("#hits .passages a").get_attribute("href") == f"../episodes/{EP1}/#notes"
     page.get_by_label("Words in a transcript or the show notes").fill("zebra crossing")
     page.wait_for_function("document.getElementById('status').textContent.startsWith('No')")
-    assert page.locator("#hits li").count() == 0
+    assert page.locator("#hits > li").count() == 0
 
 
 def test_hostile_text_shows_as_text_and_runs_nothing(fx, base_url, watched):
@@ -210,8 +239,8 @@ def test_hostile_text_shows_as_text_and_runs_nothing(fx, base_url, watched):
     assert page.locator(".cues .spk").nth(1).inner_text() == XSS_SPEAKER
     # The search page renders the same titles from JSON, by textContent.
     page.goto(base_url + "search/?q=counted%20bicycles")
-    page.locator("#hits li").first.wait_for()
-    assert XSS_TITLE in page.locator("#hits li").first.inner_text()
+    page.locator("#hits > li").first.wait_for()
+    assert XSS_TITLE in page.locator("#hits > li").first.inner_text()
     assert page.locator('img[src="x"]').count() == 0
     assert page.evaluate("window.pwned") is None
     assert watched.dialogs == []

@@ -6,17 +6,21 @@ import dataclasses
 import datetime as dt
 import json
 import re
+import shutil
 import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from podpipe import club, site
+from podpipe import club, feed, site
 from podpipe.config import Cycle
 from podpipe.errors import ProcessingError
+from podpipe.notes import render_notes
 from podpipe.render import safe_url
 from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments
+from podpipe.text import clock, duration
 from tests.site_helpers import TODAY, XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
 
 EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"
@@ -133,7 +137,10 @@ def test_episode_page_contents(fx):
     assert "Why study groups work" in page and 'href="#t=6.46"' in page
     for fmt in ("vtt", "srt", "json", "txt"):
         assert f'href="transcript.{fmt}" download' in page
-    assert "announces the club topic" in page
+    # The announced topic is named once: in the notes' club block, not again beside it.
+    cycle = fx.show.club.cycles[0]
+    assert fx.episodes[0].announces == cycle  # (the fixture's first episode announces it)
+    assert page.count(cycle.title) == 1, page
     transcript = (fx.site / "episodes" / EP1 / "transcript.html").read_text(encoding="utf-8")
     assert 'href="./#t=10.09"' in transcript
 
@@ -341,3 +348,38 @@ def test_search_script_links_episodes_where_urls_puts_them():
     script = (Path(site.__file__).parent.parent / "static" / "search.js").read_text()
     assert urls.episode_page("SLUG") == "episodes/SLUG/"
     assert 'root + "episodes/" + encodeURIComponent(entry.s) + "/"' in script
+
+
+def test_the_announced_topic_is_named_once_when_the_notes_present_it(fx, tmp_path):
+    """The sample notes template's club block names the topic in its heading; the page
+    then says nothing more about it beside the player."""
+    pub = fx.episodes[0]
+    cycle = pub.announces
+    ep = dataclasses.replace(pub.episode, announces=cycle.slug)
+    notes = render_notes(fx.show, ep)
+    assert notes.page_html.count(cycle.title) == 1  # the heading, not also in bold below
+    assert notes.html.count(cycle.title) == 2  # the feed's copy keeps both
+    moved = dataclasses.replace(pub, notes=notes)
+    assert site.club_links(moved) == []
+    assert site.club_links(pub) == [("This episode announces the club topic", cycle)]
+
+
+def test_durations_are_rounded_alike_on_pages_and_in_the_feed(fx, tmp_path):
+    """68.6 s is 69 s in the feed and 1:09 on the pages (once 1:08 beside the feed's 69)."""
+    assert (duration(68.6), clock(68.6), duration(68.4), duration(3599.5)) == (
+        "1:09",
+        "1:08",
+        "1:08",
+        "1:00:00",
+    )
+    pubs = [dataclasses.replace(p, duration_s=68.6) for p in fx.episodes]
+    out = tmp_path / "site"
+    shutil.copytree(fx.site, out)
+    build_site(fx.show, pubs, out, today=TODAY)
+    feed.build_feed(fx.show, pubs, out / "feed.xml")
+    itunes = "{http://www.itunes.com/dtds/podcast-1.0.dtd}duration"
+    durations = {el.text for el in etree.parse(str(out / "feed.xml")).iter(itunes)}
+    assert durations == {"69"}
+    page = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
+    home = (out / "index.html").read_text(encoding="utf-8")
+    assert "· 1:09</p>" in page and "· 1:09</p>" in home and "1:08" not in page

@@ -19,6 +19,7 @@ from podpipe.config import Episode, Person, Show
 from podpipe.feed import podcast_ns
 from podpipe.feed.podcast_ns import PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
+from podpipe.text import whole_seconds
 from podpipe.transcribe.formats import FEED_FORMATS, mime_type
 
 CHAPTERS_VERSION = "1.2.0"
@@ -147,7 +148,7 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
         entry.content(published.notes.html, type="CDATA")
     entry.enclosure(urls.absolute(base, published.mp3_path), str(published.mp3_size), "audio/mpeg")
     it = entry.podcast
-    it.itunes_duration(str(int(published.duration_s + 0.5)))  # whole seconds, half up
+    it.itunes_duration(str(whole_seconds(published.duration_s)))  # as the pages round it
     it.itunes_episode(ep.number)
     if ep.season is not None:
         it.itunes_season(ep.season)

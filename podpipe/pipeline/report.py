@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from podpipe.config import Episode, Show
 from podpipe.records import AudioReport, PublishedEpisode
-from podpipe.text import clock, table
+from podpipe.text import duration, table
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class PublishResult:
                     o.done.get("audio", "-"),
                     o.done.get("transcript", "-"),
                     o.done.get("notes", "-"),
-                    clock(p.duration_s) if p else "-",
+                    duration(p.duration_s) if p else "-",
                     *loudness_cells(p.audio if p else None),
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )

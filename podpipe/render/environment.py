@@ -18,7 +18,7 @@ from podpipe.config import Show
 from podpipe.errors import ProcessingError
 from podpipe.render import filters
 from podpipe.render.markdown import markdown_filter
-from podpipe.text import clock
+from podpipe.text import clock, duration
 
 BUILTIN_TEMPLATES = Path(__file__).parent.parent / "templates"
 
@@ -38,6 +38,7 @@ def environment(show: Show | None = None):
     )
     env.filters.update(
         clock=clock,
+        duration=duration,
         seconds=filters.seconds,
         long_date=filters.long_date,
         safe_url=filters.safe_url,

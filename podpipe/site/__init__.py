@@ -3,13 +3,14 @@ transcripts as cues, the search index; and `podpipe serve`'s preview server (sit
 imported by itself: a publish does not load the HTTP server)."""
 
 from podpipe.site.club_pages import write_club_pages
-from podpipe.site.pages import build_site, copy_static, site_environment
+from podpipe.site.pages import build_site, club_links, copy_static, site_environment
 from podpipe.site.search import note_paragraphs, search_entries
 from podpipe.site.transcripts import Cue, group_words, load_cues, parse_segments
 
 __all__ = [
     "Cue",
     "build_site",
+    "club_links",
     "copy_static",
     "group_words",
     "load_cues",

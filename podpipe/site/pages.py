@@ -11,6 +11,7 @@ makes cues seek the player and searches a static index.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import logging
 import shutil
@@ -91,6 +92,17 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
     )
 
 
+def club_links(pub: PublishedEpisode) -> list[tuple[str, Cycle]]:
+    """The club cycles the page names beside the player: those the episode announces or
+    features that its show notes do not already present (the notes' club block does)."""
+    notes = pub.notes.html if pub.notes.page_html is None else pub.notes.page_html
+    links = [
+        ("This episode announces the club topic", pub.announces),
+        ("This episode features results from", pub.features),
+    ]
+    return [(label, c) for label, c in links if c and html.escape(c.title) not in (notes or "")]
+
+
 def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_dir: Path):
     context = dict(
         show=show,
@@ -101,6 +113,7 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_
         chapters=chapter_rows(pub),
         downloads=downloads(pub, out_dir),
         club_pages=_has_club_pages(show),
+        club_links=club_links(pub),
     )
     render_page(env, "episode.html", out_dir, pub.page_path, **context)
     render_page(env, "transcript.html", out_dir, pub.transcript_path("html"), **context)

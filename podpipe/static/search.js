@@ -1,5 +1,6 @@
 /* podpipe search: loads the static index (search/index.json) and searches every transcript
-   cue and show-note paragraph in the browser. Hits are built with textContent only. */
+   cue and show-note paragraph in the browser; one result per episode with its best
+   passages. Hits are built with textContent only. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -8,7 +9,8 @@
   var input = document.getElementById("q");
   var status = document.getElementById("status");
   var list = document.getElementById("hits");
-  var MAX_HITS = 100;
+  var MAX_HITS = 100;  // episodes
+  var MAX_PASSAGES = 3;  // shown per episode, the best ones, in time order
   var data = null, episodes = {}, timer = null;
 
   function norm(text) {
@@ -58,18 +60,35 @@
     return p;
   }
 
-  function hit(entry, terms) {
-    var episode = episodes[entry.s] || { title: entry.s };
-    var href = root + "episodes/" + encodeURIComponent(entry.s) + "/" +
+  function href(entry) {
+    return root + "episodes/" + encodeURIComponent(entry.s) + "/" +
       (entry.k === "c" ? "#t=" + entry.t : "#notes");
+  }
+
+  function passage(entry, terms) {
     var li = el("li");
-    var a = el("a");
-    a.href = href;
-    a.appendChild(el("span", "hit-episode", episode.title));
-    var where = entry.k === "c" ? clock(entry.t) + (entry.p ? " · " + entry.p : "") : "Show notes";
-    a.appendChild(el("span", "meta", " " + where));
+    var a = el("a", "", entry.k === "c" ? clock(entry.t) : "Show notes");
+    a.href = href(entry);
     li.appendChild(a);
+    if (entry.k === "c" && entry.p) li.appendChild(el("span", "meta", " · " + entry.p));
     li.appendChild(marked(entry, terms));
+    return li;
+  }
+
+  // One result per episode: its title (linking to its best passage), how many passages
+  // match, and the best few of them, each linking to its moment.
+  function hit(group, terms) {
+    var episode = episodes[group.slug] || { title: group.slug };
+    var li = el("li");
+    var a = el("a", "hit-episode", episode.title);
+    a.href = href(group.top);
+    li.appendChild(a);
+    var n = group.count;
+    li.appendChild(el("span", "meta", " " + n + (n === 1 ? " passage" : " passages")));
+    var ul = el("ul", "passages");
+    group.best.forEach(function (entry) { ul.appendChild(passage(entry, terms)); });
+    li.appendChild(ul);
+    if (n > group.best.length) li.appendChild(el("p", "meta more", "and " + (n - group.best.length) + " more"));
     return li;
   }
 
@@ -97,17 +116,35 @@
     if (!query) { status.textContent = ""; return; }
     if (!data) { status.textContent = "Loading the index…"; return; }
     var terms = query.split(" ");
-    var phrase = [], words = [];
-    data.entries.forEach(function (entry) {
-      if (entry.m.indexOf(query) >= 0) phrase.push(entry);
-      else if (spans(entry, query)) phrase.push(joined(entry));
-      else if (terms.every(function (t) { return entry.m.indexOf(t) >= 0; })) words.push(entry);
+    // Score each matching entry: the whole phrase beats the words alone; more
+    // occurrences of the words beat fewer.
+    var groups = {}, order = [];
+    data.entries.forEach(function (entry, i) {
+      var found = null, score = 0;
+      if (entry.m.indexOf(query) >= 0) { found = entry; score = 1000; }
+      else if (spans(entry, query)) { found = joined(entry); score = 1000; }
+      else if (terms.every(function (t) { return entry.m.indexOf(t) >= 0; })) found = entry;
+      if (!found) return;
+      terms.forEach(function (t) { score += entry.m.split(t).length - 1; });
+      var group = groups[entry.s];
+      if (!group) { group = groups[entry.s] = { slug: entry.s, first: i, hits: [] }; order.push(group); }
+      group.hits.push({ entry: found, score: score, i: i });
     });
-    var found = phrase.concat(words);
+    order.forEach(function (group) {
+      group.hits.sort(function (a, b) { return b.score - a.score || a.i - b.i; });
+      group.count = group.hits.length;
+      group.score = group.hits[0].score;
+      group.top = group.hits[0].entry;
+      group.best = group.hits.slice(0, MAX_PASSAGES).map(function (h) { return h.entry; });
+      group.best.sort(function (a, b) { return (a.k === "c" ? a.t : 1e9) - (b.k === "c" ? b.t : 1e9); });
+    });
+    order.sort(function (a, b) { return b.score - a.score || b.count - a.count || a.first - b.first; });
     var marks = terms.length > 1 ? [typed, query].concat(terms) : terms;  // phrase, then words
-    found.slice(0, MAX_HITS).forEach(function (entry) { list.appendChild(hit(entry, marks)); });
-    var n = found.length;
-    status.textContent = (n ? n + (n === 1 ? " result" : " results") : "No results") +
+    order.slice(0, MAX_HITS).forEach(function (group) { list.appendChild(hit(group, marks)); });
+    var n = order.length, passages = 0;
+    order.forEach(function (group) { passages += group.count; });
+    status.textContent = (n ? n + (n === 1 ? " episode" : " episodes") + " (" + passages +
+      (passages === 1 ? " passage" : " passages") + ")" : "No results") +
       " for “" + input.value.trim() + "”" + (n > MAX_HITS ? ", showing the first " + MAX_HITS : "") + ".";
   }
 
