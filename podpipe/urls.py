@@ -36,8 +36,10 @@ def episode_mp3(slug: str) -> str:
 
 
 def transcript(slug: str, fmt: str) -> str:
-    """A transcript file (fmt: vtt, srt, json, txt) or its page (fmt: html)."""
-    return f"{episode_page(slug)}transcript.{fmt}"
+    """A transcript file (fmt: vtt, srt, json, txt), the Podcasting 2.0 HTML transcript
+    the feed links (fmt: fragment -> transcript.fragment.html) or the page (fmt: html)."""
+    name = "fragment.html" if fmt == "fragment" else fmt
+    return f"{episode_page(slug)}transcript.{name}"
 
 
 def chapters(slug: str) -> str:

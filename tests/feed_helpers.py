@@ -126,8 +126,8 @@ def stage_site(show: config.Show, episodes: list[PublishedEpisode], site: Path) 
         shutil.copy(p.mp3, _place(site, p.mp3_path))
         for fmt in feed.transcript_formats(p):
             target = _place(site, p.transcript_path(fmt))
-            if fmt == "html":  # the site stage renders this page; a stand-in will do here
-                target.write_text("<!doctype html><title>Transcript</title>\n", "utf-8")
+            if fmt == "fragment":  # the site stage renders it; a stand-in will do here
+                target.write_text("<time>0:00</time>\n<p>Hello.</p>\n", "utf-8")
             else:
                 shutil.copy(p.transcript_dir / p.transcript.files[fmt], target)
         if p.episode.chapters:

@@ -115,8 +115,8 @@ def test_podcastparser_reads_back_podcast_namespace(built):
             {"name": g.name, "role": "guest", "group": "cast", "href": g.link, "img": None}
             for g in ep.guests
         ]
-        # podcastparser keeps the last transcript it sees: the HTML page.
-        assert item["transcript_url"] == base + "transcript.html"
+        # podcastparser keeps the last transcript it sees: the Podcasting 2.0 HTML one.
+        assert item["transcript_url"] == base + "transcript.fragment.html"
         if ep.chapters:
             assert item["chapters_json_url"] == base + "chapters.json"
         else:
@@ -183,7 +183,7 @@ def test_podcast_namespace_elements_as_written(built):
             (base + "transcript.vtt", "text/vtt", "captions", "en"),
             (base + "transcript.srt", "application/x-subrip", None, "en"),
             (base + "transcript.json", "application/json", None, "en"),
-            (base + "transcript.html", "text/html", None, "en"),
+            (base + "transcript.fragment.html", "text/html", None, "en"),
         ]
         for url, *_ in transcripts:
             assert (built.site / url[len(built.show.base_url) :]).is_file()

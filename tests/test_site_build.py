@@ -11,6 +11,7 @@ import stat
 from html.parser import HTMLParser
 from pathlib import Path
 
+import lxml.html
 import pytest
 from lxml import etree
 
@@ -21,6 +22,7 @@ from podpipe.notes import render_notes
 from podpipe.render import safe_url
 from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments
 from podpipe.text import clock, duration
+from podpipe.transcribe import html_cues
 from tests.site_helpers import TODAY, XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
 
 EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"
@@ -67,6 +69,7 @@ def test_every_page_is_written(fx):
     ]
     for slug in (EP1, EP2):
         expected += [f"episodes/{slug}/index.html", f"episodes/{slug}/transcript.html"]
+        expected += [f"episodes/{slug}/transcript.fragment.html"]
     for rel in expected:
         assert (fx.site / rel).is_file(), rel
     assert not list(fx.site.rglob("*.tmp"))
@@ -383,3 +386,26 @@ def test_durations_are_rounded_alike_on_pages_and_in_the_feed(fx, tmp_path):
     page = (out / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
     home = (out / "index.html").read_text(encoding="utf-8")
     assert "· 1:09</p>" in page and "· 1:09</p>" in home and "1:08" not in page
+
+
+def test_the_feeds_html_transcript_is_the_podcasting_20_fragment(fx):
+    """<cite> when the speaker changes, <time> and <p> per cue; no page, no links; the
+    text escaped. The site keeps its own transcript page beside it."""
+    folder = fx.site / "episodes" / EP2
+    text = (folder / "transcript.fragment.html").read_text(encoding="utf-8")
+    assert "<html" not in text and "<body" not in text and "<a " not in text
+    assert "<script" not in text and "&lt;" in text  # the hostile speaker, as text
+    doc = lxml.html.fragment_fromstring(text, create_parent="div")
+    assert [el.tag for el in doc][:3] == ["cite", "time", "p"]
+    cues = fx.cues[EP2]
+    assert [t.text for t in doc.iter("time")] == [clock(c["startTime"]) for c in cues]
+    assert [p.text_content() for p in doc.iter("p")] == [c["body"] for c in cues]
+    speakers = [c["speaker"] for c in cues]
+    changes = [s for i, s in enumerate(speakers) if i == 0 or s != speakers[i - 1]]
+    assert [c.text_content() for c in doc.iter("cite")] == [f"{s}:" for s in changes]
+    # podpipe import reads it back as the same cues (the format round-trips)
+    back = html_cues(text.encode())
+    assert [(c.start, " ".join(c.text.split())) for c in back] == [
+        (float(int(c["startTime"])), c["body"]) for c in cues
+    ]
+    assert "<!doctype html>" in (folder / "transcript.html").read_text(encoding="utf-8").lower()

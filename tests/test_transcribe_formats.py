@@ -208,15 +208,18 @@ def test_the_format_registry_holds_every_transcript_format_once():
         ("srt", ".srt", "application/x-subrip", "SubRip (SRT)"),
         ("json", ".json", "application/json", "JSON (Podcasting 2.0)"),
         ("txt", ".txt", "text/plain", "Plain text"),
+        ("fragment", ".fragment.html", "text/html", "HTML (Podcasting 2.0)"),
         ("html", ".html", "text/html", "Transcript page"),
     ]
-    assert fmt.FEED_FORMATS == ("vtt", "srt", "json", "html")
+    assert fmt.FEED_FORMATS == ("vtt", "srt", "json", "fragment")
+    assert fmt.SITE_FORMATS == ("fragment", "html")
     assert fmt.NOTES_FORMATS == ("vtt", "srt", "txt", "html")
     assert fmt.FILE_FORMATS == ("vtt", "srt", "json", "txt")
     assert fmt.mime_type("srt") == "application/x-subrip"
     assert fmt.transcript_format("vtt").content_type == "text/vtt; charset=utf-8"
     assert fmt.transcript_format("json").content_type == "application/json"
     assert fmt.file_name("transcript", "html") == "transcript.html"
+    assert fmt.file_name("transcript", "fragment") == "transcript.fragment.html"
     with pytest.raises(KeyError):
         fmt.mime_type("docx")
 

@@ -20,7 +20,7 @@ from podpipe.feed import podcast_ns
 from podpipe.feed.podcast_ns import PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
 from podpipe.text import whole_seconds
-from podpipe.transcribe.formats import FEED_FORMATS, mime_type
+from podpipe.transcribe.formats import FEED_FORMATS, SITE_FORMATS, mime_type
 
 CHAPTERS_VERSION = "1.2.0"
 GENERATOR = "podpipe"
@@ -184,11 +184,11 @@ def transcript_formats(published: PublishedEpisode) -> list[str]:
         return []
     # In the registry's order, the order apps should try them: VTT and SRT are what Apple
     # Podcasts ingests (VTT marked as captions: it carries timing and speaker names);
-    # JSON for Podcasting 2.0 apps; the HTML page for people.
+    # JSON for Podcasting 2.0 apps; the Podcasting 2.0 HTML transcript last.
     formats = [f for f in FEED_FORMATS if f in report.files]
-    # The HTML page is rendered by the site from the other formats.
-    if formats and "html" not in formats:
-        formats.append("html")
+    # The HTML transcript is rendered by the site from the other formats.
+    if formats and "json" in report.files:
+        formats += [f for f in FEED_FORMATS if f in SITE_FORMATS]
     return formats
 
 

@@ -117,6 +117,8 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_
     )
     render_page(env, "episode.html", out_dir, pub.page_path, **context)
     render_page(env, "transcript.html", out_dir, pub.transcript_path("html"), **context)
+    if cues:  # the feed's text/html transcript: a fragment, no page around it
+        render_page(env, "transcript_fragment.html", out_dir, pub.transcript_path("fragment"), cues=cues)
 
 
 def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path) -> None:

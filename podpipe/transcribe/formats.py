@@ -1,7 +1,9 @@
 """The transcript formats podpipe publishes: one registry that every stage asks.
 
 The transcription stage writes four files (VTT, SRT, Podcasting 2.0 JSON, text); the
-site renders a fifth, the transcript page (HTML), from them. Which file goes in the
+site renders two more from them: the Podcasting 2.0 HTML transcript (a fragment of
+``<cite>``, ``<time>`` and ``<p>``, which the feed links as text/html) and the
+transcript page people read on the site. Which file goes in the
 feed, which in the show notes, which type it is served and announced with: each is a
 field here, so adding a format is one row.
 
@@ -72,11 +74,20 @@ FORMATS: tuple[TranscriptFormat, ...] = (
         written=True,
     ),
     TranscriptFormat(
+        "fragment",
+        ".fragment.html",
+        "text/html",
+        "HTML (Podcasting 2.0)",
+        in_feed=True,
+        in_notes=False,
+        written=False,
+    ),
+    TranscriptFormat(
         "html",
         ".html",
         "text/html",
         "Transcript page",
-        in_feed=True,
+        in_feed=False,
         in_notes=True,
         written=False,
     ),
@@ -84,12 +95,14 @@ FORMATS: tuple[TranscriptFormat, ...] = (
 BY_KEY = {f.key: f for f in FORMATS}
 
 FILE_FORMATS = tuple(f.key for f in FORMATS if f.written)  # vtt srt json txt
-FEED_FORMATS = tuple(f.key for f in FORMATS if f.in_feed)  # vtt srt json html
+FEED_FORMATS = tuple(f.key for f in FORMATS if f.in_feed)  # vtt srt json fragment
+SITE_FORMATS = tuple(f.key for f in FORMATS if not f.written)  # fragment html: the site's
 NOTES_FORMATS = tuple(f.key for f in FORMATS if f.in_notes)  # vtt srt txt html
 
 
 def transcript_format(key: str) -> TranscriptFormat:
-    """The format for ``key`` ("vtt", "srt", "json", "txt", "html"); KeyError otherwise."""
+    """The format for ``key`` ("vtt", "srt", "json", "txt", "fragment", "html"); KeyError
+    otherwise."""
     return BY_KEY[key]
 
 
