@@ -119,6 +119,7 @@ def test_default_engine_transcribes_jfk_within_10_percent_wer(tmp_path):
         "jfk.srt",
         "jfk.txt",
         "jfk.vtt",
+        "jfk.words.json",  # the decoder's words and their probabilities (transcript review)
     ]  # no temp leftovers
 
 
@@ -316,7 +317,7 @@ def test_cli_transcribes_with_speakers(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "words in" in proc.stdout
     names = sorted(p.name for p in out.iterdir())
-    assert names == [f"stereo_diarization.{f}" for f in ("json", "srt", "txt", "vtt")]
+    assert names == [f"stereo_diarization.{f}" for f in ("json", "srt", "txt", "vtt", "words.json")]
     assert "<v Guest>" in (out / "stereo_diarization.vtt").read_text()
 
 

@@ -175,7 +175,7 @@ def test_openai_engine_says_a_text_file_is_not_a_whisper_checkpoint(tmp_path):
         stage.transcribe(JFK, tmp_path / "out", settings)
     message = str(err.value)
     assert "notamodel.pt: not an openai-whisper checkpoint" in message
-    assert "--model" in message and "tiny.en" in message  # what to pass instead
+    assert "transcription.model" in message and "tiny.en" in message  # what to set instead
     assert not (tmp_path / "out").exists()
 
 

@@ -1,5 +1,5 @@
 """podpipe transcript review: Whisper's low-confidence phrases (the decoder's word
-probabilities, kept in the stage's words.json) at their times in the published MP3, and
+probabilities, kept in the stage's transcript.words.json) at their times in the published MP3, and
 the show's names the transcript lacks."""
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ def test_review_after_publish_lists_doubts_on_the_published_timeline(tmp_path):
     assert review.confidences and review.published_times and review.source == "whisper"
     assert review.doubts and all(d.probability < 0.4 for d in review.doubts)
     # The times are the published MP3's: the recording's words moved by the audio stage.
-    words = json.loads(next((show / ".podpipe/stages/transcript").glob("*/words.json")).read_text())
+    words = json.loads(
+        next((show / ".podpipe/stages/transcript").glob("*/transcript.words.json")).read_text()
+    )
     audio = json.loads(next((show / ".podpipe/stages/audio").glob("*/report.json")).read_text())
     timeline = audio["timeline"]  # empty: the identity (no intro)
     shift = timeline[0][2] - timeline[0][0] if timeline else 0.0

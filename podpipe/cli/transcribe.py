@@ -164,6 +164,9 @@ def transcript_review(ctx: click.Context, which: str, show_dir: Path) -> None:
         )
         for d in r.doubts:
             click.echo(f"  {clock(d.start)}  {d.text}  ({round(d.probability * 100)} %)")
+    if r.snapped:
+        pairs = "; ".join(f"{w!r} -> {right!r}" for w, right in r.snapped)
+        click.echo(f"Spelled as the show's names (check them): {pairs}")
     if r.missing:
         click.echo("Names and terms found nowhere in the transcript: " + ", ".join(r.missing))
     else:

@@ -109,13 +109,14 @@ class TranscriptStage:
 
     def whisper_identity(self, job: EpisodeJob) -> tuple:
         """What Whisper's own output depends on (the key of a plain Whisper run)."""
-        vocabulary = vocabulary_of(job)
+        vocabulary, names = vocabulary_of(job), names_of(job)
         return (
             transcribe.STAGE_VERSION,
             job.hashes.of(job.episode.audio),
             transcribe.cache_identity(job.show.transcription),
             list(job.episode.speakers),
             *([{"vocabulary": vocabulary}] if vocabulary else []),
+            *([{"names": names}] if names else []),
         )
 
     def run(self, job: EpisodeJob, out: Path) -> None:
@@ -150,6 +151,7 @@ class TranscriptStage:
                 speakers=ep.speakers,
                 stem="transcript",
                 vocabulary=vocabulary_of(job),
+                names=names_of(job),
                 progress=job.progress(f"{ep.slug}: transcript"),
             )
             report.save(out / "report.json")
@@ -179,6 +181,11 @@ def corrections_of(job: EpisodeJob) -> list[list[str]]:
 
 def vocabulary_of(job: EpisodeJob) -> str:
     return transcribe.decoder_vocabulary(job.show, job.episode)
+
+
+def names_of(job: EpisodeJob) -> list[str]:
+    """The names and listed terms a near miss is spelled as (not the titles)."""
+    return transcribe.show_terms(job.show, job.episode, titles=False)
 
 
 class TimelineStage:

@@ -151,6 +151,7 @@ class Review:
     doubts: list[transcribe.Doubt]  # times in the published MP3 (when it is built)
     missing: list[str]  # names and terms written nowhere in the transcript
     source: str  # "whisper", "hand-edited"
+    snapped: list[tuple[str, str]]  # near misses spelled as the show's names (wrong, right)
     confidences: bool  # whether the transcript has the decoder's word probabilities
     published_times: bool  # False: the audio is not built yet, times are the recording's
 
@@ -171,14 +172,16 @@ def review_transcript(show_dir: Path, which: str) -> Review:
     raw = _uncorrected(show, ep, results)
     cues = transcribe.read_cue_file(folder / "transcript.vtt") if raw is None else raw
     cues, _counts = transcribe.apply_corrections(cues, corrections)
-    rows = None
+    rows, snapped = None, []
     if not ep.transcript:
         job = _job(show, ep, results)
         assert job.cache is not None
         whisper = find_whisper_output(
             job.cache, STAGE.name, digest(STAGE.name, *STAGE.whisper_identity(job))
         )
-        rows = transcribe.read_words(whisper / transcribe.WORDS_FILE) if whisper else None
+        words = whisper / f"transcript{transcribe.WORDS_SUFFIX}" if whisper else None
+        rows = transcribe.read_words(words) if words else None
+        snapped = transcribe.read_snapped(words) if words else []
     found = transcribe.doubts(rows or [], corrections)
     timeline = _timeline(show, ep, results)
     if timeline is not None:
@@ -192,6 +195,7 @@ def review_transcript(show_dir: Path, which: str) -> Review:
         episode=ep,
         doubts=found,
         missing=transcribe.missing_terms(transcribe.show_terms(show, ep, titles=False), cues),
+        snapped=snapped,
         source="hand-edited" if ep.transcript else "whisper",
         confidences=rows is not None,
         published_times=timeline is not None,

@@ -99,7 +99,15 @@ from podpipe.transcribe.models import (
 )
 from podpipe.transcribe.openai_whisper_engine import OPENAI_GROUP_S, OpenAIWhisper
 from podpipe.transcribe.retime import retime
-from podpipe.transcribe.review import LOW_CONFIDENCE, Doubt, doubts, missing_terms, read_words
+from podpipe.transcribe.review import (
+    LOW_CONFIDENCE,
+    Doubt,
+    doubts,
+    missing_terms,
+    read_snapped,
+    read_words,
+)
+from podpipe.transcribe.snap import snap_pairs
 from podpipe.transcribe.stage import (
     EDITED_VERSION,
     STAGE_VERSION,
@@ -114,7 +122,7 @@ from podpipe.transcribe.stage import (
 from podpipe.transcribe.vocabulary import decoder_vocabulary, prompt_text, show_terms
 from podpipe.transcribe.writers import (
     PARAGRAPH_PAUSE,
-    WORDS_FILE,
+    WORDS_SUFFIX,
     WRITERS,
     cue_time,
     plain_text,
@@ -130,7 +138,9 @@ __all__ = [
     "doubts",
     "missing_terms",
     "read_words",
-    "WORDS_FILE",
+    "read_snapped",
+    "snap_pairs",
+    "WORDS_SUFFIX",
     "fetch_model",
     "import_model",
     "list_models",

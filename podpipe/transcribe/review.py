@@ -1,5 +1,5 @@
 """`podpipe transcript review`: where a host should look. Whisper's words the decoder was
-least sure of (its word probabilities, kept in the stage's words.json), joined into
+least sure of (its word probabilities, kept in the stage's transcript.words.json), joined into
 phrases, and the show's names and terms that appear nowhere in the transcript."""
 
 from __future__ import annotations
@@ -26,13 +26,22 @@ class Doubt:
 
 
 def read_words(path: Path) -> list[list] | None:
-    """The rows of words.json ([start, end, word, probability, speaker]); None when the
+    """The rows of <stem>.words.json ([start, end, word, probability, speaker]); None when the
     transcript has none (hand-edited, or made before podpipe kept them)."""
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))["words"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return rows if isinstance(rows, list) else None
+
+
+def read_snapped(path: Path) -> list[tuple[str, str]]:
+    """The near misses of the show's names the stage spelled as the show spells them."""
+    try:
+        pairs = json.loads(path.read_text(encoding="utf-8")).get("snapped", [])
+        return [(str(w), str(r)) for w, r in pairs]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return []
 
 
 def doubts(rows: list[list], corrections=(), threshold: float = LOW_CONFIDENCE) -> list[Doubt]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from podpipe.config import TranscriptionSettings
@@ -20,9 +20,10 @@ from podpipe.transcribe.faster_whisper_engine import BATCH_SIZE, DEFAULT_BEAM_SI
 from podpipe.transcribe.gaps import fill_gaps, gap_warning
 from podpipe.transcribe.guards import clean_segments, isolate_speakers
 from podpipe.transcribe.models import model_identity
-from podpipe.transcribe.writers import WORDS_FILE, write_transcripts, write_words
+from podpipe.transcribe.snap import snap_pairs
+from podpipe.transcribe.writers import WORDS_SUFFIX, write_transcripts, write_words
 
-STAGE_VERSION = 4  # bump when podpipe's own processing changes the output (4: words.json)
+STAGE_VERSION = 4  # bump when podpipe's own processing changes the output (4: <stem>.words.json)
 EDITED_VERSION = 1  # bump when the hand-edited or corrected path changes its output
 
 Progress = Callable[[float, float], None]
@@ -36,13 +37,16 @@ def transcribe(
     speakers: tuple[str, ...] = (),
     stem: str = "transcript",
     vocabulary: str = "",
+    names: Sequence[str] = (),
     progress: Progress | None = None,
 ) -> TranscriptReport:
     """Transcribe ``source`` into ``out_dir/<stem>.{vtt,srt,json,txt}``.
 
     With two ``speakers`` the recording must be stereo: each channel is transcribed
     on its own and the segments are merged in time order, labelled with the names.
-    ``vocabulary`` (vocabulary.decoder_vocabulary) is the glossary the decoder gets.
+    ``vocabulary`` (vocabulary.decoder_vocabulary) is the glossary the decoder gets;
+    a near miss of one of ``names`` (vocabulary.show_terms without titles) is then
+    spelled as the show spells it (snap.snap_pairs; the pairs are kept in <stem>.words.json).
     Raises ProcessingError for unreadable audio, a bad model or an unknown language.
     """
     started = time.monotonic()
@@ -61,8 +65,15 @@ def transcribe(
     )
     segments = clean_segments(segments, duration)
     cues = tidy_times(split_cues(segments), duration)
-    files = write_transcripts(out_dir, stem, segments, cues)
-    write_words(out_dir / WORDS_FILE, segments)
+    # cues and segments may split a word differently ("O 'Caffer"): both are looked at
+    found = [*snap_pairs(cues, list(names)), *snap_pairs(segments, list(names))] if names else []
+    snapped = list(dict.fromkeys(found))
+    text_segments = segments
+    if snapped:
+        cues = fit_lines(apply_corrections(cues, snapped)[0])
+        text_segments = apply_corrections(segments, snapped)[0]
+    files = write_transcripts(out_dir, stem, text_segments, cues)
+    write_words(out_dir / f"{stem}{WORDS_SUFFIX}", segments, snapped)
     words = word_count(segments)
     if words == 0:
         warnings.append(f"{source.name}: no speech found; the transcript is empty")

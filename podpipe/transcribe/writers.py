@@ -113,19 +113,21 @@ def plain_text(segments: list[Segment]) -> str:
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
-WORDS_FILE = "words.json"  # beside the formats in the stage's output: not published
+WORDS_SUFFIX = ".words.json"  # <stem>.words.json beside the formats: not published
 
 
-def write_words(path: Path, segments: list[Segment]) -> None:
+def write_words(path: Path, segments: list[Segment], snapped=()) -> None:
     """Whisper's words with their times and the decoder's confidence, for `podpipe
-    transcript review`: [start, end, word, probability, speaker] each."""
+    transcript review`: [start, end, word, probability, speaker] each; and the near
+    misses of the show's names that were spelled as the show spells them."""
     rows = [
         [round(w.start, 3), round(w.end, 3), w.text.strip(), _p(w.probability), seg.speaker]
         for seg in segments
         for w in seg.words
         if w.text.strip()
     ]
-    write_atomic(path, json.dumps({"version": 1, "words": rows}, ensure_ascii=False) + "\n")
+    doc = {"version": 1, "words": rows, "snapped": [list(p) for p in snapped]}
+    write_atomic(path, json.dumps(doc, ensure_ascii=False) + "\n")
 
 
 def _p(probability: float | None) -> float | None:
