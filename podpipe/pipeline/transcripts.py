@@ -182,7 +182,8 @@ def review_transcript(show_dir: Path, which: str) -> Review:
         words = whisper / f"transcript{transcribe.WORDS_SUFFIX}" if whisper else None
         rows = transcribe.read_words(words) if words else None
         snapped = transcribe.read_snapped(words) if words else []
-    found = transcribe.doubts(rows or [], corrections)
+    # a phrase a correction or a near-miss name already rewrites is fixed: not listed
+    found = transcribe.doubts(rows or [], [*corrections, *snapped])
     timeline = _timeline(show, ep, results)
     if timeline is not None:
         found = [
