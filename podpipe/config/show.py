@@ -11,6 +11,7 @@ import dataclasses
 from pathlib import Path
 
 from podpipe.config.categories import read_categories
+from podpipe.config.deploy import read_deploy
 from podpipe.config.episodes import load_episodes
 from podpipe.config.model import EPISODES_DIR, RESULTS_DIR, SHOW_FILE, SHOW_TYPES, Episode, Show
 from podpipe.config.schema import EMAIL_RE, LANG_RE, Section
@@ -124,6 +125,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         club=read_club(sec.section("club"), root),
         templates_dir=templates,
         output_dir=(root / output).resolve() if output else None,
+        deploy=read_deploy(sec.section("deploy"), root),
     )
     if not sec.has("categories"):
         sec.problem(
