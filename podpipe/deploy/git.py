@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 from podpipe import urls
-from podpipe.deploy.files import SiteFile
+from podpipe.deploy.files import SiteFile, in_order
 from podpipe.deploy.target import Change, Target
 from podpipe.errors import DeployError
 
@@ -98,7 +98,7 @@ class GitTarget(Target):
     def _changes(self, old: str | None, new: str, by_path: dict[str, SiteFile]) -> Change:
         change = Change()
         if old is None:
-            change.sent = list(by_path.values())
+            change.sent = in_order(list(by_path.values()))
             return change
         out = self._git("diff-tree", "-r", "--no-renames", "--name-status", "-z", old, new)
         fields = out.split("\0")
@@ -107,6 +107,7 @@ class GitTarget(Target):
                 change.removed.append(path)
             elif path in by_path:
                 change.sent.append(by_path[path])
+        change.sent = in_order(change.sent)  # pushed at once; listed as the others send
         return change
 
     def _remote_url(self) -> str:

@@ -46,8 +46,11 @@ class RsyncTarget(Target):
     def remove(self, paths: list[str]) -> Iterator[str]:
         if not paths:
             return
-        # The paths are missing from an empty folder: each becomes a deletion request.
+        # The paths are missing from a folder holding only their parent folders (rsync
+        # walks those): each missing file becomes a deletion request, nothing else is.
         with tempfile.TemporaryDirectory(prefix="podpipe-rsync-") as empty:
+            for path in paths:
+                (Path(empty) / path).parent.mkdir(parents=True, exist_ok=True)
             self._run(paths, Path(empty), "removing files", "--delete-missing-args")
         yield from paths
 
