@@ -107,23 +107,28 @@ def test_dry_run_lists_and_changes_nothing(show, tmp_path):
 
 class FailingFolder(FolderTarget):
     """A folder that stops accepting files after ``limit`` of them (a full disk, a
-    dropped connection): what an interrupted deploy leaves."""
+    dropped connection, the host pressing Ctrl-C): what an interrupted deploy leaves."""
 
     limit = 10
+    error: BaseException = DeployError("the target stopped answering")
 
     def send(self, files):
         for f in super().send(files):
             yield f
             FailingFolder.limit -= 1
             if FailingFolder.limit <= 0:
-                raise DeployError("the target stopped answering")
+                raise FailingFolder.error
 
 
-def test_an_interrupted_deploy_completes_when_run_again(show, tmp_path, monkeypatch):
+@pytest.mark.parametrize(
+    "error", [DeployError("the target stopped answering"), KeyboardInterrupt()], ids=repr
+)
+def test_an_interrupted_deploy_completes_when_run_again(show, tmp_path, monkeypatch, error):
     www = tmp_path / "www"
     monkeypatch.setattr(FailingFolder, "limit", 10)
+    monkeypatch.setattr(FailingFolder, "error", error)
     monkeypatch.setitem(deploy.KINDS, "folder", FailingFolder)
-    with pytest.raises(DeployError, match="stopped answering"):
+    with pytest.raises(type(error)):
         pipeline.run_deploy(show, to=str(www))
     arrived = set(tree_bytes(www))
     assert len(arrived) == 10 and "feed.xml" not in arrived
