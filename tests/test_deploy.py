@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from podpipe import deploy, pipeline, urls
+from podpipe import deploy, urls
 from podpipe.deploy.folder import FolderTarget
 from podpipe.errors import DeployError
+from podpipe.pipeline.deploy import run_deploy
 from tests.show_helpers import copy_sample_show, podpipe, tree_bytes
 
 pytestmark = pytest.mark.slow
@@ -85,7 +86,7 @@ def test_deploy_to_a_folder_sends_the_site_mp3s_first_and_the_feed_last(show, tm
 
 
 def test_the_library_sends_in_rank_order(show, tmp_path):
-    first = pipeline.run_deploy(show, to=str(tmp_path / "www"))
+    first = run_deploy(show, to=str(tmp_path / "www"))
     paths = [f.path for f in first.sent]
     assert [p.endswith(".mp3") for p in paths[:3]] == [True] * 3
     assert paths[-1] == "feed.xml"
@@ -129,7 +130,7 @@ def test_an_interrupted_deploy_completes_when_run_again(show, tmp_path, monkeypa
     monkeypatch.setattr(FailingFolder, "error", error)
     monkeypatch.setitem(deploy.KINDS, "folder", FailingFolder)
     with pytest.raises(type(error)):
-        pipeline.run_deploy(show, to=str(www))
+        run_deploy(show, to=str(www))
     arrived = set(tree_bytes(www))
     assert len(arrived) == 10 and "feed.xml" not in arrived
     assert {p for p in arrived if p.endswith(".mp3")} == {
@@ -138,16 +139,16 @@ def test_an_interrupted_deploy_completes_when_run_again(show, tmp_path, monkeypa
     record = deploy.Record(next((show / ".podpipe/deploy").glob("folder-*.json")), None)
     assert set(record.files) == arrived  # recorded as they arrived
     monkeypatch.setitem(deploy.KINDS, "folder", FolderTarget)
-    result = pipeline.run_deploy(show, to=str(www))
+    result = run_deploy(show, to=str(www))
     assert {f.path for f in result.sent} == set(site_tree(show)) - arrived
     assert tree_bytes(www) == site_tree(show)
 
 
 def test_a_file_gone_from_the_folder_is_sent_again(show, tmp_path):
     www = tmp_path / "www"
-    pipeline.run_deploy(show, to=str(www))
+    run_deploy(show, to=str(www))
     (www / "feed.xml").unlink()
-    again = pipeline.run_deploy(show, to=str(www))
+    again = run_deploy(show, to=str(www))
     assert [f.path for f in again.sent] == ["feed.xml"]
 
 
@@ -397,7 +398,7 @@ def test_a_republished_site_sends_every_target_only_what_changed(
     git("init", "--bare", "--quiet", str(bare))
     targets = [str(www), f"git:{bare}", address]
     for target in targets:
-        assert pipeline.run_deploy(show, to=target).sent
+        assert run_deploy(show, to=target).sent
     first = podpipe(
         "deploy", "--to", f"s3://{bucket}/", cwd=show, env={"AWS_ENDPOINT_URL": moto_server}
     )
@@ -410,7 +411,7 @@ def test_a_republished_site_sends_every_target_only_what_changed(
     republish_with_changes(show)
     n = len(site_tree(show))
     for target in targets:
-        result = pipeline.run_deploy(show, to=target)
+        result = run_deploy(show, to=target)
         sent = [f.path for f in result.sent]
         assert sent[-1] == "feed.xml", target
         # No MP3, transcript or script that did not change: episodes 2 and 3 keep them.

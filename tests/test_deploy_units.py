@@ -164,3 +164,15 @@ def test_the_record_is_saved_atomically_and_read_back(tmp_path):
     assert deploy.Record(path, target).files == {"feed.xml": "abc"}
     path.write_text("{not json")
     assert deploy.Record(path, target).files == {}  # a broken record: send everything
+
+
+def test_a_publish_does_not_load_the_deploy_targets():
+    """`import podpipe.pipeline` (every publish) leaves deploy, http.server and boto3 out."""
+    import subprocess
+    import sys
+
+    code = "import sys, podpipe.pipeline, podpipe.cli; print(sorted(sys.modules))"
+    repo = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
+    loaded = set(eval(out.stdout))
+    assert not loaded & {"podpipe.deploy", "http.server", "boto3", "botocore"}

@@ -35,12 +35,12 @@ def deploy(ctx: click.Context, show_dir: Path, to: str | None, dry_run: bool) ->
     in. Exits 2 for a configuration error or a wrong --to, 1 when the target cannot be
     reached or refuses the site.
     """
-    from podpipe import pipeline
+    from podpipe.pipeline.deploy import run_deploy
 
     console = console_of(ctx)
     progress = TerminalProgress(console)
     try:
-        result = pipeline.run_deploy(show_dir, to=to, dry_run=dry_run, progress=progress)
+        result = run_deploy(show_dir, to=to, dry_run=dry_run, progress=progress)
     except PodpipeError as err:
         progress.close()
         fail(console, err)

@@ -4,7 +4,9 @@ what is cached), builds the next site beside the current one and swaps it in.
 publish.py is the linear story of `podpipe publish`; stages.py the stage protocol and
 the list the builder iterates; builder.py runs, reuses or keeps each stage; assemble.py
 the staging site and the swap; fingerprint.py whether anything changed; report.py the
-summary; status.py `podpipe status`; deploy.py what `podpipe deploy` requires first.
+summary; status.py `podpipe status`; deploy.py what `podpipe deploy` requires first (not
+re-exported here: it loads the deploy targets and http.server's types, which a publish
+with nothing to do has no use for).
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from podpipe import checks
 from podpipe.checks import CheckReport
 from podpipe.pipeline.assemble import build_site, swap_into_place
 from podpipe.pipeline.builder import EpisodeBuilder, planner
-from podpipe.pipeline.deploy import run_deploy
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current
 from podpipe.pipeline.load import load
 from podpipe.pipeline.publish import publish, show_lock
@@ -50,7 +51,6 @@ __all__ = [
     "load",
     "planner",
     "publish",
-    "run_deploy",
     "show_lock",
     "site_is_current",
     "status",
