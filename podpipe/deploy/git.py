@@ -113,7 +113,7 @@ class GitTarget(Target):
     def _remote_url(self) -> str:
         """A remote of the show's repository (``origin``) as its URL; else as written."""
         remote = self.target.location
-        if not REMOTE_NAME_RE.match(remote) or Path(remote).exists():
+        if not REMOTE_NAME_RE.match(remote) or (self.show.root / remote).exists():
             return remote
         try:
             return self._git("remote", "get-url", remote, cwd=self.show.root, own=False).strip()
