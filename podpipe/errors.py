@@ -82,6 +82,12 @@ class RequestError(PodpipeError):
     exit_code = 2
 
 
+class DeployError(PodpipeError):
+    """The deploy target cannot be reached, refuses the site or lacks credentials."""
+
+    exit_code = 1
+
+
 class BusyError(PodpipeError):
     """Another podpipe run holds the show's lock."""
 

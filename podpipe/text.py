@@ -28,3 +28,8 @@ def table(rows: list[tuple[str, ...]]) -> list[str]:
     """Plain-text columns, left-aligned, two spaces apart (summaries and status)."""
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+
+
+def megabytes(n: int) -> str:
+    """Bytes for people: 48 kB, 12.3 MB."""
+    return f"{n / 1000:.0f} kB" if n < 1_000_000 else f"{n / 1_000_000:.1f} MB"

@@ -24,7 +24,7 @@ LAYERS = {
     1: {"config"},
     2: {"records", "media", "render"},
     3: {"audio", "transcribe", "club", "notes", "tags", "feed", "site"},  # the stages
-    4: {"checks", "scaffold", "importer"},
+    4: {"checks", "scaffold", "importer", "deploy"},
     5: {"pipeline"},
     6: {"cli", "__main__"},
 }

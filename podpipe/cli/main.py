@@ -14,6 +14,7 @@ from podpipe import __version__
 from podpipe.cli.audio import audio
 from podpipe.cli.club import club
 from podpipe.cli.console import Console, console_of
+from podpipe.cli.deploy import deploy
 from podpipe.cli.importer import import_
 from podpipe.cli.models import models
 from podpipe.cli.publish import check, publish, status
@@ -88,6 +89,7 @@ for command in (
     transcript,
     club,
     serve,
+    deploy,
     init,
     episode,
     import_,

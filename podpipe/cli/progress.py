@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import click
 
-from podpipe.text import clock
+from podpipe.text import clock, megabytes
 
 
 class TerminalProgress:
@@ -91,8 +91,3 @@ class TerminalProgress:
         if self.tty and self._width:
             click.echo("", err=True)
             self._width = 0
-
-
-def megabytes(n: int) -> str:
-    """Bytes for people: 48 kB, 12.3 MB."""
-    return f"{n / 1000:.0f} kB" if n < 1_000_000 else f"{n / 1_000_000:.1f} MB"

@@ -8,14 +8,17 @@ once into typed, frozen dataclasses, and the one home of podpipe's YAML handling
 - :mod:`~podpipe.config.episodes`: episode.yaml
 - :mod:`~podpipe.config.sections`: show.yaml's people, audio, transcription and club
 - :mod:`~podpipe.config.categories`: Apple Podcasts' category table
+- :mod:`~podpipe.config.deploy`: show.yaml's ``deploy`` and the targets ``--to`` names
 
 config knows no stage: it imports nothing of audio, transcribe, club, notes, feed, site,
 the pipeline or the command line.
 """
 
 from podpipe.config.categories import APPLE_CATEGORIES
+from podpipe.config.deploy import DEFAULT_BRANCH, folder_conflict, parse_target
 from podpipe.config.model import (
     AUDIO_SUFFIXES,
+    DEPLOY_KINDS,
     EDITED_TRANSCRIPTS,
     EPISODE_FILE,
     EPISODE_TYPES,
@@ -27,6 +30,8 @@ from podpipe.config.model import (
     Chapter,
     Club,
     Cycle,
+    DeploySettings,
+    DeployTarget,
     Episode,
     Person,
     Resource,
@@ -58,6 +63,12 @@ from podpipe.config.yamlio import (
 )
 
 __all__ = [
+    "DEFAULT_BRANCH",
+    "DEPLOY_KINDS",
+    "DeploySettings",
+    "DeployTarget",
+    "folder_conflict",
+    "parse_target",
     "EDITED_TRANSCRIPTS",
     "APPLE_CATEGORIES",
     "AUDIO_SUFFIXES",

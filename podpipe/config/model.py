@@ -22,6 +22,7 @@ EDITED_TRANSCRIPTS = ("transcript.vtt", "transcript.srt")
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".aiff", ".aif")
 EPISODE_TYPES = ("full", "trailer", "bonus")
 SHOW_TYPES = ("episodic", "serial")
+DEPLOY_KINDS = ("folder", "rsync", "git", "s3")
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,38 @@ class TranscriptionSettings:
 
 
 @dataclass(frozen=True)
+class DeployTarget:
+    """Where `podpipe deploy` sends the site (show.yaml's ``deploy.to`` or ``--to``)."""
+
+    kind: str  # one of DEPLOY_KINDS
+    spec: str  # as the host wrote it, for messages
+    location: str  # folder: absolute path; rsync: destination; git: remote; s3: bucket
+    branch: str = ""  # git: the branch the site is committed to
+    prefix: str = ""  # s3: the key prefix ("" or ending with "/")
+
+    @property
+    def address(self) -> str:
+        """The target written out in full, the same however the host spelled it."""
+        if self.kind == "git":
+            return f"git:{self.location}#{self.branch}"
+        if self.kind == "s3":
+            return f"s3://{self.location}/{self.prefix}"
+        return self.location
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """show.yaml's ``deploy``: the target and the options of S3-compatible stores.
+
+    Credentials are never here: boto3 reads them from the standard AWS chain."""
+
+    target: DeployTarget | None = None
+    endpoint_url: str | None = None  # R2, B2, MinIO...; None: AWS itself
+    region: str | None = None
+    cors: bool = True  # set the bucket's CORS rule (web players fetch transcripts)
+
+
+@dataclass(frozen=True)
 class Show:
     root: Path  # the show folder (holds show.yaml)
     title: str
@@ -149,6 +182,9 @@ class Show:
     # The channel's permanent podcast:guid, recorded in guids.yaml on the first publish
     # (guids.assign); None before that, when the feed derives it from feed_url.
     podcast_guid: str | None = None
+    # Where `podpipe deploy` sends the site; out of the repr (part of cache keys): it
+    # changes nothing a publish makes.
+    deploy: DeploySettings = field(default_factory=DeploySettings, repr=False)
 
     @property
     def site_dir(self) -> Path:

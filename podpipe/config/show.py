@@ -12,6 +12,7 @@ from pathlib import Path
 
 from podpipe import urls
 from podpipe.config.categories import read_categories
+from podpipe.config.deploy import read_deploy
 from podpipe.config.episodes import load_episodes
 from podpipe.config.model import EPISODES_DIR, RESULTS_DIR, SHOW_FILE, SHOW_TYPES, Episode, Show
 from podpipe.config.schema import EMAIL_RE, LANG_RE, Section
@@ -133,6 +134,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         club=read_club(sec.section("club"), root),
         templates_dir=templates,
         output_dir=(root / output).resolve() if output else None,
+        deploy=read_deploy(sec.section("deploy"), root),
     )
     if not sec.has("categories"):
         sec.problem(

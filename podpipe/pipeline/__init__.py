@@ -4,7 +4,9 @@ what is cached), builds the next site beside the current one and swaps it in.
 publish.py is the linear story of `podpipe publish`; stages.py the stage protocol and
 the list the builder iterates; builder.py runs, reuses or keeps each stage; assemble.py
 the staging site and the swap; fingerprint.py whether anything changed; report.py the
-summary; status.py `podpipe status`.
+summary; status.py `podpipe status`; deploy.py what `podpipe deploy` requires first (not
+re-exported here: it loads the deploy targets and http.server's types, which a publish
+with nothing to do has no use for).
 """
 
 from __future__ import annotations

@@ -124,3 +124,12 @@ def site_stamp(fingerprint: str, show: Show) -> str:
     (a file deleted, say) is not mistaken for an up-to-date one."""
     site = tree_stamp(show.site_dir) if show.site_dir.is_dir() else None
     return f"{fingerprint} {digest(site)}"
+
+
+def site_as_published(show: Show) -> bool:
+    """Whether the site is the one the last successful publish left: built to the end
+    (a publish records its stamp only then) and not changed by hand since."""
+    stamp = stamp_file(show)
+    if not stamp.is_file() or not show.site_dir.is_dir():
+        return False
+    return stamp.read_text().rpartition(" ")[2] == site_stamp("", show).rpartition(" ")[2]
