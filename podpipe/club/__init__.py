@@ -7,6 +7,7 @@ their pages in the site and the club calendar.
 - :mod:`~podpipe.club.csv_import`: `club import` from a form export
 - :mod:`~podpipe.club.status`: `club status`, and the results that exist on a day
 - :mod:`~podpipe.club.calendar`: club.ics
+- :mod:`~podpipe.club.people`: participants merged across cycles, people.yaml, badges
 - :mod:`~podpipe.club.pages`: club/index.html and one page per cycle
 """
 
@@ -26,6 +27,21 @@ from podpipe.club.cycles import (
 )
 from podpipe.club.editing import ImportReport, add_result
 from podpipe.club.loading import EPISODE_REFERENCE_KEYS, load_for_club
+from podpipe.club.people import (
+    Badge,
+    DirectoryEntry,
+    Entry,
+    Participant,
+    by_result,
+    check_people,
+    featured_people,
+    index_order,
+    leaderboard,
+    load_directory,
+    participants,
+    people_file,
+    people_of,
+)
 from podpipe.club.results import (
     MAX_LENGTH,
     MAX_LINKS,
@@ -40,6 +56,19 @@ from podpipe.club.results import (
 from podpipe.club.status import ClubStatus, as_of, dated_ahead, status
 
 __all__ = [
+    "Badge",
+    "DirectoryEntry",
+    "Entry",
+    "Participant",
+    "by_result",
+    "check_people",
+    "featured_people",
+    "index_order",
+    "leaderboard",
+    "load_directory",
+    "participants",
+    "people_file",
+    "people_of",
     "EPISODE_REFERENCE_KEYS",
     "CSV_COLUMNS",
     "MAX_LENGTH",
