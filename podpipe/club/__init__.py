@@ -5,6 +5,7 @@ their pages in the site and the club calendar.
 - :mod:`~podpipe.club.results`: the results files, loaded and validated
 - :mod:`~podpipe.club.editing`: `club add` and the round-trip merge into a results file
 - :mod:`~podpipe.club.csv_import`: `club import` from a form export
+- :mod:`~podpipe.club.issues`: the GitHub issue form's fields, `club import-issues`
 - :mod:`~podpipe.club.status`: `club status`, and the results that exist on a day
 - :mod:`~podpipe.club.calendar`: club.ics
 - :mod:`~podpipe.club.people`: participants merged across cycles, people.yaml, badges
@@ -26,6 +27,13 @@ from podpipe.club.cycles import (
     timeline,
 )
 from podpipe.club.editing import ImportReport, add_result
+from podpipe.club.issues import (
+    ISSUE_FIELDS,
+    ISSUE_LABEL,
+    IssuesReport,
+    import_issues,
+    parse_issue_body,
+)
 from podpipe.club.loading import EPISODE_REFERENCE_KEYS, load_for_club
 from podpipe.club.people import (
     Badge,
@@ -56,6 +64,11 @@ from podpipe.club.results import (
 from podpipe.club.status import ClubStatus, as_of, dated_ahead, status
 
 __all__ = [
+    "ISSUE_FIELDS",
+    "ISSUE_LABEL",
+    "IssuesReport",
+    "import_issues",
+    "parse_issue_body",
     "Badge",
     "DirectoryEntry",
     "Entry",
