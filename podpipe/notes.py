@@ -36,6 +36,7 @@ def render_notes(
     featured = club.featured_cycle(show, episode)
     featured_results = (results or {}).get(featured.slug, []) if featured else []
     base = show.base_url
+    people = club.people_of(show, results or {}) if featured else []
     context = dict(
         show=show,
         episode=episode,
@@ -49,6 +50,9 @@ def render_notes(
             urls.absolute(base, urls.cycle_page(featured.slug)) + "#results" if featured else None
         ),
         featured_results=featured_results,
+        featured_people=featured_links(show, club.featured_people(people, episode), featured),
+        unlisted={r.url for p in people if not p.listed for e in p.entries for r in [e.result]},
+        discussion_url=show.club.discussion(announced) if announced else None,
         club_url=urls.absolute(base, urls.CLUB),
         calendar_url=urls.absolute(base, urls.CALENDAR),
     )
@@ -75,3 +79,30 @@ def transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dict
         fmt: urls.absolute(show.base_url, urls.transcript(episode.slug, fmt))
         for fmt in NOTES_FORMATS
     }
+
+
+def featured_links(show: Show, people: list, cycle) -> list[dict]:
+    """The participants a follow-up episode features, each with their people page and
+    the pages of their results in the featured cycle (unlisted: the topic page)."""
+    out = []
+    for p in people:
+        entries = [e for e in p.entries if e.cycle.slug == cycle.slug]
+        topic = urls.absolute(show.base_url, urls.cycle_page(cycle.slug)) + "#results"
+        out.append(
+            {
+                "name": p.name if p.listed else "",
+                "page": urls.absolute(show.base_url, urls.person_page(p.slug))
+                if p.listed
+                else None,
+                "results": [
+                    (
+                        e.result.label,
+                        urls.absolute(show.base_url, urls.result_page(cycle.slug, e.slug))
+                        if p.listed
+                        else topic,
+                    )
+                    for e in entries
+                ],
+            }
+        )
+    return out

@@ -21,6 +21,11 @@ SEARCH = "search/"
 SEARCH_INDEX = "search/index.json"
 CLUB = "club/"
 CALENDAR = "club.ics"
+CLUB_FEED = "club/feed.xml"  # Atom: every result and cycle announcement
+PEOPLE = "club/people/"
+LEADERBOARD = "club/leaderboard/"  # only when club.leaderboard is true
+# Folders under club/ that are the club's own pages, so no cycle may take their slug.
+CLUB_RESERVED = ("people", "leaderboard")
 EPISODES = "episodes/"
 # Marks a folder podpipe built (and so may replace on the next publish).
 SITE_MARKER = ".podpipe-site"
@@ -66,6 +71,16 @@ def episode_artwork(slug: str, image: Path) -> str:
 def cycle_page(slug: str) -> str:
     """A club cycle's page with its participants' results: ``club/<slug>/``."""
     return f"{CLUB}{slug}/"
+
+
+def person_page(slug: str) -> str:
+    """A participant's page, every result across cycles: ``club/people/<slug>/``."""
+    return f"{PEOPLE}{slug}/"
+
+
+def result_page(cycle_slug: str, result_slug: str) -> str:
+    """One result's shareable page: ``club/<cycle-slug>/<result-slug>/``."""
+    return f"{cycle_page(cycle_slug)}{result_slug}/"
 
 
 def absolute(base_url: str, path: str) -> str:

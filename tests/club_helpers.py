@@ -51,3 +51,24 @@ def sample_show_copy(dest: Path) -> Path:
 
 def load_sample(dest: Path):
     return load_show(sample_show_copy(dest))
+
+
+def published_episodes(show, results=None) -> list:
+    """The sample episodes as a publish hands them to the site (notes rendered for
+    real; one-second audio reports: the club pages only link the episodes)."""
+    from podpipe import club, notes
+    from podpipe.records import AudioReport, PublishedEpisode
+
+    results = club.load_results(show) if results is None else results
+    return [
+        PublishedEpisode(
+            episode=ep,
+            guid=f"guid-{ep.number}",
+            mp3=ep.audio,
+            mp3_size=1,
+            duration_s=1.0,
+            audio=AudioReport(None, None, None, None, None, None, None, 1.0),
+            notes=notes.render_notes(show, ep, results=results),
+        )
+        for ep in show.episodes
+    ]

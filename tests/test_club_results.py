@@ -52,7 +52,7 @@ def test_sample_results_load_and_late_ones_are_kept_and_marked(template_dir):
     assert [r.late for r in groupby] == [False, False, True]
     assert groupby[0].links == ("https://github.com/chioma-eze-example",)
     assert groupby[0].submitted == dt.date(2026, 10, 8)
-    assert len(results["sql-window-functions"]) == 2
+    assert len(results["sql-window-functions"]) == 3
     assert results["plotting-with-matplotlib"] == []
 
 

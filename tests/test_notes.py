@@ -84,7 +84,10 @@ def test_follow_up_episodes_link_the_results_page_and_list_results(rendered):
         "https://priyaraman.example.org/blog/groupby-apply",
     ]
     assert {a.get("rel") for a in result_links} == {"nofollow ugc noopener"}
-    assert "by Priya Raman (late)" in two.text_content()
+    # Priya Raman is `listed: false` in club/people.yaml: her result, not her name.
+    assert "Priya Raman" not in two.text_content()
+    assert "groupby-apply (late)" not in two.text_content()
+    assert "Why groupby().apply() was slow, and what I used instead (late)" in two.text_content()
     assert rendered[3].features == "sql-window-functions"
     assert "https://podcast.example.org/club/sql-window-functions/#results" in lxml_html.fromstring(
         rendered[3].html

@@ -12,6 +12,7 @@ from podpipe.cli.console import (
     fail,
     run_command,
     show_option,
+    shown,
     today_option,
     today_or_now,
 )
@@ -152,3 +153,50 @@ def club_status(ctx, show_dir, today):
     console = console_of(ctx)
     for warning in report.warnings:
         console.warn(warning)
+
+
+@club.command("import-issues", short_help="Import results from exported GitHub issues.")
+@click.argument("json_file", metavar="FILE.json", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Import the valid issues and report the others (default: import nothing "
+    "when an issue is invalid).",
+)
+@show_option
+@click.pass_context
+def club_import_issues(ctx, json_file, skip_invalid, show_dir):
+    """Import results submitted with the club's GitHub issue form, from FILE.json made by
+    `gh issue list --label club-result --state all --json number,title,body,url,createdAt`.
+    Results already listed are skipped."""
+    from podpipe import club as club_lib
+
+    show = _club_show(ctx, show_dir)
+    report = run_command(ctx, club_lib.import_issues, show, json_file, skip_invalid=skip_invalid)
+    console = console_of(ctx)
+    for problem in report.invalid:
+        console.warn(f"skipped: {problem}")
+    if report.ignored:
+        numbers = ", ".join(f"#{n}" for n in report.ignored)
+        console.info(f"not made with the club's issue form, left alone: {numbers}")
+    for file, added in report.added.items():
+        click.echo(f"{len(added)} added, {len(report.skipped[file])} already there: {shown(file)}")
+    if not report.added:
+        click.echo("nothing to import")
+
+
+@club.command("scaffold-github", short_help="Write the GitHub issue form and check workflow.")
+@show_option
+@click.pass_context
+def club_scaffold_github(ctx, show_dir):
+    """Write .github/ISSUE_TEMPLATE/club-result.yml (an issue form for submitting a
+    result) and .github/workflows/club-check.yml (runs `podpipe check` on pull requests
+    touching the results); files already there are kept."""
+    from podpipe import scaffold
+
+    show = _club_show(ctx, show_dir)
+    files = run_command(ctx, scaffold.scaffold_github, show)
+    for path in files.created:
+        click.echo(f"created {shown(path)}")
+    for path in files.kept:
+        click.echo(f"kept    {shown(path)} (already there)")

@@ -5,8 +5,10 @@ their pages in the site and the club calendar.
 - :mod:`~podpipe.club.results`: the results files, loaded and validated
 - :mod:`~podpipe.club.editing`: `club add` and the round-trip merge into a results file
 - :mod:`~podpipe.club.csv_import`: `club import` from a form export
+- :mod:`~podpipe.club.issues`: the GitHub issue form's fields, `club import-issues`
 - :mod:`~podpipe.club.status`: `club status`, and the results that exist on a day
 - :mod:`~podpipe.club.calendar`: club.ics
+- :mod:`~podpipe.club.people`: participants merged across cycles, people.yaml, badges
 - :mod:`~podpipe.club.pages`: club/index.html and one page per cycle
 """
 
@@ -25,7 +27,29 @@ from podpipe.club.cycles import (
     timeline,
 )
 from podpipe.club.editing import ImportReport, add_result
+from podpipe.club.issues import (
+    ISSUE_FIELDS,
+    ISSUE_LABEL,
+    IssuesReport,
+    import_issues,
+    parse_issue_body,
+)
 from podpipe.club.loading import EPISODE_REFERENCE_KEYS, load_for_club
+from podpipe.club.people import (
+    Badge,
+    DirectoryEntry,
+    Entry,
+    Participant,
+    by_result,
+    check_people,
+    featured_people,
+    index_order,
+    leaderboard,
+    load_directory,
+    participants,
+    people_file,
+    people_of,
+)
 from podpipe.club.results import (
     MAX_LENGTH,
     MAX_LINKS,
@@ -40,6 +64,24 @@ from podpipe.club.results import (
 from podpipe.club.status import ClubStatus, as_of, dated_ahead, status
 
 __all__ = [
+    "ISSUE_FIELDS",
+    "ISSUE_LABEL",
+    "IssuesReport",
+    "import_issues",
+    "parse_issue_body",
+    "Badge",
+    "DirectoryEntry",
+    "Entry",
+    "Participant",
+    "by_result",
+    "check_people",
+    "featured_people",
+    "index_order",
+    "leaderboard",
+    "load_directory",
+    "participants",
+    "people_file",
+    "people_of",
     "EPISODE_REFERENCE_KEYS",
     "CSV_COLUMNS",
     "MAX_LENGTH",

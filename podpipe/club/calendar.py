@@ -29,6 +29,9 @@ def calendar_text(show: Show) -> str:
     for cycle in sorted(show.club.cycles, key=lambda c: c.start):
         url = urls.absolute(show.base_url, urls.cycle_page(cycle.slug))
         how = f"\n\nSubmit your result: {show.club.submit_url}" if show.club.submit_url else ""
+        ask = show.club.discussion(cycle)
+        if ask:  # the event's URL is the place to ask; the topic page stays in the text
+            how += f"\n\nDiscussion: {ask}\nTopic page: {url}"
         for kind, day, summary in (
             ("start", cycle.start, f"{show.club.name}: {cycle.title} starts"),
             ("end", cycle.end, f"{show.club.name}: last day of {cycle.title}"),
@@ -41,7 +44,7 @@ def calendar_text(show: Show) -> str:
                 f"DTEND;VALUE=DATE:{day + dt.timedelta(days=1):%Y%m%d}",
                 f"SUMMARY:{_ics_text(summary)}",
                 f"DESCRIPTION:{_ics_text(cycle.summary + f' ({cycle.start} to {cycle.end})' + how)}",
-                f"URL:{url}",
+                f"URL:{ask or url}",
                 "TRANSP:TRANSPARENT",
                 "END:VEVENT",
             ]

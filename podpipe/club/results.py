@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from podpipe.config import (
+    PEOPLE_FILE,
     RESULTS_DIR,
     Cycle,
     Section,
@@ -91,6 +92,8 @@ def check_results(
     if not folder.is_dir():
         return results, problems
     for file in sorted(folder.glob("*.yaml")):
+        if file.name == PEOPLE_FILE:  # the participants' directory (club/people.py)
+            continue
         cycle = show.club.cycle(file.stem)
         if cycle is None and not strays:
             continue

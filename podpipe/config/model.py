@@ -17,6 +17,7 @@ SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
 RESULTS_DIR = "club"  # the club's results files, unless club.results_dir says otherwise
+PEOPLE_FILE = "people.yaml"  # in the results folder: participants' names, links, opt-outs
 # A hand-edited transcript in an episode folder: it is the episode's transcript.
 EDITED_TRANSCRIPTS = ("transcript.vtt", "transcript.srt")
 AUDIO_SUFFIXES = (".wav", ".flac", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".aiff", ".aif")
@@ -59,6 +60,7 @@ class Cycle:
     resources: tuple[Resource, ...] = ()
     announced_in: int | None = None  # episode number that announces the topic
     featured_in: int | None = None  # episode number that features the results
+    discussion_url: str | None = None  # where participants ask (else the club's default)
 
     def state(self, today: dt.date) -> str:
         """'upcoming', 'open' or 'closed' on the given day (end date inclusive)."""
@@ -77,9 +79,15 @@ class Club:
     submit_url: str | None = None  # where participants submit results
     results_dir: Path | None = None  # folder of <cycle-slug>.yaml result files
     cycles: tuple[Cycle, ...] = ()
+    discussion_url: str | None = None  # the default place to ask, for every cycle
+    leaderboard: bool = False  # a page ranking participants (off: no one is ranked)
 
     def cycle(self, slug: str) -> Cycle | None:
         return next((c for c in self.cycles if c.slug == slug), None)
+
+    def discussion(self, cycle: Cycle) -> str | None:
+        """Where participants of ``cycle`` ask: its own discussion_url, else the club's."""
+        return cycle.discussion_url or self.discussion_url
 
 
 @dataclass(frozen=True)

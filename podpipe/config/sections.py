@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from podpipe import defaults
+from podpipe import defaults, urls
 from podpipe.config import whisper
 from podpipe.config.model import (
     RESULTS_DIR,
@@ -186,6 +186,8 @@ def read_club(sec: Section, root: Path) -> Club:
         slug = c.str("slug", required=True)
         if slug and not SLUG_RE.match(slug):
             c.problem("slug", f"expected lower-case letters, digits and '-', found {slug!r}")
+        elif slug in urls.CLUB_RESERVED:
+            c.problem("slug", f"{slug!r} is taken by the club's own pages (club/{slug}/)")
         title = c.str("title", required=True)
         summary = c.str("summary", default="")
         start = c.date("start", required=True)
@@ -203,6 +205,7 @@ def read_club(sec: Section, root: Path) -> Club:
             resources=_read_resources(c),
             announced_in=c.int("announced_in", minimum=0),
             featured_in=c.int("featured_in", minimum=0),
+            discussion_url=c.url("discussion_url"),
         )
         c.finish()
         if slug and title and start:
@@ -229,6 +232,8 @@ def read_club(sec: Section, root: Path) -> Club:
         submit_url=sec.url("submit_url"),
         results_dir=(root / results_dir).resolve() if results_dir else None,
         cycles=tuple(c for c, _ in sorted(cycles, key=lambda pair: pair[0].start)),
+        discussion_url=sec.url("discussion_url"),
+        leaderboard=bool(sec.bool("leaderboard", default=False)),
     )
     sec.finish()
     return club

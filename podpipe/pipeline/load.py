@@ -29,6 +29,7 @@ def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
             results = club.load_results(show, strays=not cycle_errors)
         except ConfigError as err:
             problems += err.problems
+        problems += club.check_people(show)
     if any(p.severity == "error" for p in problems):
         # every problem at once: the artwork files too, though callers check them later
         if show is not None and not any(club_in_doubt(p) for p in errors):

@@ -11,6 +11,7 @@ the list. A test pins the order.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import shutil
 from collections.abc import Callable
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from podpipe import audio, notes, tags, transcribe, urls
+from podpipe import audio, club, notes, tags, transcribe, urls
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
@@ -221,6 +222,7 @@ class NotesStage:
             job.portable(show_for_notes(job.show)),
             job.portable(timed_episode(job)),
             results_repr(job.results),
+            people_stamp(job.show),
             template_stamp(job.show),
         )
 
@@ -365,6 +367,12 @@ def show_for_notes(show: Show) -> Show:
         audio=AudioSettings(),
         transcription=TranscriptionSettings(enabled=show.transcription.enabled),
     )
+
+
+def people_stamp(show: Show) -> str:
+    """people.yaml as the notes depend on it (names, links, who is unlisted)."""
+    file = club.people_file(show)
+    return hashlib.sha256(file.read_bytes()).hexdigest() if file.is_file() else ""
 
 
 def results_repr(results: dict[str, list]) -> str:

@@ -15,6 +15,16 @@ from podpipe.scaffold.episode import (
     title_from_filename,
     used_episode_numbers,
 )
+from podpipe.scaffold.github import (
+    CHECK_COMMAND,
+    ISSUE_FORM,
+    WORKFLOW,
+    GitHubFiles,
+    render_issue_form,
+    render_workflow,
+    scaffold_github,
+    write_github_files,
+)
 from podpipe.scaffold.init import (
     ARTWORK_FILE,
     ARTWORK_SIZE,
@@ -38,6 +48,14 @@ from podpipe.scaffold.init import (
 from podpipe.scaffold.templates import yaml_scalar
 
 __all__ = [
+    "CHECK_COMMAND",
+    "ISSUE_FORM",
+    "WORKFLOW",
+    "GitHubFiles",
+    "render_issue_form",
+    "render_workflow",
+    "scaffold_github",
+    "write_github_files",
     "ARTWORK_FILE",
     "ARTWORK_SIZE",
     "DEFAULT_AUTHOR",

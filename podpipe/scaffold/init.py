@@ -19,6 +19,7 @@ from podpipe.config import EMAIL_RE, EPISODES_DIR, SHOW_FILE, Cycle, is_http_url
 from podpipe.errors import ConfigError, Problem, ProcessingError
 from podpipe.render import BUILTIN_TEMPLATES
 from podpipe.scaffold.episode import slugify
+from podpipe.scaffold.github import write_github_files
 from podpipe.scaffold.templates import environment
 
 ARTWORK_FILE = "artwork.png"
@@ -111,7 +112,7 @@ def init_show(
         title=title, author=author, email=email, base_url=base_url, cycle=cycle, today=today
     )
     try:
-        created, kept, updated = _create_show_files(root, title, text)
+        created, kept, updated = _create_show_files(root, title, text, cycle)
     except OSError as e:  # a read-only folder, a file where a folder should be, a full disk
         raise ProcessingError(
             f"could not create the show: {e.strerror or e}", file=Path(e.filename or root)
@@ -130,7 +131,7 @@ def refuse_existing_show(root: Path) -> None:
 
 
 def _create_show_files(
-    root: Path, title: str, show_yaml: str
+    root: Path, title: str, show_yaml: str, cycle: Cycle
 ) -> tuple[list[Path], list[Path], list[Path]]:
     """Make what is missing, keep what is there; show.yaml last.
 
@@ -158,6 +159,9 @@ def _create_show_files(
     existed = gitignore.exists()
     added = update_gitignore(gitignore)
     (created if not existed else updated if added else kept).append(gitignore)
+    github = write_github_files(root, f"The {title} club", [cycle.slug])
+    created += github.created
+    kept += github.kept
     write_atomic(root / SHOW_FILE, show_yaml)
     created.append(root / SHOW_FILE)
     return created, kept, updated

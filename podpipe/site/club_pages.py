@@ -1,5 +1,5 @@
 """The club's pages in the site: the club index, one page per cycle with its
-participants' results, and the club calendar."""
+participants' results, the people pages, the club feed and the club calendar."""
 
 from __future__ import annotations
 
@@ -7,18 +7,23 @@ import datetime as dt
 from pathlib import Path
 
 from podpipe import urls
-from podpipe.cache import write_atomic
 from podpipe.club import (
+    Participant,
     Result,
     announced_cycle,
     as_of,
+    by_result,
     featured_cycle,
     load_results,
+    people_of,
     timeline,
     write_calendar,
 )
 from podpipe.config import Cycle, Show
 from podpipe.render import UGC_REL, environment, render_page
+from podpipe.site import charts
+from podpipe.site.club_feed import write_club_feed
+from podpipe.site.people_pages import write_people_pages
 
 
 def write_club_pages(
@@ -30,14 +35,17 @@ def write_club_pages(
     env=None,
     results: dict[str, list[Result]] | None = None,
 ) -> list[Path]:
-    """Write club/index.html, club/<slug>/index.html and club.ics into the site folder.
+    """Write club/index.html, club/<slug>/index.html, the people pages, club/feed.xml
+    and club.ics into the site folder.
 
     ``episodes`` are the published episodes (records.PublishedEpisode); the pages link
     the ones announcing and featuring each cycle. Returns the files written.
     """
     env = env or environment(show)
     results = as_of(load_results(show) if results is None else results, today)
+    people = people_of(show, results)
     links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
+    started = [c for c in show.club.cycles if c.state(today) != "upcoming"]
     context = dict(
         show=show,
         club=show.club,
@@ -46,14 +54,52 @@ def write_club_pages(
         results=results,
         rel=UGC_REL,
         calendar=urls.CALENDAR,
+        people_by_result=by_result(people),
+        progress=_progress(show, results, people, today),
     )
     cycles = timeline(show, today)
-    written = [render_page(env, "club_index.html", out_dir, urls.CLUB, cycles=cycles, **context)]
+    index_charts = [
+        charts.results_per_cycle(started, results),
+        charts.new_and_returning(started, people),
+    ]
+    written = [
+        render_page(
+            env,
+            "club_index.html",
+            out_dir,
+            urls.CLUB,
+            cycles=cycles,
+            charts=index_charts,
+            **context,
+        )
+    ]
     for cycle in show.club.cycles:
         path = urls.cycle_page(cycle.slug)
         written.append(render_page(env, "club_cycle.html", out_dir, path, cycle=cycle, **context))
+    written += write_people_pages(env, show, people, episodes, out_dir, context)
+    written.append(write_club_feed(show, people, out_dir, today))
     written.append(write_calendar(show, out_dir / urls.CALENDAR))
     return written
+
+
+def _progress(
+    show: Show, results: dict[str, list[Result]], people: list[Participant], today: dt.date
+) -> dict[str, charts.Chart]:
+    """The progress chart of each open cycle, by slug."""
+    who = by_result(people)
+    out = {}
+    for cycle in show.club.cycles:
+        if cycle.state(today) != "open":
+            continue
+        rs = results.get(cycle.slug, [])
+        names = [_shown_name(who.get((cycle.slug, r.url))) for r in rs]
+        out[cycle.slug] = charts.cycle_progress(cycle, rs, names, today)
+    return out
+
+
+def _shown_name(found) -> str:
+    """A participant's name as charts may show it: '' for someone unlisted."""
+    return found[0].name if found and found[0].listed else ""
 
 
 def _episode_links(show: Show, cycle: Cycle, episodes: list) -> dict[str, list]:
