@@ -122,7 +122,7 @@ def scores(cues, turns, names) -> tuple[float, float]:
         words = text.split()
         span, t = end - start, start
         weights = [len(w) + 1 for w in words]
-        for word, weight in zip(words, weights, strict=True):
+        for weight in weights:
             dt = span * weight / sum(weights)
             truth = speaker_at(turns, t + dt / 2)
             if truth is None:  # a word Whisper put in a pause: the nearest turn's

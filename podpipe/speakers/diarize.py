@@ -201,8 +201,6 @@ def _smoothed(sims, times: list[float]):
 
 def _min_turns(labels, times: list[float], sims):
     """Runs of one label shorter than MIN_TURN go to the neighbour they are closest to."""
-    import numpy as np
-
     labels = labels.copy()
     changed = True
     while changed:
