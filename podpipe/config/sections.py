@@ -12,6 +12,7 @@ from pathlib import Path
 from podpipe import defaults, urls
 from podpipe.config import whisper
 from podpipe.config.model import (
+    AUDIO_SUFFIXES,
     RESULTS_DIR,
     AudioSettings,
     Club,
@@ -24,23 +25,30 @@ from podpipe.config.schema import LANG_RE, SLUG_RE, Section, did_you_mean, kind_
 from podpipe.config.yamlio import line_of
 
 
-def _read_person(sec: Section, default_role: str) -> Person | None:
+def _read_person(sec: Section, default_role: str, folder: Path) -> Person | None:
     name = sec.str("name", required=True)
     role = sec.str("role", default=default_role)
     image = sec.str("image")
     link = sec.url("link")
+    voice = sec.path("voice", folder)  # a few seconds of them alone (speaker labels)
+    if voice and voice.suffix.lower() not in AUDIO_SUFFIXES:
+        sec.problem(
+            "voice", f"expected an audio file ({', '.join(AUDIO_SUFFIXES)}), found {voice.name}"
+        )
+        voice = None
     sec.finish()
-    return Person(name=name, role=role, image=image, link=link) if name else None
+    return Person(name=name, role=role, image=image, link=link, voice=voice) if name else None
 
 
-def read_people(parent: Section, key: str, default_role: str) -> tuple[Person, ...]:
-    """A list of people (``hosts``, ``guests``): mappings, or bare names."""
+def read_people(parent: Section, key: str, default_role: str, folder: Path) -> tuple[Person, ...]:
+    """A list of people (``hosts``, ``guests``): mappings, or bare names; a ``voice``
+    file is found relative to ``folder`` (the show's, or the episode's)."""
     people = []
     for i, item, _ in parent.items(key):
         if isinstance(item, str):  # a bare name is enough
             people.append(Person(name=item.strip(), role=default_role))
             continue
-        person = _read_person(parent.sub(key, i, item), default_role)
+        person = _read_person(parent.sub(key, i, item), default_role, folder)
         if person:
             people.append(person)
     return tuple(people)
@@ -106,6 +114,9 @@ def read_transcription(sec: Section, show_language: str) -> TranscriptionSetting
         corrections=read_corrections(sec),
         vocabulary=read_vocabulary(sec),
         vocabulary_from_show=sec.bool("vocabulary_from_show", defaults.VOCABULARY_FROM_SHOW),
+        speaker_labels=sec.choice(
+            "speaker_labels", defaults.SPEAKER_LABELS, defaults.SPEAKER_LABELS[0]
+        ),
     )
     sec.finish()
     return settings

@@ -123,7 +123,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         copyright=sec.str("copyright"),
         license=sec.str("license"),
         show_type=sec.choice("type", SHOW_TYPES, "episodic"),
-        hosts=read_people(sec, "hosts", "host"),
+        hosts=read_people(sec, "hosts", "host", root),
         funding_url=funding_url,
         funding_text=funding_text,
         locked=sec.bool("locked", False),

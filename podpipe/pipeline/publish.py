@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from podpipe import club
+from podpipe import club, speakers
 from podpipe.cache import SourceHashes, StageCache, exclusive, write_atomic
 from podpipe.checks import artwork_problems, future_episodes, site_dir_problems
 from podpipe.config import Show
@@ -61,6 +61,7 @@ def publish(
     # Results dated after `today` are not out yet: not in the notes, not on the pages.
     warnings += club.dated_ahead(show, results, today)
     warnings += [str(p) for p in future_episodes(show, today)]
+    warnings += speakers.setup_notice(show)
     results = club.as_of(results, today)
     if dry_run:
         return plan(show, results, selected, progress, warnings)

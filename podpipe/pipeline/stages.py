@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from podpipe import audio, club, notes, tags, transcribe, urls
-from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
+from podpipe import audio, club, notes, speakers, tags, transcribe, urls
+from podpipe.cache import SourceHashes, StageCache, digest, link_tree, write_atomic
 from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
 from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport, output_time
@@ -189,21 +189,50 @@ def names_of(job: EpisodeJob) -> list[str]:
     return transcribe.show_terms(job.show, job.episode, titles=False)
 
 
-class TimelineStage:
-    """The transcript on the published audio's timeline: the cached transcript of the
-    source recording with every cue moved through the audio stage's edits (an intro).
-    Cheap, so changing the intro never transcribes again."""
+class SpeakersStage:
+    """Who says each cue of a one-recording interview with several people (which
+    episodes: speakers.plan); for the others, and where the speaker model is not
+    installed, the transcript as it is (its files linked, not labelled)."""
 
-    name, needs, always, reported = "timeline", ("audio", "transcript"), False, False
+    name, needs, always, reported = "speakers", ("transcript",), False, False
 
     def wanted(self, show: Show) -> bool:
         return show.transcription.enabled
 
     def identity(self, job: EpisodeJob) -> tuple:
-        return (TIMELINE_VERSION, job.outputs["transcript"].name, audio_timeline(job))
+        todo, model = speakers.plan(job.show, job.episode), speakers.availability()
+        source = job.outputs["transcript"].name
+        if not todo.runs or not model.ok:
+            return ("as is", source)
+        voices = [(name, job.hashes.of(sample)) for name, sample in todo.voices]
+        audio_hash = job.hashes.of(job.episode.audio)
+        names = [list(todo.names), todo.count]
+        return (speakers.STAGE_VERSION, source, audio_hash, names, voices, model.version)
 
     def run(self, job: EpisodeJob, out: Path) -> None:
-        source = job.outputs["transcript"]
+        todo, source = speakers.plan(job.show, job.episode), job.outputs["transcript"]
+        if not todo.runs or not speakers.availability().ok:
+            link_tree(source, out)
+            return
+        progress = job.progress(f"{job.episode.slug}: speakers")
+        speakers.label_speakers(job.episode.audio, source, out, todo, progress=progress)
+
+
+class TimelineStage:
+    """The transcript on the published audio's timeline: the cached transcript of the
+    source recording with every cue moved through the audio stage's edits (an intro).
+    Cheap, so changing the intro never transcribes again."""
+
+    name, needs, always, reported = "timeline", ("audio", "speakers"), False, False
+
+    def wanted(self, show: Show) -> bool:
+        return show.transcription.enabled
+
+    def identity(self, job: EpisodeJob) -> tuple:
+        return (TIMELINE_VERSION, job.outputs["speakers"].name, audio_timeline(job))
+
+    def run(self, job: EpisodeJob, out: Path) -> None:
+        source = job.outputs["speakers"]
         report = read_transcript(source)
         timeline = audio_timeline(job)
         transcribe.retime(source, out, report.files, lambda t: output_time(timeline, t))
@@ -257,6 +286,7 @@ class TagsStage:
 STAGES: tuple[Stage, ...] = (
     AudioStage(),
     TranscriptStage(),
+    SpeakersStage(),
     TimelineStage(),
     NotesStage(),
     TagsStage(),
@@ -322,7 +352,7 @@ def episode_tags(job: EpisodeJob) -> EpisodeTags:
         track=ep.number,
         date=ep.date.isoformat(),
         description=ep.summary or rendered.markdown[:500],
-        language=iso639_2(show.language),
+        language=tags.iso639_2(show.language),
         cover=ep.artwork or show.artwork,
         chapters=ep.chapters,
         duration_s=report.duration_s,
@@ -332,28 +362,6 @@ def episode_tags(job: EpisodeJob) -> EpisodeTags:
 
 
 # --------------------------------------------------------------------------- identities
-
-
-def iso639_2(language: str) -> str:
-    """The ISO 639-2 code ID3 frames want, from the show's BCP 47 language."""
-    primary = language.split("-")[0].lower()
-    return {
-        "en": "eng",
-        "de": "deu",
-        "fr": "fra",
-        "es": "spa",
-        "it": "ita",
-        "nl": "nld",
-        "pt": "por",
-        "sv": "swe",
-        "da": "dan",
-        "no": "nor",
-        "fi": "fin",
-        "pl": "pol",
-        "ja": "jpn",
-        "zh": "zho",
-        "ru": "rus",
-    }.get(primary, "eng")
 
 
 def show_for_notes(show: Show) -> Show:

@@ -43,6 +43,7 @@ from podpipe.transcribe.cues import (
     Segment,
     Word,
     split_cues,
+    spread_words,
     tidy_times,
     word_count,
 )
@@ -216,6 +217,7 @@ __all__ = [
     "resolve_ct2_model",
     "speech_regions",
     "split_cues",
+    "spread_words",
     "srt",
     "threads",
     "tidy_times",

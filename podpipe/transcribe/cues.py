@@ -48,7 +48,7 @@ def split_cues(
     """Split segments into cues of at most ``max_lines`` lines of ``max_line`` characters."""
     cues: list[Segment] = []
     for seg in segments:
-        words = list(seg.words) or _spread_words(seg)
+        words = list(seg.words) or spread_words(seg)
         # Room for the "Name: " prefix written into SRT and text lines.
         width = max(20, max_line - (len(seg.speaker) + 2 if seg.speaker else 0))
         for group in _pack(words, width, max_lines):
@@ -59,7 +59,7 @@ def split_cues(
     return cues
 
 
-def _spread_words(seg: Segment) -> list[Word]:
+def spread_words(seg: Segment) -> list[Word]:
     """Words with times spread over the segment by their length (no word timestamps)."""
     tokens = seg.text.split()
     if not tokens:
