@@ -167,6 +167,10 @@ def transcript_review(ctx: click.Context, which: str, show_dir: Path) -> None:
     if r.snapped:
         pairs = "; ".join(f"{w!r} -> {right!r}" for w, right in r.snapped)
         click.echo(f"Spelled as the show's names (check them): {pairs}")
+    if r.speaker_doubts:
+        click.echo(f"{len(r.speaker_doubts)} cue(s) whose speaker label is uncertain:")
+        for turn in r.speaker_doubts:
+            click.echo(f"  {clock(turn['start'])}  {turn.get('speaker') or '(no name)'}")
     if r.missing:
         click.echo("Names and terms found nowhere in the transcript: " + ", ".join(r.missing))
     else:

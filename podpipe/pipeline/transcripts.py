@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from podpipe import transcribe
+from podpipe import speakers, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import EDITED_TRANSCRIPTS, SHOW_FILE, Episode, Show, line_of_key
 from podpipe.errors import ConfigError, Problem, RequestError
@@ -154,6 +154,8 @@ class Review:
     snapped: list[tuple[str, str]]  # near misses spelled as the show's names (wrong, right)
     confidences: bool  # whether the transcript has the decoder's word probabilities
     published_times: bool  # False: the audio is not built yet, times are the recording's
+    # cues whose voice sat almost halfway between two speakers ({start, end, speaker})
+    speaker_doubts: tuple[dict, ...] = ()
 
 
 def review_transcript(show_dir: Path, which: str) -> Review:
@@ -200,7 +202,22 @@ def review_transcript(show_dir: Path, which: str) -> Review:
         source="hand-edited" if ep.transcript else "whisper",
         confidences=rows is not None,
         published_times=timeline is not None,
+        speaker_doubts=tuple(
+            {**turn, "start": output_time(timeline, turn["start"]) if timeline else turn["start"]}
+            for turn in _speaker_doubts(show, ep)
+        ),
     )
+
+
+def _speaker_doubts(show: Show, ep: Episode) -> list[dict]:
+    """The uncertain speaker turns the speakers stage found, as last published."""
+    try:
+        published = json.loads((show.work_dir / "published.json").read_text())
+        key = published[ep.slug]["speakers"]
+        folder = StageCache(show.work_dir / "stages").path("speakers", key)
+        return json.loads((folder / speakers.REPORT).read_text())["low_confidence"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
 
 
 def _timeline(show: Show, ep: Episode, results: dict) -> list | None:
