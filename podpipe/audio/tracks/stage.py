@@ -84,13 +84,13 @@ def track_rows(
     tracks: tuple[Track, ...], alignments: list[Alignment], plans: list[TrackPlan]
 ) -> list[dict]:
     rows = []
-    for track, a, p in zip(tracks, alignments, plans, strict=True):
+    for i, (track, a, p) in enumerate(zip(tracks, alignments, plans, strict=True)):
         rows.append(
             {
                 "file": track.file.name,
                 "speaker": track.speaker,
                 "offset_s": round(a.mapping.offset_s, 4) + 0.0,
-                "offset": "auto" if a.auto else "set",
+                "offset": "reference" if i == 0 else "auto" if a.auto else "set",
                 "drift_ppm": round(a.mapping.drift_ppm, 1),
                 "confidence": a.confidence,
                 "loudness_in_db": p.speech_db,
