@@ -31,21 +31,8 @@ class Decoder:
     early kills ffmpeg; finishing it checks that the file decoded cleanly.
     """
 
-    def __init__(
-        self,
-        path: Path,
-        *,
-        sample_rate: int,
-        channels: int,
-        chunk_frames: int,
-        start_s: float = 0.0,
-        duration_s: float | None = None,
-    ):
+    def __init__(self, path: Path, *, sample_rate: int, channels: int, chunk_frames: int):
         self.path = path
-        # a stretch of the file only (multitrack alignment reads short windows)
-        self._window = ["-ss", f"{start_s:.6f}"] if start_s > 0 else []
-        if duration_s is not None:
-            self._window += ["-t", f"{duration_s:.6f}"]
         self.sample_rate = sample_rate
         self.channels = channels
         self.chunk_frames = chunk_frames
@@ -57,7 +44,6 @@ class Decoder:
         cmd = command(
             "-loglevel",
             "level+info",
-            *self._window,
             "-i",
             str(self.path),
             "-map",

@@ -121,25 +121,43 @@ def coarse(ref: TrackEnvelope, other: TrackEnvelope) -> tuple[float, float]:
     return lags[best] / FPS, ratio
 
 
-def read_window(path: Path, start_s: float, seconds: float):
-    """``seconds`` of a track from ``start_s`` (mono, RATE); zeros outside the file."""
-    import numpy as np
+class Stretches:
+    """Stretches of one track at RATE, read in one streaming pass (seeking is not
+    sample-exact in every format: AAC lands tens of ms off)."""
 
-    n = int(round(seconds * RATE))
-    out = np.zeros(n, np.float32)
-    skip = 0
-    if start_s < 0:
-        skip = int(round(-start_s * RATE))
-        start_s = 0.0
-    if skip >= n:
+    def __init__(self, path: Path, spans: list[tuple[float, float]]):
+        import numpy as np
+
+        self.starts = [int(np.floor(a * RATE)) for a, _ in spans]
+        self.data = [np.zeros(int(np.ceil(n * RATE)) + 1, np.float32) for _, n in spans]
+        last = max((a + len(d) for a, d in zip(self.starts, self.data, strict=True)), default=0)
+        pos = 0
+        with Decoder(path, sample_rate=RATE, channels=1, chunk_frames=CHUNK) as dec:
+            for chunk in dec:
+                x = chunk[:, 0]
+                for a, d in zip(self.starts, self.data, strict=True):
+                    lo, hi = max(a, pos), min(a + len(d), pos + len(x))
+                    if hi > lo:
+                        d[lo - a : hi - a] = x[lo - pos : hi - pos]
+                pos += len(x)
+                if pos >= last:
+                    break
+
+    def get(self, start_s: float, seconds: float):
+        """``seconds`` from ``start_s`` out of the stretch that holds them (zeros outside)."""
+        import numpy as np
+
+        a = int(np.floor(start_s * RATE))
+        n = int(round(seconds * RATE))
+        out = np.zeros(n, np.float32)
+        for s0, d in zip(self.starts, self.data, strict=True):
+            if s0 <= a and a + n <= s0 + len(d):
+                return d[a - s0 : a - s0 + n].copy()
+        for s0, d in zip(self.starts, self.data, strict=True):  # partly covered
+            lo, hi = max(a, s0), min(a + n, s0 + len(d))
+            if hi > lo:
+                out[lo - a : hi - a] = d[lo - s0 : hi - s0]
         return out
-    with Decoder(
-        path, sample_rate=RATE, channels=1, chunk_frames=n, start_s=start_s, duration_s=seconds
-    ) as dec:
-        parts = [c[:, 0] for c in dec]
-    got = np.concatenate(parts)[: n - skip] if parts else np.zeros(0, np.float32)
-    out[skip : skip + len(got)] = got
-    return out
 
 
 def phase_match(x, y):
@@ -201,40 +219,40 @@ def _fit(points: list[tuple[float, float]]) -> Mapping:
 
 
 def refine(
-    ref: TrackEnvelope, other: TrackEnvelope, a0: float, seen: dict | None = None
+    ref: TrackEnvelope, other: TrackEnvelope, a0: float, ref_windows: dict
 ) -> Alignment | None:
-    """The offset and drift from full-rate windows, starting from the coarse ``a0``
-    (``seen``: the first track's windows already read, by start)."""
+    """The offset and drift from full-rate windows, starting from the coarse ``a0``;
+    ``ref_windows``: the first track's windows, by centre (read once for all tracks)."""
     import numpy as np
 
-    seen = {} if seen is None else seen
-
-    start_r, end_r = -a0, other.duration_s - a0
-    times = window_times(ref, start_r, end_r)
+    times = window_times(ref, -a0, other.duration_s - a0)
+    half = WINDOW_S / 2
+    wide = [0.06 + MAX_DRIFT_PPM * 1e-6 * abs(rc) for rc in times]  # a0 is 10 ms, drift unknown
+    spans = [(a0 + rc - half - m, WINDOW_S + 2 * m) for rc, m in zip(times, wide, strict=True)]
+    theirs = Stretches(other.path, spans)
+    missing = [rc for rc in times if rc not in ref_windows]
+    if missing:
+        mine = Stretches(ref.path, [(rc - half, WINDOW_S) for rc in missing])
+        ref_windows.update({rc: mine.get(rc - half, WINDOW_S) for rc in missing})
     guess = Mapping(a0, 1.0)
     points: list[tuple[float, float]] = []
     last = 0.0
-    for rc in times:
-        margin = 0.03 + 3e-4 * abs(rc - last) if points else 0.04
+    for rc, limit in zip(times, wide, strict=True):
+        margin = min(limit, 0.03 + 3e-4 * abs(rc - last)) if points else limit
         sc = guess.local(rc)
-        half = WINDOW_S / 2
-        if rc not in seen:
-            seen[rc] = read_window(ref.path, rc - half, WINDOW_S)
-        x = seen[rc]
+        x = ref_windows[rc]
         y_start = sc - half - margin
         span = WINDOW_S + 2 * margin
-        raw = read_window(other.path, y_start - 0.001, span * guess.b + 0.01)
+        raw = theirs.get(y_start - 0.001, span * guess.b + 0.01)
         # on the first track's clock, by the drift known so far
         pos = 0.001 * RATE + guess.b * np.arange(int(span * RATE), dtype=np.float64)
-        pos = np.clip(pos, 1, len(raw) - 3)
-        y = cubic(raw, pos)
+        y = cubic(raw, np.clip(pos, 1, len(raw) - 3))
         if np.abs(x).max() == 0 or np.abs(y).max() == 0:
             continue
         lag, quality = phase_match(x, y)
         if quality < MIN_QUALITY:
             continue
-        s_centre = y_start + guess.b * (lag / RATE + half)
-        points.append((rc, s_centre))
+        points.append((rc, y_start + guess.b * (lag / RATE + half)))
         last = rc
         guess = _fit(points)
     if not points:
@@ -262,13 +280,13 @@ def align(envelopes: list[TrackEnvelope], offsets: list[float | None]) -> list[A
     """Each track's mapping onto the first track's time (the first: identity)."""
     out = [Alignment(Mapping(), 1.0, 0, 0.0, False)]
     ref = envelopes[0]
-    seen: dict = {}
+    ref_windows: dict = {}
     for i, (env, offset) in enumerate(zip(envelopes[1:], offsets[1:], strict=True), 1):
         if offset is not None:
             out.append(Alignment(Mapping(-offset, 1.0), 1.0, 0, 0.0, False))
             continue
         a0, ratio = coarse(ref, env)
-        found = refine(ref, env, a0, seen) if ratio >= MIN_COARSE_RATIO else None
+        found = refine(ref, env, a0, ref_windows) if ratio >= MIN_COARSE_RATIO else None
         reason = None
         if ratio < MIN_COARSE_RATIO:
             reason = "the two recordings share no clear sound (no bleed, or an ambiguous match)"
