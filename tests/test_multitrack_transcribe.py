@@ -123,3 +123,11 @@ def test_short_pauses_and_segments_without_words_stay_whole():
     assert split_at_pauses([s]) == [s]
     bare = Segment(0.0, 5.0, "no words here", "A")
     assert split_at_pauses([bare]) == [bare]
+
+
+def test_words_without_a_leading_space_join_as_whisper_wrote_them():
+    """ "seven" + "-day": Whisper's words carry their own spaces."""
+    ws = (Word(1.0, 1.3, " a"), Word(1.3, 1.6, " seven"), Word(1.6, 1.9, "-day"))
+    ws += (Word(4.0, 4.4, " average."),)
+    s = Segment(1.0, 4.4, "a seven-day average.", "Host", ws)
+    assert [p.text for p in split_at_pauses([s])] == ["a seven-day", "average."]

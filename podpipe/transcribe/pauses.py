@@ -32,7 +32,8 @@ def split_at_pauses(segments: list[Segment], pause: float = PAUSE_S) -> list[Seg
 
 
 def _words_text(words) -> str:
-    return " ".join(" ".join(w.text.strip() for w in words).split())
+    """Whisper's words carry their own leading space ("seven", "-day" has none)."""
+    return " ".join("".join(w.text for w in words).split())
 
 
 def _piece(seg: Segment, words) -> Segment:
