@@ -163,13 +163,15 @@ class Stretches:
 def phase_match(x, y):
     """(lag, quality): where ``x`` sits inside the longer ``y`` (fractional samples)."""
     import numpy as np
+    from scipy import fft
 
-    n = 1 << int(np.ceil(np.log2(len(x) + len(y))))
-    spec = np.fft.rfft(y, n) * np.conj(np.fft.rfft(x, n))
+    n = fft.next_fast_len(len(x) + len(y), real=True)
     freqs = np.fft.rfftfreq(n, 1 / RATE)
-    band = (freqs >= BAND_HZ[0]) & (freqs <= BAND_HZ[1])
-    spec = np.where(band, spec / (np.abs(spec) + 1e-20), 0)
-    c = np.fft.irfft(spec, n)[: len(y) - len(x) + 1]
+    band = slice(int(np.searchsorted(freqs, BAND_HZ[0])), int(np.searchsorted(freqs, BAND_HZ[1])))
+    spec = np.zeros(len(freqs), np.complex128)
+    cross = fft.rfft(y, n)[band] * np.conj(fft.rfft(x, n)[band])
+    spec[band] = cross / (np.abs(cross) + 1e-20)
+    c = fft.irfft(spec, n)[: len(y) - len(x) + 1]
     if len(c) < 3:
         return 0.0, 0.0
     i = int(np.argmax(c))
