@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from podpipe.config import Track, TranscriptionSettings
-from podpipe.transcribe import Segment, Word, split_at_pauses, split_cues, transcribe_tracks
+from podpipe.transcribe import (
+    Segment,
+    Word,
+    split_at_pauses,
+    split_cues,
+    transcribe,
+    transcribe_tracks,
+)
 from podpipe.transcribe.writers import plain_text
 from tests.multitrack_helpers import conversation, make_tracks, speak_all
 
@@ -131,3 +139,20 @@ def test_words_without_a_leading_space_join_as_whisper_wrote_them():
     ws += (Word(4.0, 4.4, " average."),)
     s = Segment(1.0, 4.4, "a seven-day average.", "Host", ws)
     assert [p.text for p in split_at_pauses([s])] == ["a seven-day", "average."]
+
+
+def test_stereo_double_ender_text_follows_the_conversation(tmp_path):
+    """Episode 3 of the sample show (host left, guest right): the text file alternates
+    host and guest as they speak, and no guest cue spans one of the host's."""
+    source = Path(__file__).resolve().parents[1] / "episodes/003-windows-and-plots/interview.mp3"
+    names = ("Ada Lindqvist", "Dmitri Volkov")
+    transcribe(source, tmp_path, TranscriptionSettings(), speakers=names)
+    paragraphs = [p.split(":")[0] for p in (tmp_path / "transcript.txt").read_text().split("\n\n")]
+    paragraphs = [p for p in paragraphs if p.strip()]
+    assert len(paragraphs) >= 10, paragraphs  # 11 turns, not one block per speaker
+    assert all(a != b for a, b in zip(paragraphs, paragraphs[1:], strict=False)), paragraphs
+    cues = json.loads((tmp_path / "transcript.json").read_text())["segments"]
+    for guest in (c for c in cues if c["speaker"] == names[1]):
+        for host in (c for c in cues if c["speaker"] == names[0]):
+            inside = guest["startTime"] < host["startTime"] and host["endTime"] < guest["endTime"]
+            assert not inside, (guest, host)
