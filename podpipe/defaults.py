@@ -15,3 +15,5 @@ BEAM_SIZE_RANGE = (1, 20)
 THREADS_RANGE = (1, 256)
 VOCABULARY_FROM_SHOW = True  # the show's names and titles told to Whisper (docs/transcribe.md)
 SPEAKER_LABELS = ("auto", "off", "on")  # the first is the default (docs/transcribe.md)
+# episode.yaml tracks: (a multitrack episode): a track's gain_db and hand-set offset
+TRACK_GAIN_RANGE, TRACK_OFFSET_RANGE = (-30.0, 30.0), (-3600.0, 3600.0)

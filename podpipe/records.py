@@ -67,6 +67,9 @@ class AudioReport(_Json):
     highpass_hz: float | None = None  # the rumble filter's corner, None when off
     hum_hz: float | None = None  # mains hum found and notched (fundamental), None: none
     hum_db: float | None = None  # its strongest harmonic above the neighbouring bins
+    # A multitrack episode, per track: file, speaker, offset_s, drift_ppm, confidence,
+    # loudness_in_db (speech level before), gain_db, gated_percent, gate_depth_db.
+    tracks: list[dict] = field(default_factory=list)
 
     def output_time(self, source_s: float) -> float:
         """Where ``source_s`` (seconds into the source recording) is in the published

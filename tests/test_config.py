@@ -181,9 +181,9 @@ MISTAKES = [
     ),
     (EP2, "season: 1", "season: first", "season", "season: first", "expected a whole number"),
     (
-        EP1,
-        "number: 1\n",
-        "number: 1\naudio: missing.flac\n",
+        EP2,  # episode 1 is a multitrack episode (tracks:)
+        "number: 2\n",
+        "number: 2\naudio: missing.flac\n",
         "audio",
         "audio: missing.flac",
         "file not found: missing.flac",

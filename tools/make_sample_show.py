@@ -4,9 +4,11 @@
 Each episode is a short scripted interview spoken by espeak-ng with two voices, the
 guest much quieter than the host (as in a real remote interview), mixed with sox and
 encoded with the bundled ffmpeg to MP3 (under 1 MB each). Episode 3 is a
-"double-ender": host on the left channel, guest on the right.
+"double-ender": host on the left channel, guest on the right. Episode 1 is a multitrack
+episode: one file per speaker (three), each carrying the others faintly (bleed, 24 dB
+down) and a little room noise; Ben's recorder started 0.8 s after the others.
 
-Needs the Debian packages espeak-ng and sox:  python3 tools/make_sample_show.py
+Needs the Debian packages espeak-ng and sox:  python3 tools/make_sample_show.py [FOLDER...]
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ HOST_VOICE = "en-us+f3"
 GUEST_VOICE = "en-gb+m3"
 GUEST_GAIN_DB = -14  # the quiet remote guest
 GAP = 0.45  # seconds of silence between turns
+THIRD_VOICE = "en+f4"
+BLEED_DB = -24  # what each microphone hears of the other speakers
+LATE_START_S = 0.8  # multitrack: the guest's recorder started this much later
+TRACKS = {"host": ("ada", 0), "guest": ("ben", -10), "guest2": ("priya", -4)}  # file, gain dB
+VOICES = {"host": HOST_VOICE, "guest": GUEST_VOICE, "guest2": THIRD_VOICE}
 
 EPISODES = {
     "001-why-a-learning-club": (
-        "mono",
+        "tracks",
         [
             (
                 "host",
@@ -47,6 +54,11 @@ EPISODES = {
                 "We meet for half an hour every Friday. Everyone shows one thing, even a "
                 "broken chart. Nobody has to be an expert, and questions are welcome.",
             ),
+            (
+                "guest2",
+                "I am Priya Raman. I joined Ben's group last spring. What helped me most "
+                "was seeing other people's unfinished work.",
+            ),
             ("host", "And how do you pick a topic?"),
             (
                 "guest",
@@ -54,6 +66,7 @@ EPISODES = {
                 "Grouping data is a good first topic, because everyone does it every day.",
             ),
             ("host", "So each cycle should end with something you can show."),
+            ("guest2", "And it should be small enough to explain in five minutes."),
             (
                 "guest",
                 "Exactly. A notebook, a blog post, or a small repository. Two weeks is enough.",
@@ -162,10 +175,13 @@ def speak(text: str, voice: str, out: Path) -> None:
 
 
 def make_episode(folder: str, layout: str, turns: list[tuple[str, str]], tmp: Path) -> None:
+    if layout == "tracks":
+        make_tracks(folder, turns, tmp)
+        return
     pieces = []
     for i, (who, text) in enumerate(turns):
         raw = tmp / f"{folder}-{i}.wav"
-        speak(text, HOST_VOICE if who == "host" else GUEST_VOICE, raw)
+        speak(text, VOICES[who], raw)
         shaped = tmp / f"{folder}-{i}-shaped.wav"
         gain = "0" if who == "host" else str(GUEST_GAIN_DB)
         if layout == "stereo":
@@ -224,6 +240,39 @@ def make_episode(folder: str, layout: str, turns: list[tuple[str, str]], tmp: Pa
     print(f"{out.relative_to(ROOT)}: {out.stat().st_size // 1024} KB")
 
 
+def make_tracks(folder: str, turns: list[tuple[str, str]], tmp: Path) -> None:
+    """One file per speaker: every turn on every track, the others' at BLEED_DB; the
+    guest's file starts LATE_START_S after the others (trimmed), all with room noise."""
+    raw = []
+    for i, (who, text) in enumerate(turns):
+        speak(text, VOICES[who], tmp / f"{folder}-{i}.wav")
+        raw.append((who, tmp / f"{folder}-{i}.wav"))
+    for role, (name, gain) in TRACKS.items():
+        pieces = []
+        for i, (who, wav) in enumerate(raw):
+            level = gain + (0 if who == role else BLEED_DB)  # this microphone's gain
+            piece = tmp / f"{folder}-{name}-{i}.wav"
+            sh("sox", str(wav), str(piece), "gain", str(level), "pad", "0", str(GAP))
+            pieces.append(str(piece))
+        joined = tmp / f"{folder}-{name}.wav"
+        sh("sox", *pieces, str(joined), "pad", "1.0", "0.5")
+        noise = tmp / f"{folder}-{name}-noise.wav"
+        seconds = subprocess.run(
+            ["soxi", "-D", str(joined)], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        sh("sox", "-n", "-r", "22050", "-c", "1", str(noise), "synth", seconds, "pinknoise")
+        track = tmp / f"{folder}-{name}-track.wav"
+        late = ["trim", str(LATE_START_S)] if role == "guest" else []
+        sh("sox", "-m", "-v", "0.9", str(joined), "-v", "0.002", str(noise), str(track), *late)
+        out = ROOT / "episodes" / folder / f"{name}.mp3"
+        sh(
+            ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(track),
+            "-codec:a", "libmp3lame", "-b:a", "24k", str(out),
+        )  # fmt: skip
+        print(f"{out.relative_to(ROOT)}: {out.stat().st_size // 1024} KB")
+    (ROOT / "episodes" / folder / "interview.mp3").unlink(missing_ok=True)
+
+
 def make_artwork(out: Path) -> None:
     """A 1400x1400 RGB PNG: a title card drawn with Pillow (no fonts needed)."""
     from PIL import Image, ImageDraw
@@ -245,14 +294,18 @@ def make_artwork(out: Path) -> None:
     print(f"{out.relative_to(ROOT)}: {out.stat().st_size // 1024} KB")
 
 
-def main() -> int:
+def main(only: list[str]) -> int:
+    """Every episode and the artwork; or only the episode folders named."""
     with tempfile.TemporaryDirectory() as tmp:
         for folder, (layout, turns) in EPISODES.items():
+            if only and folder not in only:
+                continue
             (ROOT / "episodes" / folder).mkdir(parents=True, exist_ok=True)
             make_episode(folder, layout, turns, Path(tmp))
-    make_artwork(ROOT / "artwork.png")
+    if not only:
+        make_artwork(ROOT / "artwork.png")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

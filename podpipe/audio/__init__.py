@@ -34,8 +34,10 @@ from podpipe.audio.limiter import Limiter
 from podpipe.audio.meter import integrated_loudness, k_weighting, loudness_range
 from podpipe.audio.plan import Plan
 from podpipe.audio.stage import STAGE_VERSION, cache_identity, master
+from podpipe.audio.tracks import MULTITRACK_VERSION, master_tracks
 
 __all__ = [
+    "MULTITRACK_VERSION",
     "STAGE_VERSION",
     "Limiter",
     "Plan",
@@ -46,4 +48,5 @@ __all__ = [
     "leveler_curve",
     "loudness_range",
     "master",
+    "master_tracks",
 ]

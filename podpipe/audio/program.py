@@ -52,13 +52,16 @@ class Program:
             raise ProcessingError("the intro/outro has no audio", file=path)
         return clip
 
+    def open_recording(self):
+        """The recording as a stream of chunks with ``frames`` and ``declared_duration``
+        (a multitrack episode's mix replaces it: audio/tracks/mix.py)."""
+        return Decoder(self.source, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK)
+
     def chunks(self, source_filter: Callable | None = None) -> Iterator:
         """Fixed-size float32 chunks of the whole programme; ``source_filter`` (restoration)
         sees the recording's chunks alone, before the intro and outro are joined."""
         xf = max(1, int(self.settings.crossfade_ms * RATE / 1000))
-        with Decoder(
-            self.source, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK
-        ) as dec:
+        with self.open_recording() as dec:
             stream: Iterable = map(source_filter, dec) if source_filter else dec
             if self._intro is not None:
                 stream = _crossfade_in(self._intro, stream, xf, self)

@@ -121,7 +121,13 @@ def episode() -> None:
 
 
 @episode.command("add", short_help="Add a recording as the next episode.")
-@click.argument("audio_file", metavar="AUDIO", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument(
+    "audio_files",
+    metavar="AUDIO...",
+    nargs=-1,
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
 @show_option
 @click.option("--title", default=None, help="Episode title (default: from the file name).")
 @click.option(
@@ -141,9 +147,10 @@ def episode() -> None:
 @click.option(
     "--speakers",
     default=None,
-    metavar="NAME,NAME",
+    metavar="NAME,NAME[,...]",
     callback=_names,
-    help="Left and right channel speakers of a double-ender recording.",
+    help="Left and right channel speakers of a double-ender recording; with several "
+    "files (one per speaker, a multitrack episode), each file's speaker in order.",
 )
 @click.option(
     "--link", is_flag=True, help="Hard-link (or symlink) the recording instead of copying it."
@@ -151,7 +158,7 @@ def episode() -> None:
 @click.pass_context
 def episode_add(
     ctx: click.Context,
-    audio_file: Path,
+    audio_files: tuple[Path, ...],
     show_dir: Path,
     title: str | None,
     guests: tuple[str, ...],
@@ -162,12 +169,14 @@ def episode_add(
     """Add a recording as the next episode: episodes/<NNN>-<slug>/episode.yaml.
 
     The recording is checked by decoding it, then copied (or linked with --link) into
-    the episode folder; the original is never moved or changed.
+    the episode folder; the original is never moved or changed. Several files, one
+    per speaker, make a multitrack episode (tracks: in episode.yaml; --speakers names
+    them in order).
     """
     from podpipe import scaffold
 
     try:
-        scaffold.check_speakers(speakers)
+        scaffold.check_speakers(speakers, len(audio_files))
     except ValueError as e:
         raise click.BadParameter(str(e), param_hint="--speakers") from None
     console = console_of(ctx)
@@ -175,18 +184,21 @@ def episode_add(
         ctx,
         scaffold.add_episode,
         show_dir,
-        audio_file,
+        audio_files[0],
         title=title,
         guests=guests,
         date=date,
         speakers=speakers,
         link=link,
+        more=audio_files[1:],
     )
     minutes, seconds = divmod(round(new.duration_s), 60)
     click.echo(f"Added episode {new.number}, {new.title!r} ({new.date}, {minutes}:{seconds:02d})")
     click.echo(f"  {shown(new.episode_file)}")
-    origin = "" if new.audio_how == "kept in place" else f" from {audio_file}"
+    origin = "" if new.audio_how == "kept in place" else f" from {audio_files[0]}"
     click.echo(f"  {shown(new.audio)} ({new.audio_how}{origin})")
+    for path, source, name in zip(new.tracks[1:], audio_files[1:], speakers[1:], strict=False):
+        click.echo(f"  {shown(path)} ({new.audio_how} from {source}; {name})")
     if new.guests:
         click.echo(f"  guests: {', '.join(new.guests)}")
     if new.cycle:

@@ -37,6 +37,7 @@ from podpipe.config.model import (
     Person,
     Resource,
     Show,
+    Track,
     TranscriptionSettings,
 )
 from podpipe.config.schema import (
@@ -90,6 +91,7 @@ __all__ = [
     "Episode",
     "Person",
     "Resource",
+    "Track",
     "Section",
     "Show",
     "TranscriptionSettings",

@@ -17,6 +17,7 @@ from podpipe.config.model import (
 )
 from podpipe.config.schema import SLUG_RE, Section, kind_of, parse_timestamp
 from podpipe.config.sections import read_corrections, read_people, read_vocabulary
+from podpipe.config.tracks import read_tracks
 from podpipe.config.yamlio import line_of, load_document
 from podpipe.errors import Problem
 
@@ -98,14 +99,19 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
     title = sec.str("title", required=True)
     date = sec.date("date", required=True)
     audio_url = sec.url("audio_url")
-    if audio_url:  # imported without its audio (or the download failed): say how to get it
+    tracks = read_tracks(sec, folder)
+    if tracks:  # a multitrack episode: the first track stands for its audio
+        audio = tracks[0].file
+    elif sec.has("tracks"):
+        audio = None
+    elif audio_url:  # imported without its audio (or the download failed): say how to get it
         audio = sec.path("audio", folder, must_exist=False) or _single_audio(folder)
         if audio is None or not audio.is_file():
             sec.problem("audio_url", fetch_audio_message(folder, audio_url))
             audio = None
     else:
         audio = sec.path("audio", folder)
-    if not sec.has("audio") and audio is None and not audio_url:
+    if not sec.has("audio") and audio is None and not audio_url and not sec.has("tracks"):
         found = find_audio(folder)
         if len(found) == 1:
             audio = found[0]
@@ -158,6 +164,7 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
         transcript=_edited_transcript(folder, problems),
         corrections=read_corrections(sec),
         vocabulary=read_vocabulary(sec),
+        tracks=tracks,
     )
     sec.finish()
     if number is None or not title or not date or audio is None:

@@ -45,6 +45,17 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Track:
+    """One speaker's own recording of a multitrack episode (episode.yaml ``tracks:``)."""
+
+    file: Path
+    speaker: str
+    offset: float | None = None  # seconds against the first track; None: found (auto)
+    gain_db: float = 0.0
+    line: int | None = field(default=None, repr=False, compare=False)  # in episode.yaml
+
+
+@dataclass(frozen=True)
 class Resource:
     title: str
     url: str
@@ -242,6 +253,10 @@ class Episode:
     transcript: Path | None = field(default=None, repr=False)  # the hand-edited transcript
     corrections: tuple[tuple[str, str], ...] = field(default=(), repr=False)  # after the show's
     vocabulary: tuple[str, ...] = field(default=(), repr=False)
+    # A multitrack episode: one recording per speaker (audio is the first track's file).
+    # Out of the repr like the transcript inputs: the audio and transcript stages name
+    # them in their identities themselves.
+    tracks: tuple[Track, ...] = field(default=(), repr=False)
 
     @property
     def slug(self) -> str:

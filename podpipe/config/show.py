@@ -23,6 +23,7 @@ from podpipe.config.sections import (
     read_transcription,
     unknown_cycle,
 )
+from podpipe.config.tracks import check_track_speakers
 from podpipe.config.yamlio import line_of, line_of_key, load_document
 from podpipe.errors import ConfigError, Problem
 
@@ -151,6 +152,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
     sec.finish()
     loaded, unreadable = load_episodes(root, problems)
     _cross_check(show, loaded, problems, complete=not unreadable)
+    check_track_speakers(show.hosts, loaded, problems)
     valid = [e for e in loaded if e.title]
     show = dataclasses.replace(
         show, episodes=tuple(sorted(valid, key=lambda e: (e.date, e.number)))

@@ -18,10 +18,11 @@ from podpipe.checks import CheckReport
 from podpipe.pipeline.assemble import build_site, swap_into_place
 from podpipe.pipeline.builder import EpisodeBuilder, planner
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current
+from podpipe.pipeline.job import EpisodeJob, Stage
 from podpipe.pipeline.load import load
 from podpipe.pipeline.publish import publish, show_lock
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress, PublishResult
-from podpipe.pipeline.stages import STAGES, EpisodeJob, Stage
+from podpipe.pipeline.stages import STAGES
 from podpipe.pipeline.status import StatusReport, status
 from podpipe.pipeline.transcripts import (
     Review,

@@ -17,17 +17,9 @@ from podpipe import club, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest
 from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
+from podpipe.pipeline.job import EpisodeJob, Stage, read_audio, read_notes, read_transcript
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress
-from podpipe.pipeline.stages import (
-    STAGES,
-    EpisodeJob,
-    Stage,
-    on_published_timeline,
-    read_audio,
-    read_notes,
-    read_transcript,
-    transcript_folder,
-)
+from podpipe.pipeline.stages import STAGES, on_published_timeline, transcript_folder
 from podpipe.records import PublishedEpisode
 
 log = logging.getLogger(__name__)

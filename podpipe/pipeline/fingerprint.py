@@ -46,6 +46,7 @@ def input_files(show: Show) -> list[Path]:
             files += [p for p in folder.rglob("*") if p.is_file()]
     files += [p for p in (show.artwork, show.audio.intro, show.audio.outro) if p]
     files += [e.audio for e in show.episodes] + [e.artwork for e in show.episodes if e.artwork]
+    files += [t.file for e in show.episodes for t in e.tracks[1:]]
     return sorted(set(files))
 
 

@@ -104,7 +104,8 @@ class PublishResult:
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )
             )
-        lines = table(rows) + self.restoration_lines() + self.problem_lines()
+        lines = table(rows) + self.restoration_lines() + track_lines(self.outcomes)
+        lines += self.problem_lines()
         if self.dry_run:
             lines.append("Dry run: nothing was processed or written.")
         elif self.site_updated and not self.failed:
@@ -148,3 +149,23 @@ class NullProgress:
 
     def message(self, text: str) -> None:
         log.info(text)
+
+
+def track_lines(outcomes: list[EpisodeOutcome]) -> list[str]:
+    """A multitrack episode's tracks: alignment, level in, gain and the crossgate."""
+    lines = []
+    for o in outcomes:
+        for row in o.published.audio.tracks if o.published else ():
+            lines.append(f"{o.episode.slug}: {track_note(row)}")
+    return lines
+
+
+def track_note(row: dict) -> str:
+    level = row.get("loudness_in_db")
+    return (
+        f"track {row['file']} ({row['speaker']}): offset {row['offset_s']:+.3f} s "
+        f"({row['offset']}, confidence {row['confidence']:.0%}), drift "
+        f"{round(row['drift_ppm']) + 0:+d} ppm, speech {'-' if level is None else f'{level:.1f}'} "
+        f"dBFS in, gain {row['gain_db']:+.1f} dB, gated {row['gated_percent']:.0f} % "
+        f"of the time (-{row['gate_depth_db']:.0f} dB)"
+    )

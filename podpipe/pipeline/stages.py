@@ -14,55 +14,29 @@ import dataclasses
 import hashlib
 import json
 import shutil
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
-from podpipe import audio, club, notes, speakers, tags, transcribe, urls
-from podpipe.cache import SourceHashes, StageCache, digest, link_tree, write_atomic
+from podpipe import audio, club, notes, tags, urls
+from podpipe.cache import write_atomic
 from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
-from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport, output_time
+from podpipe.pipeline.job import (
+    EpisodeJob,
+    Stage,
+    read_audio,
+    read_notes,
+    read_transcript,
+)
+from podpipe.pipeline.transcript_stages import (
+    SpeakersStage,
+    TimelineStage,
+    TranscriptStage,
+    tracks_identity,
+)
+from podpipe.records import AudioReport, EpisodeTags
 from podpipe.render import template_errors
 
 INTRO_CHAPTER = "Intro"  # the chapter the intro gets when the host has chapters
-
-
-WHISPER_DIR = "whisper"  # Whisper's own output, kept inside a corrected transcript's folder
-
-TIMELINE_VERSION = 1  # bump when retiming changes its output
-
-
-@dataclass
-class EpisodeJob:
-    """One episode's inputs, and the output folders of the stages finished so far."""
-
-    show: Show
-    episode: Episode
-    results: dict[str, list]
-    hashes: SourceHashes
-    progress: Callable[[str], Callable[[float, float], None]]  # label -> callback
-    outputs: dict[str, Path] = field(default_factory=dict)  # stage name -> its folder
-    cache: StageCache | None = None  # for a stage that reuses an earlier output of its own
-
-    def portable(self, value: object) -> str:
-        return portable(self.show, value)
-
-
-class Stage(Protocol):
-    name: str  # the folder in .podpipe/stages/ and the summary's column
-    needs: tuple[str, ...]  # stages whose outputs it reads
-    # Made even for an episode a --only publish leaves alone: cheap, and it follows the
-    # show (tags carry the show's name and cover), so it is not worth "keeping".
-    always: bool
-    reported: bool  # shown in the summary and in status
-
-    def wanted(self, show: Show) -> bool: ...
-
-    def identity(self, job: EpisodeJob) -> tuple: ...
-
-    def run(self, job: EpisodeJob, out: Path) -> None: ...
 
 
 class AudioStage:
@@ -76,167 +50,20 @@ class AudioStage:
         # Intro and outro count by content, not by where they sit.
         extras = [job.hashes.of(p) for p in (s.intro, s.outro) if p]
         settings = audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+        if job.episode.tracks:
+            return (tracks_identity(job), audio.MULTITRACK_VERSION, settings, extras)
         return (job.hashes.of(job.episode.audio), settings, extras)
 
     def run(self, job: EpisodeJob, out: Path) -> None:
         ep = job.episode
-        report = audio.master(
-            ep.audio, out / "audio.mp3", job.show.audio, progress=job.progress(f"{ep.slug}: audio")
-        )
-        report.save(out / "report.json")
-
-
-class TranscriptStage:
-    """The transcript in every format, from one of three paths: the episode's
-    hand-edited transcript (Whisper does not run), Whisper's output as is, or Whisper's
-    output with the show's and the episode's corrections applied. A correction is
-    applied to the cached Whisper output, so editing one never runs Whisper again."""
-
-    name, needs, always, reported = "transcript", (), False, True
-
-    def wanted(self, show: Show) -> bool:
-        return show.transcription.enabled
-
-    def identity(self, job: EpisodeJob) -> tuple:
-        ep, corrections = job.episode, corrections_of(job)
-        if ep.transcript:
-            # Its content, not the audio's: editing it redoes the formats, nothing else.
-            edited = job.hashes.of(ep.transcript)
-            return ("hand-edited", transcribe.EDITED_VERSION, edited, corrections)
-        whisper = self.whisper_identity(job)
-        if not corrections:
-            return whisper
-        return (*whisper, {"corrections": corrections, "version": transcribe.EDITED_VERSION})
-
-    def whisper_identity(self, job: EpisodeJob) -> tuple:
-        """What Whisper's own output depends on (the key of a plain Whisper run)."""
-        vocabulary, names = vocabulary_of(job), names_of(job)
-        return (
-            transcribe.STAGE_VERSION,
-            job.hashes.of(job.episode.audio),
-            transcribe.cache_identity(job.show.transcription),
-            list(job.episode.speakers),
-            *([{"vocabulary": vocabulary}] if vocabulary else []),
-            *([{"names": names}] if names else []),
-        )
-
-    def run(self, job: EpisodeJob, out: Path) -> None:
-        ep, corrections = job.episode, corrections_of(job)
-        if ep.transcript:
-            cues = transcribe.read_cue_file(ep.transcript)
-            report = transcribe.edited_report(ep.transcript, cues, job.show.transcription)
-            report = transcribe.from_cues(cues, out, report, corrections=corrections)
-        elif corrections:
-            raw = out / WHISPER_DIR
-            self._whisper(job, raw)
-            cues = transcribe.read_cue_file(raw / "transcript.vtt")
-            report = transcribe.from_cues(cues, out, read_transcript(raw), corrections=corrections)
-        else:
-            self._whisper(job, out)
-            return
-        report.save(out / "report.json")
-
-    def _whisper(self, job: EpisodeJob, out: Path) -> None:
-        """Whisper's output into ``out``: copied from the cache when a run with the same
-        audio and settings is there (uncorrected, or kept beside a corrected one)."""
-        key = digest(self.name, *self.whisper_identity(job))
-        found = find_whisper_output(job.cache, self.name, key) if job.cache else None
-        if found:
-            shutil.copytree(found, out, dirs_exist_ok=True)
-        else:
-            ep = job.episode
-            report = transcribe.transcribe(
-                ep.audio,
-                out,
-                job.show.transcription,
-                speakers=ep.speakers,
-                stem="transcript",
-                vocabulary=vocabulary_of(job),
-                names=names_of(job),
-                progress=job.progress(f"{ep.slug}: transcript"),
+        progress = job.progress(f"{ep.slug}: audio")
+        if ep.tracks:
+            report = audio.master_tracks(
+                ep.tracks, out / "audio.mp3", job.show.audio, progress=progress
             )
-            report.save(out / "report.json")
-        if out.name == WHISPER_DIR:
-            write_atomic(out / "key", key)
-
-
-def find_whisper_output(cache: StageCache, stage: str, key: str) -> Path | None:
-    """A finished Whisper output for ``key``: the plain run's folder, or the copy kept
-    inside a corrected transcript's folder (WHISPER_DIR, with the key beside it)."""
-    if cache.has(stage, key):
-        return cache.path(stage, key)
-    for kept in sorted((cache.root / stage).glob(f"*/{WHISPER_DIR}/key")):
-        try:
-            if kept.read_text().strip() == key and not kept.parent.parent.name.startswith("."):
-                return kept.parent
-        except OSError:
-            continue
-    return None
-
-
-def corrections_of(job: EpisodeJob) -> list[list[str]]:
-    """The show's corrections, then the episode's, as they are applied."""
-    pairs = job.show.transcription.corrections + job.episode.corrections
-    return [list(p) for p in pairs]
-
-
-def vocabulary_of(job: EpisodeJob) -> str:
-    return transcribe.decoder_vocabulary(job.show, job.episode)
-
-
-def names_of(job: EpisodeJob) -> list[str]:
-    """The names and listed terms a near miss is spelled as (not the titles)."""
-    return transcribe.show_terms(job.show, job.episode, titles=False)
-
-
-class SpeakersStage:
-    """Who says each cue of a one-recording interview with several people (which
-    episodes: speakers.plan); for the others, and where the speaker model is not
-    installed, the transcript as it is (its files linked, not labelled)."""
-
-    name, needs, always, reported = "speakers", ("transcript",), False, False
-
-    def wanted(self, show: Show) -> bool:
-        return show.transcription.enabled
-
-    def identity(self, job: EpisodeJob) -> tuple:
-        todo, model = speakers.plan(job.show, job.episode), speakers.availability()
-        source = job.outputs["transcript"].name
-        if not todo.runs or not model.ok:
-            return ("as is", source)
-        voices = [(name, job.hashes.of(sample)) for name, sample in todo.voices]
-        audio_hash = job.hashes.of(job.episode.audio)
-        names = [list(todo.names), todo.count]
-        return (speakers.STAGE_VERSION, source, audio_hash, names, voices, model.version)
-
-    def run(self, job: EpisodeJob, out: Path) -> None:
-        todo, source = speakers.plan(job.show, job.episode), job.outputs["transcript"]
-        if not todo.runs or not speakers.availability().ok:
-            link_tree(source, out)
-            return
-        progress = job.progress(f"{job.episode.slug}: speakers")
-        speakers.label_speakers(job.episode.audio, source, out, todo, progress=progress)
-
-
-class TimelineStage:
-    """The transcript on the published audio's timeline: the cached transcript of the
-    source recording with every cue moved through the audio stage's edits (an intro).
-    Cheap, so changing the intro never transcribes again."""
-
-    name, needs, always, reported = "timeline", ("audio", "speakers"), False, False
-
-    def wanted(self, show: Show) -> bool:
-        return show.transcription.enabled
-
-    def identity(self, job: EpisodeJob) -> tuple:
-        return (TIMELINE_VERSION, job.outputs["speakers"].name, audio_timeline(job))
-
-    def run(self, job: EpisodeJob, out: Path) -> None:
-        source = job.outputs["speakers"]
-        report = read_transcript(source)
-        timeline = audio_timeline(job)
-        transcribe.retime(source, out, report.files, lambda t: output_time(timeline, t))
-        shutil.copyfile(source / "report.json", out / "report.json")
+        else:
+            report = audio.master(ep.audio, out / "audio.mp3", job.show.audio, progress=progress)
+        report.save(out / "report.json")
 
 
 class NotesStage:
@@ -294,24 +121,6 @@ STAGES: tuple[Stage, ...] = (
 
 
 # --------------------------------------------------------------------------- outputs
-
-
-def read_audio(folder: Path) -> AudioReport:
-    return AudioReport.load(folder / "report.json")
-
-
-def read_transcript(folder: Path | None) -> TranscriptReport | None:
-    if folder is None:
-        return None
-    return TranscriptReport.load(folder / "report.json")
-
-
-def read_notes(folder: Path) -> Notes:
-    return Notes(**json.loads((folder / "notes.json").read_text()))
-
-
-def audio_timeline(job: EpisodeJob) -> list:
-    return read_audio(job.outputs["audio"]).timeline
 
 
 def timed_episode(job: EpisodeJob) -> Episode:

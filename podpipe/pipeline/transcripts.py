@@ -13,15 +13,11 @@ from podpipe import speakers, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import EDITED_TRANSCRIPTS, SHOW_FILE, Episode, Show, line_of_key
 from podpipe.errors import ConfigError, Problem, RequestError
+from podpipe.pipeline.job import EpisodeJob, read_audio
 from podpipe.pipeline.load import episode_names, load, named
 from podpipe.pipeline.report import NullProgress
-from podpipe.pipeline.stages import (
-    AudioStage,
-    EpisodeJob,
-    TranscriptStage,
-    find_whisper_output,
-    read_audio,
-)
+from podpipe.pipeline.stages import AudioStage
+from podpipe.pipeline.transcript_stages import TranscriptStage, find_whisper_output
 from podpipe.records import output_time
 
 STAGE = TranscriptStage()

@@ -51,6 +51,7 @@ class NewEpisode:
     speakers: tuple[str, ...]
     cycle: Cycle | None  # the club cycle it announces by default
     show_problems: int  # errors `podpipe check` reports for the show (not caused by us)
+    tracks: tuple[Path, ...] = ()  # a multitrack episode: every track, the first included
 
     @property
     def episode_file(self) -> Path:
@@ -66,6 +67,7 @@ def add_episode(
     date: dt.date | None = None,
     speakers: tuple[str, ...] = (),
     link: bool = False,
+    more: tuple[Path, ...] = (),
 ) -> NewEpisode:
     """Create episodes/<NNN>-<slug>/episode.yaml for ``audio`` with the next free number.
 
@@ -74,20 +76,24 @@ def add_episode(
     symlink across file systems); the source is never moved or modified. A recording
     already sitting in its own folder under episodes/ (with no episode.yaml yet) is
     adopted where it is: only the episode.yaml is written.
+
+    With ``more`` recordings it is a multitrack episode: ``audio`` and ``more`` are the
+    speakers' own tracks, named by ``speakers`` in the same order (``tracks:``).
     """
     try:
-        check_speakers(speakers)
+        check_speakers(speakers, 1 + len(more))
     except ValueError as e:
         raise ValueError(f"speakers: {e}") from None
     show, problems = load_show_with_warnings(show_root)  # ConfigError when no show.yaml
-    audio = audio.expanduser().absolute()
-    if not audio.is_file():
-        reason = "not a file (expected an audio recording)" if audio.exists() else "not found"
-        raise ProcessingError(reason, file=audio)
-    duration = probe_duration(audio)
-    if duration <= 0:
-        raise ProcessingError("the recording has no audio (decoded 0 seconds)", file=audio)
-    _refuse_duplicate(show, audio)
+    files = [_checked_recording(show, p) for p in (audio, *more)]
+    audio, duration = files[0][0], max(d for _p, d in files)
+    extra = [p for p, _d in files[1:]]
+    names = [p.name for p, _d in files]
+    if extra:  # a track's speaker who is not a host is a guest of the episode
+        known = {p.name.casefold() for p in show.hosts} | {g.casefold() for g in guests}
+        guests = (*guests, *(s for s in speakers if s.casefold() not in known))
+    if len(set(names)) < len(names):
+        raise ProcessingError("two tracks have the same file name: rename one", file=audio)
 
     date = date or dt.date.today()
     title = (title or "").strip() or title_from_filename(audio)
@@ -95,7 +101,7 @@ def add_episode(
     episodes_dir.mkdir(exist_ok=True)
     # Two adds at once would both see the same highest number: they take turns.
     with exclusive(show.work_dir / "episodes.lock"):
-        adopt = _adoptable_folder(episodes_dir, audio)
+        adopt = None if extra else _adoptable_folder(episodes_dir, audio)
         number = next_episode_number(episodes_dir, skip=adopt)
         prefix = _folder_number(adopt) if adopt else None
         if prefix is not None and prefix not in used_episode_numbers(episodes_dir, skip=adopt):
@@ -112,12 +118,13 @@ def add_episode(
             guests=guests,
             speakers=speakers,
             cycle=cycle,
+            tracks=names if extra else (),
         )
         if adopt:
             write_atomic(adopt / EPISODE_FILE, text)
             how = "kept in place"
         else:
-            how = _build_episode_folder(folder, audio, text, link=link)
+            how = _build_episode_folder(folder, [audio, *extra], text, link=link)
     errors = sum(1 for p in problems if p.severity == "error")
     log.info("added episode %d in %s (%s)", number, folder, how)
     return NewEpisode(
@@ -132,14 +139,37 @@ def add_episode(
         speakers=tuple(speakers),
         cycle=cycle,
         show_problems=errors,
+        tracks=tuple(folder / name for name in names) if extra else (),
     )
 
 
-def check_speakers(speakers: tuple[str, ...]) -> tuple[str, ...]:
-    """The speakers of a double-ender: two names (left, right), or none."""
+def check_speakers(speakers: tuple[str, ...], files: int = 1) -> tuple[str, ...]:
+    """The speakers of a double-ender (one file: two names, left and right, or none), or
+    of a multitrack episode (one name per file, in the files' order)."""
+    if files > 1:
+        if len(speakers) != files:
+            raise ValueError(
+                f"{files} tracks need {files} names, one per file in the same order "
+                f'(--speakers "Host Name,Guest Name"), got {len(speakers)}'
+            )
+        if len({s.casefold() for s in speakers}) < len(speakers):
+            raise ValueError("each track needs its own speaker; a name is given twice")
+        return speakers
     if speakers and len(speakers) != 2:
         raise ValueError(f"expected two names (left, right), got {len(speakers)}")
     return speakers
+
+
+def _checked_recording(show: Show, audio: Path) -> tuple[Path, float]:
+    audio = audio.expanduser().absolute()
+    if not audio.is_file():
+        reason = "not a file (expected an audio recording)" if audio.exists() else "not found"
+        raise ProcessingError(reason, file=audio)
+    duration = probe_duration(audio)
+    if duration <= 0:
+        raise ProcessingError("the recording has no audio (decoded 0 seconds)", file=audio)
+    _refuse_duplicate(show, audio)
+    return audio, duration
 
 
 def _refuse_duplicate(show: Show, audio: Path) -> None:
@@ -179,12 +209,13 @@ def _adoptable_folder(episodes_dir: Path, audio: Path) -> Path | None:
     return folder
 
 
-def _build_episode_folder(folder: Path, audio: Path, episode_yaml: str, *, link: bool) -> str:
+def _build_episode_folder(folder: Path, audio: list[Path], episode_yaml: str, *, link: bool) -> str:
     """Fill a hidden temporary folder next to ``folder``, then rename it into place."""
     tmp = Path(tempfile.mkdtemp(prefix=".add-", dir=folder.parent))
     try:
         os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; a folder is not
-        how = _place_audio(audio, tmp / audio.name, link=link)
+        for path in audio:
+            how = _place_audio(path, tmp / path.name, link=link)
         (tmp / EPISODE_FILE).write_text(episode_yaml, encoding="utf-8")
         os.rename(tmp, folder)  # fails rather than merge if the folder appeared meanwhile
     except OSError as e:  # a full disk, a read-only show folder: nothing is left behind
@@ -263,6 +294,7 @@ def render_episode_yaml(
     guests: tuple[str, ...],
     speakers: tuple[str, ...],
     cycle: Cycle | None,
+    tracks: tuple[str, ...] | list[str] = (),
 ) -> str:
     env = environment()
     return env.get_template("init/episode.yaml.j2").render(
@@ -273,6 +305,7 @@ def render_episode_yaml(
         guests=guests,
         speakers=speakers,
         cycle=cycle,
+        tracks=list(zip(tracks, speakers, strict=False)) if tracks else [],
         today=dt.date.today(),
     )
 

@@ -99,6 +99,7 @@ from podpipe.transcribe.models import (
     resolve_ct2_model,
 )
 from podpipe.transcribe.openai_whisper_engine import OPENAI_GROUP_S, OpenAIWhisper
+from podpipe.transcribe.pauses import split_at_pauses
 from podpipe.transcribe.retime import retime
 from podpipe.transcribe.review import (
     LOW_CONFIDENCE,
@@ -119,7 +120,9 @@ from podpipe.transcribe.stage import (
     edited_report,
     from_cues,
     transcribe,
+    transcribe_arrays,
 )
+from podpipe.transcribe.tracks import transcribe_tracks
 from podpipe.transcribe.vocabulary import decoder_vocabulary, prompt_text, show_terms
 from podpipe.transcribe.writers import (
     PARAGRAPH_PAUSE,
@@ -222,6 +225,9 @@ __all__ = [
     "threads",
     "tidy_times",
     "transcribe",
+    "transcribe_arrays",
+    "transcribe_tracks",
+    "split_at_pauses",
     "transcript_format",
     "uncovered_speech",
     "untexted",

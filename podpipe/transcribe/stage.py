@@ -20,10 +20,13 @@ from podpipe.transcribe.faster_whisper_engine import BATCH_SIZE, DEFAULT_BEAM_SI
 from podpipe.transcribe.gaps import fill_gaps, gap_warning
 from podpipe.transcribe.guards import clean_segments, isolate_speakers
 from podpipe.transcribe.models import model_identity
+from podpipe.transcribe.pauses import shifted, split_at_pauses
 from podpipe.transcribe.snap import snap_pairs
 from podpipe.transcribe.writers import WORDS_SUFFIX, write_transcripts, write_words
 
-STAGE_VERSION = 4  # bump when podpipe's own processing changes the output (4: <stem>.words.json)
+# bump when podpipe's own processing changes the output (4: <stem>.words.json; 5: cues
+# split at pauses, multitrack)
+STAGE_VERSION = 5
 EDITED_VERSION = 1  # bump when the hand-edited or corrected path changes its output
 
 Progress = Callable[[float, float], None]
@@ -53,17 +56,55 @@ def transcribe(
     source = Path(source)
     speakers = _check_speakers(speakers)
     engine = load_engine(settings)
-    language = _check_language(settings.language, engine)
     channels = decode_audio(source, channels=len(speakers) or 1)
     if len(channels) == 2:
         channels = isolate_speakers(*channels)
+    return transcribe_arrays(
+        channels,
+        speakers,
+        out_dir,
+        settings,
+        engine=engine,
+        name=source.name,
+        stem=stem,
+        vocabulary=vocabulary,
+        names=names,
+        progress=progress,
+        started=started,
+    )
+
+
+def transcribe_arrays(
+    channels: list,
+    speakers: tuple[str, ...],
+    out_dir: Path,
+    settings: TranscriptionSettings,
+    *,
+    engine: Engine | None = None,
+    name: str,
+    stem: str = "transcript",
+    vocabulary: str = "",
+    names: Sequence[str] = (),
+    progress: Progress | None = None,
+    started: float | None = None,
+    shift: float = 0.0,
+) -> TranscriptReport:
+    """Transcribe decoded 16 kHz arrays on one timeline, one per speaker (or one
+    unnamed), into every format; ``name`` is what warnings call the recording, and
+    ``shift`` moves every time (a multitrack mix onto its first track's timeline)."""
+    started = time.monotonic() if started is None else started
+    engine = engine or load_engine(settings)
+    language = _check_language(settings.language, engine)
     duration = len(channels[0]) / SAMPLE_RATE
     warnings: list[str] = []
     options = {"language": language, "beam_size": beam_size(settings), "vocabulary": vocabulary}
     segments = _transcribe_channels(
-        engine, channels, speakers, settings, options, progress, warnings, source.name
+        engine, channels, speakers, settings, options, progress, warnings, name
     )
-    segments = clean_segments(segments, duration)
+    if shift:
+        segments, duration = shifted(segments, shift), duration + shift
+    # a segment never spans a long pause (the other speaker's turn): text in time order
+    segments = clean_segments(split_at_pauses(segments), duration)
     cues = tidy_times(split_cues(segments), duration)
     # cues and segments may split a word differently ("O 'Caffer"): both are looked at
     found = [*snap_pairs(cues, list(names)), *snap_pairs(segments, list(names))] if names else []
@@ -76,7 +117,7 @@ def transcribe(
     write_words(out_dir / f"{stem}{WORDS_SUFFIX}", segments, snapped)
     words = word_count(segments)
     if words == 0:
-        warnings.append(f"{source.name}: no speech found; the transcript is empty")
+        warnings.append(f"{name}: no speech found; the transcript is empty")
     return TranscriptReport(
         engine=engine.name,
         model=engine.model_label,

@@ -1,0 +1,68 @@
+"""One episode's stage job, the stage protocol, and readers of stage outputs: what every
+stage module shares (stages.py lists the stages; transcript_stages.py holds the
+transcript's)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from podpipe.cache import SourceHashes, StageCache
+from podpipe.config import Episode, Show
+from podpipe.pipeline.fingerprint import portable
+from podpipe.records import AudioReport, Notes, TranscriptReport
+
+
+@dataclass
+class EpisodeJob:
+    """One episode's inputs, and the output folders of the stages finished so far."""
+
+    show: Show
+    episode: Episode
+    results: dict[str, list]
+    hashes: SourceHashes
+    progress: Callable[[str], Callable[[float, float], None]]  # label -> callback
+    outputs: dict[str, Path] = field(default_factory=dict)  # stage name -> its folder
+    cache: StageCache | None = None  # for a stage that reuses an earlier output of its own
+
+    def portable(self, value: object) -> str:
+        return portable(self.show, value)
+
+
+class Stage(Protocol):
+    name: str  # the folder in .podpipe/stages/ and the summary's column
+    needs: tuple[str, ...]  # stages whose outputs it reads
+    # Made even for an episode a --only publish leaves alone: cheap, and it follows the
+    # show (tags carry the show's name and cover), so it is not worth "keeping".
+    always: bool
+    reported: bool  # shown in the summary and in status
+
+    def wanted(self, show: Show) -> bool: ...
+
+    def identity(self, job: EpisodeJob) -> tuple: ...
+
+    def run(self, job: EpisodeJob, out: Path) -> None: ...
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def read_audio(folder: Path) -> AudioReport:
+    return AudioReport.load(folder / "report.json")
+
+
+def read_transcript(folder: Path | None) -> TranscriptReport | None:
+    if folder is None:
+        return None
+    return TranscriptReport.load(folder / "report.json")
+
+
+def read_notes(folder: Path) -> Notes:
+    return Notes(**json.loads((folder / "notes.json").read_text()))
+
+
+def audio_timeline(job: EpisodeJob) -> list:
+    return read_audio(job.outputs["audio"]).timeline
