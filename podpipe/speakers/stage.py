@@ -57,6 +57,8 @@ def plan(show: Show, episode: Episode) -> Plan:
         return Plan(skip="transcription.speaker_labels is off")
     if episode.speakers:
         return Plan(skip="a double-ender: each channel is one speaker")
+    if episode.tracks:
+        return Plan(skip="a multitrack episode: each track is one speaker")
     if episode.transcript:
         return Plan(skip="a hand-edited transcript")
     if mode == "auto" and len(people) < 2:
