@@ -67,6 +67,15 @@ class AudioReport(_Json):
     highpass_hz: float | None = None  # the rumble filter's corner, None when off
     hum_hz: float | None = None  # mains hum found and notched (fundamental), None: none
     hum_db: float | None = None  # its strongest harmonic above the neighbouring bins
+    # The recording's noise floor (10th percentile of its 100 ms blocks, K-weighted, LUFS
+    # scale, digital silence left out) as it came in and as published; None: silent pauses
+    noise_floor_lufs: float | None = None
+    output_noise_floor_lufs: float | None = None
+    denoise: str | None = None  # the noise-reduction mode that ran (auto, light, strong)
+    denoise_db: float | None = None  # the model's attenuation cap
+    pauses_removed_s: float = 0.0  # seconds of long pauses cut out (audio.trim_pauses)
+    pauses_cut: int = 0
+    restoration_note: str | None = None  # why auto did not reduce noise
 
     def output_time(self, source_s: float) -> float:
         """Where ``source_s`` (seconds into the source recording) is in the published
