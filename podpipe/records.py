@@ -70,6 +70,15 @@ class AudioReport(_Json):
     # A multitrack episode, per track: file, speaker, offset_s, drift_ppm, confidence,
     # loudness_in_db (speech level before), gain_db, gated_percent, gate_depth_db.
     tracks: list[dict] = field(default_factory=list)
+    # The recording's noise floor (10th percentile of its 100 ms blocks, K-weighted, LUFS
+    # scale, digital silence left out) as it came in and as published; None: silent pauses
+    noise_floor_lufs: float | None = None
+    output_noise_floor_lufs: float | None = None
+    denoise: str | None = None  # the noise-reduction mode that ran (auto, light, strong)
+    denoise_db: float | None = None  # the model's attenuation cap
+    pauses_removed_s: float = 0.0  # seconds of long pauses cut out (audio.trim_pauses)
+    pauses_cut: int = 0
+    restoration_note: str | None = None  # why auto did not reduce noise
 
     def output_time(self, source_s: float) -> float:
         """Where ``source_s`` (seconds into the source recording) is in the published

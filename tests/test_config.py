@@ -423,3 +423,25 @@ def test_audio_highpass_is_read_and_checked(show):
     assert result.exit_code == 2, result.output
     line = line_of(show / "show.yaml", "highpass:")
     assert f"show.yaml:{line}: audio.highpass: " in result.output, result.output
+
+
+def test_audio_denoise_and_trim_pauses_are_read_and_checked(show):
+    audio = load_show(show).audio
+    assert audio.denoise == "auto" and audio.trim_pauses is None
+    edit(show / "show.yaml", "  leveler: true\n", "  leveler: true\n  denoise: false\n")
+    assert load_show(show).audio.denoise == "off"
+    edit(show / "show.yaml", "  denoise: false\n", "  denoise: light\n  trim_pauses: true\n")
+    audio = load_show(show).audio
+    assert audio.denoise == "light" and audio.trim_pauses == (1.5, 0.7)
+    edit(show / "show.yaml", "  trim_pauses: true\n", "  trim_pauses:\n    min: 2.5\n")
+    assert load_show(show).audio.trim_pauses == (2.5, 0.7)
+    edit(show / "show.yaml", "    min: 2.5\n", "    min: 1.0\n    target: 1.2\n    mni: 3\n")
+    edit(show / "show.yaml", "  denoise: light\n", "  denoise: loud\n")
+    result = check(show)
+    assert result.exit_code == 2, result.output
+    assert f"show.yaml:{line_of(show / 'show.yaml', 'denoise:')}: audio.denoise: " in result.output
+    assert "expected one of auto, off, light, strong" in result.output
+    assert f"show.yaml:{line_of(show / 'show.yaml', 'target:')}: audio.trim_pauses.target: " in (
+        result.output
+    )
+    assert "audio.trim_pauses.mni: unknown key" in result.output, result.output

@@ -66,26 +66,25 @@ def make_intro(folder: Path, tone_s: float) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def show(tmp_path_factory) -> tuple[Path, float]:
-    """A one-episode show with an intro; returns it and the source time of phrase B."""
-    root = tmp_path_factory.mktemp("timeline") / "show"
+def build_show(root: Path, pause_s: float, audio_yaml: str = "") -> float:
+    """A one-episode show with an intro and ``pause_s`` of silence around and between two
+    phrases; returns the source time of phrase B."""
     ep = root / "episodes" / SLUG
     ep.mkdir(parents=True)
     shutil.copy(REPO / "artwork.png", root / "artwork.png")
     work = root.parent
     a, b = speak(PHRASE_A, work / "a.wav"), speak(PHRASE_B, work / "b.wav")
-    sox("-n", "-r", str(RATE), "-c", "1", str(work / "pause.wav"), "trim", "0", "1.0")
+    sox("-n", "-r", str(RATE), "-c", "1", str(work / "pause.wav"), "trim", "0", str(pause_s))
     pause = str(work / "pause.wav")
     sox(pause, str(a), pause, str(b), pause, str(ep / "interview.wav"))
-    b_start = 2.0 + len(decode(a)) / RATE
+    b_start = 2 * pause_s + len(decode(a)) / RATE
     intro = make_intro(work, 2.5)
     shutil.copy(intro, root / "intro.wav")
     (root / "show.yaml").write_text(
         "title: Maps\ndescription: A show about maps.\nlanguage: en\nauthor: Ada\n"
         "owner:\n  name: Ada\n  email: ada@example.org\ncategories:\n  - Technology\n"
         "explicit: false\nartwork: artwork.png\nbase_url: https://podcast.example.org/\n"
-        "audio:\n  intro: intro.wav\n  crossfade_ms: 500\n",
+        "audio:\n  intro: intro.wav\n  crossfade_ms: 500\n" + audio_yaml,
         encoding="utf-8",
     )
     (ep / "episode.yaml").write_text(
@@ -93,7 +92,14 @@ def show(tmp_path_factory) -> tuple[Path, float]:
         f'  - start: "00:00"\n    title: Welcome\n  - start: {b_start:.3f}\n    title: Part two\n',
         encoding="utf-8",
     )
-    return root, b_start
+    return b_start
+
+
+@pytest.fixture(scope="module")
+def show(tmp_path_factory) -> tuple[Path, float]:
+    """A one-episode show with an intro; returns it and the source time of phrase B."""
+    root = tmp_path_factory.mktemp("timeline") / "show"
+    return root, build_show(root, 1.0)
 
 
 def publish(root: Path) -> str:
@@ -196,3 +202,47 @@ def test_every_published_time_follows_the_intro(show):
     assert row.split()[2:4] == ["done", "reused"], row  # audio done, transcript reused
     longer = check_published_times(root, b_start)
     assert longer - shift == pytest.approx(3.5, abs=TOLERANCE_S)
+
+
+def test_trimmed_pauses_keep_every_published_time_in_sync(tmp_path):
+    """Pauses of 3 s tightened to 0.7 s, after an intro with a crossfade: the cut
+    stretches are in the timeline, and every cue, chapter, CHAP frame and search time is
+    where its words are in the MP3."""
+    from podpipe.records import output_time
+
+    root = tmp_path / "show"
+    b_start = build_show(root, 3.0, "  trim_pauses: {min: 1.5, target: 0.7}\n")
+    publish(root)
+    report = json.loads(next((root / ".podpipe/stages/audio").glob("*/report.json")).read_text())
+    timeline = report["timeline"]
+    assert report["pauses_cut"] == 3 and len(timeline) == 4
+    assert report["pauses_removed_s"] == pytest.approx(3 * 2.3, abs=0.6)
+    site = root / "site" / "episodes" / SLUG
+    mp3, source = site / f"{SLUG}.mp3", root / "episodes" / SLUG / "interview.wav"
+    for start in (3.0, b_start):  # both phrases, measured in the MP3
+        assert abs(find_phrase(mp3, source, start) - output_time(timeline, start)) <= TOLERANCE_S
+    b_out = find_phrase(mp3, source, b_start)
+    chapters = json.loads((site / "chapters.json").read_text())["chapters"]
+    by_title = {c["title"]: c["startTime"] for c in chapters}
+    assert abs(by_title["Part two"] - b_out) <= TOLERANCE_S, (by_title, b_out)
+    from mutagen.id3 import ID3
+
+    chaps = {f.sub_frames.getall("TIT2")[0].text[0]: f.start_time for f in ID3(mp3).getall("CHAP")}
+    assert abs(chaps["Part two"] / 1000 - b_out) <= TOLERANCE_S
+    src = source_transcript(root)
+    for name in ("transcript.vtt", "transcript.srt"):
+        before = cue_starts((src / name).read_text())
+        after = cue_starts((site / name).read_text())
+        assert len(after) == len(before) >= 2
+        for s, o in zip(before, after, strict=True):
+            assert abs(o - output_time(timeline, s)) <= TOLERANCE_S, (name, s, o)
+    segments = json.loads((site / "transcript.json").read_text())["segments"]
+    second = next(s for s in segments if "second part" in s["body"])
+    assert abs(second["startTime"] - b_out) <= 0.6, (second, b_out)
+    index = json.loads((root / "site" / "search" / "index.json").read_text())
+    hits = [
+        e["t"]
+        for e in (index if isinstance(index, list) else index["entries"])
+        if e.get("k") == "c"
+    ]
+    assert sorted(hits) == sorted(round(s["startTime"], 3) for s in segments)

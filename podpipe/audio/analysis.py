@@ -3,11 +3,13 @@ checks that refuse (or warn about) input that cannot make a good episode."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from podpipe.audio.envelope import profile
 from podpipe.audio.frames import BLOCK, MINI, MINI_PER_BLOCK, RATE, Progress, pad
 from podpipe.audio.meter import KWeighting, add_true_peaks, integrated_loudness, sample_peaks
+from podpipe.audio.pauses import Survey
 from podpipe.audio.program import Program
 from podpipe.audio.restore import AnalysisFilter, Hum
 from podpipe.errors import ProcessingError
@@ -27,6 +29,7 @@ class Analysis:
     clipped: int  # samples at full scale
     warnings: list[str] = field(default_factory=list)
     hum: Hum | None = None  # mains hum in the recording (restore.py)
+    survey: Survey | None = None  # the recording's block levels (pauses.py)
 
     @property
     def duration_s(self) -> float:
@@ -81,12 +84,19 @@ class _Analyser:
         )
 
 
-def analyse(program: Program, progress: Progress | None) -> Analysis:
+def analyse(
+    program: Program,
+    progress: Progress | None,
+    restore: Callable[[Iterable], Iterable] | None = None,
+) -> Analysis:
+    """Pass 1 over the programme. Without ``restore`` (a stream transform of the
+    recording's chunks), the recording is high-passed and surveyed for hum, noise and
+    pauses on the way; with it, what it yields is analysed (the restored recording)."""
     import numpy as np
 
     analyser = _Analyser(program.channels)
-    restore = AnalysisFilter(program.channels, highpass=program.settings.highpass)
-    for chunk in program.chunks(restore):
+    survey = AnalysisFilter(program.channels, highpass=program.settings.highpass)
+    for chunk in program.chunks(restore or (lambda chunks: map(survey, chunks))):
         if not np.isfinite(chunk).all():
             raise ProcessingError(
                 "the audio contains NaN or infinite samples (damaged float data)",
@@ -96,7 +106,8 @@ def analyse(program: Program, progress: Progress | None) -> Analysis:
         if progress:
             progress(0.3 * analyser.frames / RATE, program.declared_s or analyser.frames / RATE)
     analysis = analyser.result(program.source_frames)
-    analysis.hum = restore.hum.result()
+    if restore is None:
+        analysis.hum, analysis.survey = survey.hum.result(), survey.survey
     _check_content(analysis, program)
     return analysis
 

@@ -34,6 +34,8 @@ class Program:
         self.source_frames = 0
         self.source_start = 0  # the frame of the programme where the recording starts
         self.declared_s: float | None = None
+        self.spool = None  # the restored recording (spool.Spool), read instead of the source
+        self.edits: list[list[float]] = []  # cut pauses: restoration.Restoration.timeline()
         self._intro = self._clip(settings.intro)
         self._outro = self._clip(settings.outro)
 
@@ -54,15 +56,18 @@ class Program:
 
     def open_recording(self):
         """The recording as a stream of chunks with ``frames`` and ``declared_duration``
-        (a multitrack episode's mix replaces it: audio/tracks/mix.py)."""
+        (a multitrack episode's mix replaces it: audio/tracks/mix.py); the restored
+        spool instead, once restoration has written one."""
+        if self.spool is not None:
+            return self.spool
         return Decoder(self.source, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK)
 
-    def chunks(self, source_filter: Callable | None = None) -> Iterator:
-        """Fixed-size float32 chunks of the whole programme; ``source_filter`` (restoration)
-        sees the recording's chunks alone, before the intro and outro are joined."""
+    def chunks(self, restore: Callable[[Iterable], Iterable] | None = None) -> Iterator:
+        """Fixed-size float32 chunks of the whole programme; ``restore`` (a stream
+        transform) sees the recording's chunks alone, before the intro and outro join."""
         xf = max(1, int(self.settings.crossfade_ms * RATE / 1000))
         with self.open_recording() as dec:
-            stream: Iterable = map(source_filter, dec) if source_filter else dec
+            stream: Iterable = restore(dec) if restore else dec
             if self._intro is not None:
                 stream = _crossfade_in(self._intro, stream, xf, self)
             if self._outro is not None:
@@ -70,7 +75,7 @@ class Program:
             yield from _rechunk(_counted(dec, stream, self), CHUNK)
 
 
-def _counted(dec: Decoder, stream: Iterable, program: Program) -> Iterator:
+def _counted(dec, stream: Iterable, program: Program) -> Iterator:
     for chunk in stream:
         program.declared_s = program.declared_s or dec.declared_duration
         yield chunk
@@ -79,6 +84,9 @@ def _counted(dec: Decoder, stream: Iterable, program: Program) -> Iterator:
 
 def timeline(program: Program) -> list[list[float]]:
     """The recording's place in the programme: [source_start, source_end, output_start]."""
+    offset = program.source_start / RATE
+    if program.edits:
+        return [[a, b, round(out + offset, 6)] for a, b, out in program.edits]
     if not program.source_start:
         return []
     return [[0.0, round(program.source_frames / RATE, 6), round(program.source_start / RATE, 6)]]

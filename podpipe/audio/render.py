@@ -13,7 +13,7 @@ from podpipe.audio.limiter import Limiter
 from podpipe.audio.meter import integrated_loudness, loudness_range
 from podpipe.audio.plan import Plan
 from podpipe.audio.program import Program
-from podpipe.audio.restore import SourceFilter
+from podpipe.audio.restoration import Restoration, restored
 from podpipe.config import AudioSettings
 from podpipe.errors import ProcessingError
 from podpipe.media import Mp3Encoder
@@ -40,20 +40,20 @@ def render(
     analysis: Analysis,
     settings: AudioSettings,
     progress: Progress | None,
+    restoration: Restoration,
 ) -> OutputMeter:
+    """Pass 2. The recording is restored on the way unless the programme reads an
+    already restored spool (then it is read as it is)."""
     import numpy as np
 
     limiter = Limiter(plan, program.channels, len(analysis.power))
     lowpass = Lowpass(program.channels)
     encoder = open_encoder(out, channels=program.channels, bitrate_kbps=settings.bitrate)
-    restore = SourceFilter(
-        program.channels,
-        highpass=settings.highpass,
-        notches=analysis.hum.notches if analysis.hum else (),
-    )
+    channels = program.channels
+    restore = None if program.spool else (lambda s: restored(s, channels, restoration))
     written = decoded = 0
     try:
-        for chunk in program.chunks(restore if restore.active else None):
+        for chunk in program.chunks(restore):
             decoded += len(chunk)
             frames = limiter.push(pad(lowpass(chunk), MINI))
             written += _write(encoder, frames, analysis.frames - written)

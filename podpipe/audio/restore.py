@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from podpipe.audio.frames import RATE
+from podpipe.audio.pauses import Survey
 
 HIGHPASS_HZ, HIGHPASS_ORDER = 75.0, 6
 MAINS_HZ = (50.0, 60.0)
@@ -127,12 +128,16 @@ class SourceFilter:
 
 class AnalysisFilter:
     """The analysis pass's view of the recording: hum measured on the raw audio, the
-    rest (loudness, peaks) on the high-passed audio the render pass will produce."""
+    rest (loudness, peaks, the survey of block levels for noise and pauses) on the
+    high-passed audio the render pass will produce."""
 
     def __init__(self, channels: int, *, highpass: bool):
         self.hum = HumMeter()
+        self.survey = Survey()
         self._filter = SourceFilter(channels, highpass=highpass)
 
     def __call__(self, x):
         self.hum.add(x)
-        return self._filter(x)
+        y = self._filter(x)
+        self.survey.add(y)
+        return y

@@ -12,11 +12,13 @@ from podpipe.audio.plan import plan
 from podpipe.audio.program import Program, check_paths
 from podpipe.audio.render import render
 from podpipe.audio.report import report
+from podpipe.audio.restoration import plan_restoration, restored
+from podpipe.audio.spool import Spool
 from podpipe.config import AudioSettings
 from podpipe.media import ffmpeg_version
 from podpipe.records import AudioReport
 
-STAGE_VERSION = 2  # bump when a change makes the same input sound different
+STAGE_VERSION = 3  # bump when a change makes the same input sound different
 
 
 def cache_identity(settings: AudioSettings) -> dict:
@@ -38,14 +40,34 @@ def master(
     """Level, normalize, limit and encode ``source`` into ``out_mp3`` (written atomically)."""
     source, out_mp3 = Path(source), Path(out_mp3)
     check_paths(source, out_mp3)
-    program = Program(source, settings)
-    analysis = analyse(program, progress)
-    gains = plan(analysis, settings)
+    return master_program(Program(source, settings), out_mp3, settings, progress)
+
+
+def master_program(
+    program: Program, out_mp3: Path, settings: AudioSettings, progress: Progress | None
+) -> AudioReport:
+    """The two streaming passes over a programme (a recording, or a multitrack mix):
+    analysis, restoration when it rewrites the audio (restored once into a spool that
+    the second analysis and the render read), gain plan, render, report."""
+    first = analysis = analyse(program, progress)
+    restoration = plan_restoration(settings, first.survey, first.hum)
     out_mp3.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_mp3.with_name(f".{out_mp3.name}.{os.getpid()}.part")
+    spool = Spool(
+        tmp.with_suffix(".restored"), program.channels, program.source_frames, program.declared_s
+    )
     try:
-        meter = render(program, tmp, gains, analysis, settings, progress)
+        if restoration.rewrites:  # noise reduction or cuts: restore once, analyse that
+            channels = program.channels
+            analysis = analyse(
+                program, progress, lambda s: spool.tee(restored(s, channels, restoration))
+            )
+            analysis.hum = first.hum
+            program.spool, program.edits = spool, restoration.timeline()
+        gains = plan(analysis, settings)
+        meter = render(program, tmp, gains, analysis, settings, progress, restoration)
         os.replace(tmp, out_mp3)
     finally:
         tmp.unlink(missing_ok=True)
-    return report(program, analysis, gains, meter, settings)
+        spool.remove()
+    return report(program, first, analysis, gains, meter, settings, restoration)

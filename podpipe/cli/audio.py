@@ -79,6 +79,18 @@ def _as_shown(bounds: tuple[float, float]) -> tuple[float, float]:
     "--no-highpass", is_flag=True, help="Keep the rumble below 75 Hz (no speech high-pass)."
 )
 @click.option(
+    "--denoise",
+    type=click.Choice(defaults.DENOISE),
+    default=defaults.DENOISE[0],
+    help="Noise reduction (default auto: only when the noise is audible).",
+)
+@click.option(
+    "--trim-pauses",
+    is_flag=True,
+    help=f"Shorten pauses of {defaults.TRIM_PAUSES_MIN_S:g} s and more to "
+    f"{defaults.TRIM_PAUSES_TARGET_S:g} s.",
+)
+@click.option(
     "--report",
     "report_file",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -87,7 +99,18 @@ def _as_shown(bounds: tuple[float, float]) -> tuple[float, float]:
 )
 @click.pass_context
 def audio(
-    ctx, input_file, output, target, true_peak, mono, bitrate, no_leveler, no_highpass, report_file
+    ctx,
+    input_file,
+    output,
+    target,
+    true_peak,
+    mono,
+    bitrate,
+    no_leveler,
+    no_highpass,
+    denoise,
+    trim_pauses,
+    report_file,
 ):
     """Level, loudness-normalize, true-peak-limit and encode one recording to MP3."""
     from podpipe import audio as audio_stage
@@ -103,6 +126,10 @@ def audio(
         ),
         leveler=not no_leveler,
         highpass=not no_highpass,
+        denoise=denoise,
+        trim_pauses=(defaults.TRIM_PAUSES_MIN_S, defaults.TRIM_PAUSES_TARGET_S)
+        if trim_pauses
+        else None,
     )
     progress = TerminalProgress(console)
     report = run_command(
@@ -123,5 +150,8 @@ def audio(
         f"{report.output_true_peak_dbtp:.1f} dBTP, LRA {report.output_lra:.1f} LU, "
         f"gain {report.gain_db:+.1f} dB, {report.duration_s:.1f} s (report: {report_file})"
     )
-    if report.hum_hz:
-        click.echo(f"mains hum at {report.hum_hz:.1f} Hz ({report.hum_db:.0f} dB) notched")
+    from podpipe.pipeline.report import restoration_note
+
+    note = restoration_note(report)
+    if note:
+        click.echo(note)

@@ -115,6 +115,8 @@ class AudioSettings:
     outro: Path | None = None
     crossfade_ms: int = defaults.CROSSFADE_MS
     highpass: bool = True  # the rumble filter (audio/restore.py)
+    denoise: str = defaults.DENOISE[0]  # auto | off | light | strong (audio/restoration.py)
+    trim_pauses: tuple[float, float] | None = None  # (min_s, target_s); None: off
 
     @property
     def bitrate(self) -> int:

@@ -73,9 +73,37 @@ def read_audio(sec: Section, root: Path) -> AudioSettings:
             "crossfade_ms", default=defaults.CROSSFADE_MS, minimum=lo_fade, maximum=hi_fade
         ),
         highpass=sec.bool("highpass", True),
+        denoise=_read_denoise(sec),
+        trim_pauses=_read_trim_pauses(sec),
     )
     sec.finish()
     return settings
+
+
+def _read_denoise(sec: Section) -> str:
+    """``audio.denoise``: auto, off, light or strong (``false`` is off too)."""
+    if sec.node.get("denoise") is False:
+        sec.raw("denoise")
+        return "off"
+    return sec.choice("denoise", defaults.DENOISE, defaults.DENOISE[0])
+
+
+def _read_trim_pauses(sec: Section) -> tuple[float, float] | None:
+    """``audio.trim_pauses``: true (the default threshold and target), false, or a mapping
+    {min: seconds, target: seconds}."""
+    lo, hi = defaults.TRIM_PAUSES_MIN_S, defaults.TRIM_PAUSES_TARGET_S
+    if not isinstance(sec.node.get("trim_pauses"), dict):
+        return (lo, hi) if sec.bool("trim_pauses", False) else None
+    sub = sec.section("trim_pauses")
+    minimum = sub.float("min", lo, 0.5, 60.0)
+    target = sub.float("target", hi, 0.2, 30.0)
+    sub.finish()
+    if target + 0.1 > minimum:
+        sub.problem(
+            "target", f"expected at least 0.1 s less than min ({minimum:g} s), found {target:g}"
+        )
+        return None
+    return (minimum, target)
 
 
 def read_transcription(sec: Section, show_language: str) -> TranscriptionSettings:

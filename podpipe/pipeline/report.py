@@ -118,9 +118,23 @@ class PublishResult:
 
 def restoration_note(a: AudioReport) -> str | None:
     """What restoration found and did beyond the default rumble filter, or None."""
-    if a.hum_hz is None:
-        return None
-    return f"mains hum at {a.hum_hz:.1f} Hz ({a.hum_db:.0f} dB above its neighbours) notched"
+    notes = []
+    if a.hum_hz is not None:
+        notes.append(
+            f"mains hum at {a.hum_hz:.1f} Hz ({a.hum_db:.0f} dB above its neighbours) notched"
+        )
+    if a.denoise:
+        floors = ""
+        if a.noise_floor_lufs is not None and a.output_noise_floor_lufs is not None:
+            floors = (
+                f": noise floor {a.noise_floor_lufs:.0f} > {a.output_noise_floor_lufs:.0f} LUFS"
+            )
+        notes.append(f"noise reduced ({a.denoise}, up to {a.denoise_db:g} dB){floors}")
+    elif a.restoration_note and "skipped" in a.restoration_note:
+        notes.append(a.restoration_note)
+    if a.pauses_cut:
+        notes.append(f"{a.pauses_cut} long pauses shortened ({a.pauses_removed_s:.1f} s removed)")
+    return "; ".join(notes) or None
 
 
 def loudness_cells(a: AudioReport | None) -> tuple[str, str, str, str]:

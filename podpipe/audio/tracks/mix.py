@@ -96,4 +96,6 @@ class MixProgram(Program):
         self.mixed = mixed
 
     def open_recording(self):
+        if self.spool is not None:  # the restored mix, once restoration wrote one
+            return self.spool
         return MixSource(self.mixed, self.channels)

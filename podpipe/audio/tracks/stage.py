@@ -8,15 +8,13 @@ read 10 s at a time; what is kept per track is a level every 10 ms.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
-from podpipe.audio.analysis import analyse
 from podpipe.audio.frames import RATE, Progress
-from podpipe.audio.plan import plan
 from podpipe.audio.program import check_paths
-from podpipe.audio.render import render
-from podpipe.audio.report import report
+from podpipe.audio.stage import master_program
 from podpipe.audio.tracks.align import Alignment, align, envelope
 from podpipe.audio.tracks.gate import MIX_DEPTH_DB, TrackPlan, plan_tracks, timeline
 from podpipe.audio.tracks.mix import MixedTracks, MixProgram
@@ -61,17 +59,11 @@ def master_tracks(
         if out_mp3.exists() and out_mp3.resolve() == track.file.resolve():
             raise ProcessingError("the output would overwrite a track", file=track.file)
     mixed = prepare(tracks)
+    # Restoration runs on the mix (noise, hum, rumble); pause trimming is left to
+    # single-file episodes, whose timeline it owns.
+    settings = dataclasses.replace(settings, trim_pauses=None)
     program = MixProgram(mixed, settings)
-    analysis = analyse(program, progress)
-    gains = plan(analysis, settings)
-    out_mp3.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_mp3.with_name(f".{out_mp3.name}.{os.getpid()}.part")
-    try:
-        meter = render(program, tmp, gains, analysis, settings, progress)
-        os.replace(tmp, out_mp3)
-    finally:
-        tmp.unlink(missing_ok=True)
-    result = report(program, analysis, gains, meter, settings)
+    result = master_program(program, Path(out_mp3), settings, progress)
     start = mixed.timeline.start_r
     if start < 0 or program.source_start:
         end = round(start + program.source_frames / RATE, 6)
