@@ -16,6 +16,7 @@ from podpipe import defaults, urls
 SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
+WORK_DIR = ".podpipe"  # podpipe's own state in a show folder (Show.work_dir)
 RESULTS_DIR = "club"  # the club's results files, unless club.results_dir says otherwise
 # A hand-edited transcript in an episode folder: it is the episode's transcript.
 EDITED_TRANSCRIPTS = ("transcript.vtt", "transcript.srt")
@@ -156,7 +157,7 @@ class Show:
     @property
     def work_dir(self) -> Path:
         """podpipe's own state: stage cache, lock, staging site. Git-ignored."""
-        return self.root / ".podpipe"
+        return self.root / WORK_DIR
 
     @property
     def feed_url(self) -> str:
