@@ -27,7 +27,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.bench_layout_noop import generated_show  # noqa: E402
+from tests.scale_helpers import edit_title, generated_show  # noqa: E402
 
 TARGETS = {"publish (no change)": 5, "publish (one edit)": 15, "status": 5, "check": 5}
 
@@ -50,10 +50,7 @@ def timed(code: Path, args: list[str], cwd: Path, ok=(0,)) -> float:
 def edit_one(show: Path, size: int, round_: int) -> None:
     """Change the title of the middle episode (a different title every round)."""
     n = max(1, size // 2)
-    file = show / "episodes" / f"{n:04d}-episode-{n}" / "episode.yaml"
-    lines = file.read_text().splitlines(keepends=True)
-    lines[1] = f"title: Episode {n}, edit {round_}\n"
-    file.write_text("".join(lines))
+    edit_title(show, n, f"Episode {n}, edit {round_}")
 
 
 def output_lines(code: Path, args: list[str], cwd: Path) -> int:

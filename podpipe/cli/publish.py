@@ -93,7 +93,7 @@ def publish(
         **given(jobs=jobs),
     )
     progress.close()
-    if console.verbosity < 0:  # -q: only warnings and errors, on stderr
+    if console.verbosity < 0:  # -q: only new warnings and errors, on stderr
         for line in result.problem_lines():
             click.echo(line, err=True)
     else:
@@ -105,15 +105,22 @@ def publish(
 @click.command(short_help="What is up to date, stale or blocking, without doing work.")
 @show_option
 @today_option
+@click.option(
+    "--all",
+    "all_rows",
+    is_flag=True,
+    help="Every episode in the table (default for a large show: the episodes that are "
+    "not up to date and the newest ones).",
+)
 @click.pass_context
-def status(ctx: click.Context, show_dir: Path, today: dt.date | None) -> None:
+def status(ctx: click.Context, show_dir: Path, today: dt.date | None, all_rows: bool) -> None:
     """Show each episode's state (up to date or stale), the club cycles and any problems.
 
     Does no work. Exits non-zero when something would block publishing.
     """
     from podpipe import pipeline
 
-    report = run_command(ctx, pipeline.status, show_dir, today_or_now(today))
+    report = run_command(ctx, pipeline.status, show_dir, today_or_now(today), all_rows=all_rows)
     for line in report.lines():
         click.echo(line)
     sys.exit(report.exit_code)

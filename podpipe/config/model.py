@@ -101,6 +101,14 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """show.yaml's ``feed``: how much of the history feed.xml carries (the site has all)."""
+
+    limit: int | None = None  # the newest N items in feed.xml; None: every episode
+    archive: bool = False  # the older items in RFC 5005 archive pages (feed/archive/N.xml)
+
+
+@dataclass(frozen=True)
 class TranscriptionSettings:
     enabled: bool = True
     engine: str = defaults.ENGINES[0]  # or "openai-whisper"
@@ -149,6 +157,9 @@ class Show:
     # The channel's permanent podcast:guid, recorded in guids.yaml on the first publish
     # (guids.assign); None before that, when the feed derives it from feed_url.
     podcast_guid: str | None = None
+    # Left out of the repr (which keys the notes stage): neither changes an episode.
+    feed: FeedSettings = field(default_factory=lambda: FeedSettings(), repr=False)
+    cluster: str | None = field(default=None, repr=False)  # a Dask scheduler's address
 
     @property
     def site_dir(self) -> Path:

@@ -60,6 +60,7 @@ class EpisodeBuilder:
         self.used: dict[str, set[str]] = {s.name: set() for s in STAGES}
         # slug -> stage keys of the episode as last published (for --only)
         self.last_published: dict[str, dict[str, str]] = load_json(show.work_dir / "published.json")
+        self.shared: dict = {}  # the parts of stage identities that are the same for every episode
 
     def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
         """``run``: whether the episode is selected (stages may run for it)."""
@@ -80,7 +81,13 @@ class EpisodeBuilder:
             if kept:
                 return kept
         job = EpisodeJob(
-            self.show, ep, self.results, self.hashes, self.progress.callback, cache=self.cache
+            self.show,
+            ep,
+            self.results,
+            self.hashes,
+            self.progress.callback,
+            cache=self.cache,
+            shared=self.shared,
         )
         wanted = {s.name for s in self.stages}
         for stage in self.stages:
@@ -97,7 +104,7 @@ class EpisodeBuilder:
                 job.outputs[stage.name] = folder
         if wanted - job.outputs.keys():
             return None
-        return self._published(ep, outcome, job.outputs)
+        return self._published(ep, outcome, job.outputs, job)
 
     def _stage(
         self, stage: Stage, key: str, run: bool, job: EpisodeJob, outcome: EpisodeOutcome
@@ -141,10 +148,15 @@ class EpisodeBuilder:
         return self._published(ep, outcome, dirs)
 
     def _published(
-        self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path]
+        self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path], job=None
     ) -> PublishedEpisode:
-        report = read_audio(outputs["audio"])
-        transcript = read_transcript(transcript_folder(outputs))
+        report = job.report("audio", read_audio) if job else read_audio(outputs["audio"])
+        folder = transcript_folder(outputs)
+        transcript = (
+            job.report("timeline" if "timeline" in outputs else "transcript", read_transcript)
+            if job and folder
+            else read_transcript(folder)
+        )
         if transcript and transcript.empty:
             outcome.warnings.append("the transcript is empty (no speech detected)")
         outcome.warnings += report.warnings
@@ -164,7 +176,7 @@ class EpisodeBuilder:
             mp3_size=mp3.stat().st_size,
             duration_s=report.duration_s,
             audio=report,
-            notes=read_notes(outputs["notes"]),
+            notes=job.report("notes", read_notes) if job else read_notes(outputs["notes"]),
             transcript=transcript,
             transcript_dir=transcript_folder(outputs),
             announces=club.announced_cycle(self.show, ep),

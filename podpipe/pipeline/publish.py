@@ -20,7 +20,13 @@ from pathlib import Path
 
 from podpipe import club
 from podpipe.cache import SourceHashes, StageCache, exclusive, write_atomic
-from podpipe.checks import artwork_problems, future_episodes, site_dir_problems
+from podpipe.checks import (
+    artwork_problems,
+    future_episodes,
+    keep_warnings,
+    last_warnings,
+    site_dir_problems,
+)
 from podpipe.config import Show
 from podpipe.errors import BusyError, ConfigError
 from podpipe.feed import guids
@@ -82,6 +88,8 @@ def publish(
         result = publish_locked(
             show, results, assigned.episodes, selected, force, jobs, today, progress, warnings
         )
+        result.known_warnings = frozenset(last_warnings(show))
+        keep_warnings(show, result.warning_lines())
         if not result.failed:
             if only and same_as_a_full_publish(show, results, result):
                 # the episodes kept as last published are what a full publish would make:
@@ -108,10 +116,13 @@ def publish_locked(
         cache=cache,
     )
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(
-                pool.map(lambda ep: builder.build(ep, ep.slug in selected), show.episodes)
-            )
+        if jobs == 1:  # no thread to start: most episodes of a large show are reused
+            outcomes = [builder.build(ep, ep.slug in selected) for ep in show.episodes]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                outcomes = list(
+                    pool.map(lambda ep: builder.build(ep, ep.slug in selected), show.episodes)
+                )
     finally:
         hashes.save()
     result = PublishResult(show, outcomes, warnings=warnings)

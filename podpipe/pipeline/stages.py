@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from podpipe import audio, notes, tags, transcribe, urls
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
@@ -44,9 +44,27 @@ class EpisodeJob:
     progress: Callable[[str], Callable[[float, float], None]]  # label -> callback
     outputs: dict[str, Path] = field(default_factory=dict)  # stage name -> its folder
     cache: StageCache | None = None  # for a stage that reuses an earlier output of its own
+    # What is the same for every episode of a run (the show's part of an identity), kept
+    # once per run by the builder; and this episode's reads of finished outputs.
+    shared: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)
 
     def portable(self, value: object) -> str:
         return portable(self.show, value)
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per run (the builder shares ``shared``)."""
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]
+
+    def report(self, stage: str, read: Callable[[Path], Any]) -> Any:
+        """``read(folder)`` of a finished stage's output, read once per episode."""
+        folder = self.outputs[stage]
+        key = (stage, folder)
+        if key not in self.memo:
+            self.memo[key] = read(folder)
+        return self.memo[key]
 
 
 class Stage(Protocol):
@@ -73,8 +91,13 @@ class AudioStage:
     def identity(self, job: EpisodeJob) -> tuple:
         s = job.show.audio
         # Intro and outro count by content, not by where they sit.
-        extras = [job.hashes.of(p) for p in (s.intro, s.outro) if p]
-        settings = audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+        extras = job.once(
+            "audio.extras", lambda: [job.hashes.of(p) for p in (s.intro, s.outro) if p]
+        )
+        settings = job.once(
+            "audio.settings",
+            lambda: audio.cache_identity(dataclasses.replace(s, intro=None, outro=None)),
+        )
         return (job.hashes.of(job.episode.audio), settings, extras)
 
     def run(self, job: EpisodeJob, out: Path) -> None:
@@ -211,10 +234,10 @@ class NotesStage:
 
     def identity(self, job: EpisodeJob) -> tuple:
         return (
-            job.portable(show_for_notes(job.show)),
+            job.once("notes.show", lambda: job.portable(show_for_notes(job.show))),
             job.portable(timed_episode(job)),
-            results_repr(job.results),
-            template_stamp(job.show),
+            job.once("notes.results", lambda: results_repr(job.results)),
+            job.once("notes.templates", lambda: template_stamp(job.show)),
         )
 
     def run(self, job: EpisodeJob, out: Path) -> None:
@@ -272,11 +295,11 @@ def read_notes(folder: Path) -> Notes:
 
 
 def audio_timeline(job: EpisodeJob) -> list:
-    return read_audio(job.outputs["audio"]).timeline
+    return job.report("audio", read_audio).timeline
 
 
 def timed_episode(job: EpisodeJob) -> Episode:
-    return on_published_timeline(job.show, job.episode, read_audio(job.outputs["audio"]))
+    return on_published_timeline(job.show, job.episode, job.report("audio", read_audio))
 
 
 def on_published_timeline(show: Show, episode: Episode, report: AudioReport) -> Episode:
@@ -299,8 +322,8 @@ def transcript_folder(outputs: dict[str, Path]) -> Path | None:
 
 def episode_tags(job: EpisodeJob) -> EpisodeTags:
     show, ep = job.show, timed_episode(job)
-    report = read_audio(job.outputs["audio"])
-    rendered = read_notes(job.outputs["notes"])
+    report = job.report("audio", read_audio)
+    rendered = job.report("notes", read_notes)
     transcript_dir = transcript_folder(job.outputs)
     transcript = read_transcript(transcript_dir)
     text = None
