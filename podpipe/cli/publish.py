@@ -63,7 +63,16 @@ def check(ctx: click.Context, show_dir: Path) -> None:
     "-j",
     type=click.IntRange(1, 64),
     default=None,
-    help="Episodes processed at once (default: 1; transcription already uses every core).",
+    help="Episodes processed at once (default: 1; transcription already uses every core). "
+    "N > 1 runs the audio and transcription jobs in N processes.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    default=None,
+    help="Send the audio and transcription jobs to this Dask scheduler, e.g. "
+    "tcp://10.0.0.5:8786 (default: $PODPIPE_CLUSTER, else show.yaml's cluster:). "
+    "Needs podpipe[cluster]; see docs/cluster.md.",
 )
 @today_option
 @click.pass_context
@@ -74,6 +83,7 @@ def publish(
     force: bool,
     dry_run: bool,
     jobs: int | None,
+    cluster: str | None,
     today: dt.date | None,
 ) -> None:
     """Process every episode (audio, transcript, notes) and build the feed and site/."""
@@ -90,7 +100,7 @@ def publish(
         dry_run=dry_run,
         today=today,  # None: the library's today
         progress=progress,
-        **given(jobs=jobs),
+        **given(jobs=jobs, cluster=cluster),
     )
     progress.close()
     if console.verbosity < 0:  # -q: only new warnings and errors, on stderr

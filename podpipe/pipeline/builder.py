@@ -17,6 +17,7 @@ from podpipe import club, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest
 from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
+from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress
 from podpipe.pipeline.stages import (
     STAGES,
@@ -47,6 +48,7 @@ class EpisodeBuilder:
         progress,
         hashes: SourceHashes,
         cache: StageCache,
+        runner: Runner = LOCAL,
     ):
         self.show = show
         self.results = results
@@ -56,6 +58,7 @@ class EpisodeBuilder:
         self.progress = progress
         self.hashes = hashes
         self.cache = cache
+        self.runner = runner
         self.stages = [s for s in STAGES if s.wanted(show)]
         self.used: dict[str, set[str]] = {s.name: set() for s in STAGES}
         # slug -> stage keys of the episode as last published (for --only)
@@ -88,6 +91,7 @@ class EpisodeBuilder:
             self.progress.callback,
             cache=self.cache,
             shared=self.shared,
+            runner=self.runner,
         )
         wanted = {s.name for s in self.stages}
         for stage in self.stages:

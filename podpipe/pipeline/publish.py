@@ -32,6 +32,7 @@ from podpipe.errors import BusyError, ConfigError
 from podpipe.feed import guids
 from podpipe.pipeline.assemble import build_site
 from podpipe.pipeline.builder import EpisodeBuilder, planner
+from podpipe.pipeline.cluster import check_cluster, cluster_address, runner_for
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current, site_stamp, stamp_file
 from podpipe.pipeline.load import load, select
 from podpipe.pipeline.report import NullProgress, PublishResult
@@ -57,7 +58,10 @@ def publish(
     jobs: int = 1,
     today: dt.date | None = None,
     progress=None,
+    cluster: str | None = None,
 ) -> PublishResult:
+    """``cluster``: a Dask scheduler's address for the heavy jobs (else $PODPIPE_CLUSTER,
+    else show.yaml's ``cluster:``); ``jobs``: episodes at once (N > 1: local processes)."""
     started = time.monotonic()
     today = today or dt.date.today()
     progress = progress or NullProgress()
@@ -73,6 +77,9 @@ def publish(
     site_problems = site_dir_problems(show)
     if site_problems:
         raise ConfigError(site_problems)
+    address = cluster_address(cluster, show)
+    if address:
+        check_cluster(address)  # before anything changes: an unreachable one is an error
     with show_lock(show):
         # GUIDs first: recording a new episode's GUID changes guids.yaml, an input.
         assigned = guids.assign(show, show.root / guids.REGISTRY_FILE)
@@ -85,9 +92,18 @@ def publish(
         if any(p.severity == "error" for p in artwork):
             raise ConfigError(problems + artwork)
         warnings += [str(p) for p in artwork]
-        result = publish_locked(
-            show, results, assigned.episodes, selected, force, jobs, today, progress, warnings
-        )
+        with runner_for(address, jobs, progress) as (runner, at_once):
+            result = publish_locked(
+                show,
+                results,
+                assigned.episodes,
+                selected,
+                force,
+                (runner, at_once),
+                today,
+                progress,
+                warnings,
+            )
         result.known_warnings = frozenset(last_warnings(show))
         keep_warnings(show, result.warning_lines())
         if not result.failed:
@@ -101,8 +117,9 @@ def publish(
 
 
 def publish_locked(
-    show, results, guids, selected, force, jobs, today, progress, warnings
+    show, results, guids, selected, force, workers, today, progress, warnings
 ) -> PublishResult:
+    runner, jobs = workers
     hashes = SourceHashes(show.work_dir / "hashes.json")
     cache = StageCache(show.work_dir / "stages")
     builder = EpisodeBuilder(
@@ -114,6 +131,7 @@ def publish_locked(
         progress=progress,
         hashes=hashes,
         cache=cache,
+        runner=runner,
     )
     try:
         if jobs == 1:  # no thread to start: most episodes of a large show are reused

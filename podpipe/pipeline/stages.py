@@ -22,6 +22,7 @@ from podpipe import audio, notes, tags, transcribe, urls
 from podpipe.cache import SourceHashes, StageCache, digest, write_atomic
 from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
 from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
+from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.records import AudioReport, EpisodeTags, Notes, TranscriptReport, output_time
 from podpipe.render import template_errors
 
@@ -48,6 +49,7 @@ class EpisodeJob:
     # once per run by the builder; and this episode's reads of finished outputs.
     shared: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)
+    runner: Runner = field(default_factory=lambda: LOCAL)  # here, processes, a cluster
 
     def portable(self, value: object) -> str:
         return portable(self.show, value)
@@ -101,11 +103,15 @@ class AudioStage:
         return (job.hashes.of(job.episode.audio), settings, extras)
 
     def run(self, job: EpisodeJob, out: Path) -> None:
-        ep = job.episode
-        report = audio.master(
-            ep.audio, out / "audio.mp3", job.show.audio, progress=job.progress(f"{ep.slug}: audio")
+        ep, s = job.episode, job.show.audio
+        job.runner.run(
+            "audio",
+            {"source": ep.audio, "intro": s.intro, "outro": s.outro},
+            out,
+            label=f"{ep.slug}: audio",
+            progress=job.progress(f"{ep.slug}: audio"),
+            settings=s,
         )
-        report.save(out / "report.json")
 
 
 class TranscriptStage:
@@ -166,16 +172,16 @@ class TranscriptStage:
             shutil.copytree(found, out, dirs_exist_ok=True)
         else:
             ep = job.episode
-            report = transcribe.transcribe(
-                ep.audio,
+            job.runner.run(
+                "whisper",
+                {"source": ep.audio},
                 out,
-                job.show.transcription,
-                speakers=ep.speakers,
-                stem="transcript",
-                vocabulary=vocabulary_of(job),
+                label=f"{ep.slug}: transcript",
                 progress=job.progress(f"{ep.slug}: transcript"),
+                settings=job.show.transcription,
+                speakers=list(ep.speakers),
+                vocabulary=vocabulary_of(job),
             )
-            report.save(out / "report.json")
         if out.name == WHISPER_DIR:
             write_atomic(out / "key", key)
 
