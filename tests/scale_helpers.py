@@ -12,7 +12,9 @@ from tests.show_helpers import REPO, copy_sample_show
 CLIP = REPO / "episodes" / "002-groupby-stories" / "interview.mp3"
 
 
-def generated_show(root: Path, count: int, *, transcription: bool = False) -> Path:
+def generated_show(
+    root: Path, count: int, *, transcription: bool = False, seconds: int = 3
+) -> Path:
     show = copy_sample_show(root)
     shutil.rmtree(show / "episodes")
     (show / "guids.yaml").unlink()
@@ -23,7 +25,7 @@ def generated_show(root: Path, count: int, *, transcription: bool = False) -> Pa
     ffmpeg = __import__("imageio_ffmpeg").get_ffmpeg_exe()
     clip = root.parent / f"clip-{root.name}.mp3"
     subprocess.run(
-        [ffmpeg, "-v", "error", "-y", "-i", str(CLIP), "-t", "3", "-c", "copy", str(clip)],
+        [ffmpeg, "-v", "error", "-y", "-i", str(CLIP), "-t", str(seconds), "-c", "copy", str(clip)],
         check=True,
     )
     for n in range(1, count + 1):
