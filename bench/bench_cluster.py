@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The heavy stages on a Dask cluster: 8 episodes on 2 single-thread workers against 1.
 
-Builds a show of 8 episodes (``--seconds`` of the sample interview each, transcription
+Builds a show of 8 episodes (``--seconds`` of the sample interview each, each a different stretch, transcription
 on, one Whisper thread per job), starts two real `distributed.LocalCluster`s on
 127.0.0.1 (1 worker and 2 workers, one thread each), and alternates full publishes
 (stage cache emptied before each) on the two, least of the repeats. Target: >= 1.7x.
@@ -47,7 +47,9 @@ def main() -> int:
     from distributed import Client, LocalCluster
 
     with tempfile.TemporaryDirectory(prefix="i17-cluster-") as tmp:
-        show = generated_show(Path(tmp) / "show", 8, transcription=True, seconds=args.seconds)
+        show = generated_show(
+            Path(tmp) / "show", 8, transcription=True, seconds=args.seconds, distinct=True
+        )
         text = (show / "show.yaml").read_text()
         (show / "show.yaml").write_text(
             text.replace("  model: tiny.en\n", "  model: tiny.en\n  threads: 1\n")

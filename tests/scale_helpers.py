@@ -13,8 +13,15 @@ CLIP = REPO / "episodes" / "002-groupby-stories" / "interview.mp3"
 
 
 def generated_show(
-    root: Path, count: int, *, transcription: bool = False, seconds: int = 3
+    root: Path,
+    count: int,
+    *,
+    transcription: bool = False,
+    seconds: int = 3,
+    distinct: bool = False,
 ) -> Path:
+    """``distinct``: each episode a different stretch of the interview (else one clip,
+    which the audio and transcript stages' content-keyed caches then share)."""
     show = copy_sample_show(root)
     shutil.rmtree(show / "episodes")
     (show / "guids.yaml").unlink()
@@ -31,7 +38,15 @@ def generated_show(
     for n in range(1, count + 1):
         folder = show / "episodes" / episode_folder(n)
         folder.mkdir(parents=True)
-        shutil.copyfile(clip, folder / "interview.mp3")
+        if distinct:
+            start = str((n * 7) % 45)
+            subprocess.run(
+                [ffmpeg, "-v", "error", "-y", "-ss", start, "-i", str(CLIP), "-t", str(seconds)]
+                + ["-c", "copy", str(folder / "interview.mp3")],
+                check=True,
+            )
+        else:
+            shutil.copyfile(clip, folder / "interview.mp3")
         day = 1 + (n % 28)
         (folder / "episode.yaml").write_text(
             f"number: {n}\ntitle: Episode {n}\ndate: 2020-{1 + n % 12:02d}-{day:02d}\n"

@@ -29,7 +29,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def sources(tmp_path_factory) -> Path:
     """A show of 3 episodes with transcription on, never published."""
-    return generated_show(tmp_path_factory.mktemp("cl") / "show", 3, transcription=True)
+    return generated_show(
+        tmp_path_factory.mktemp("cl") / "show", 3, transcription=True, distinct=True
+    )
 
 
 @pytest.fixture(scope="module")
