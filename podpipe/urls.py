@@ -31,6 +31,14 @@ EPISODES = "episodes/"
 SITE_MARKER = ".podpipe-site"
 
 
+FEED_ARCHIVE = "feed/archive/"  # feed.archive: RFC 5005 archive pages of feed.xml
+
+
+def feed_archive(n: int) -> str:
+    """Archive page ``n`` of the feed (1 holds the oldest episodes)."""
+    return f"{FEED_ARCHIVE}{n}.xml"
+
+
 def episode_page(slug: str) -> str:
     """``episodes/<slug>/``: <slug> is the episode's folder name."""
     return f"{EPISODES}{slug}/"

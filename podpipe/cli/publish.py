@@ -63,7 +63,16 @@ def check(ctx: click.Context, show_dir: Path) -> None:
     "-j",
     type=click.IntRange(1, 64),
     default=None,
-    help="Episodes processed at once (default: 1; transcription already uses every core).",
+    help="Episodes processed at once (default: 1; transcription already uses every core). "
+    "N > 1 runs the audio and transcription jobs in N processes.",
+)
+@click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    default=None,
+    help="Send the audio and transcription jobs to this Dask scheduler, e.g. "
+    "tcp://10.0.0.5:8786 (default: $PODPIPE_CLUSTER, else show.yaml's cluster:). "
+    "Needs podpipe[cluster]; see docs/cluster.md.",
 )
 @today_option
 @click.pass_context
@@ -74,6 +83,7 @@ def publish(
     force: bool,
     dry_run: bool,
     jobs: int | None,
+    cluster: str | None,
     today: dt.date | None,
 ) -> None:
     """Process every episode (audio, transcript, notes) and build the feed and site/."""
@@ -90,10 +100,10 @@ def publish(
         dry_run=dry_run,
         today=today,  # None: the library's today
         progress=progress,
-        **given(jobs=jobs),
+        **given(jobs=jobs, cluster=cluster),
     )
     progress.close()
-    if console.verbosity < 0:  # -q: only warnings and errors, on stderr
+    if console.verbosity < 0:  # -q: only new warnings and errors, on stderr
         for line in result.problem_lines():
             click.echo(line, err=True)
     else:
@@ -105,15 +115,22 @@ def publish(
 @click.command(short_help="What is up to date, stale or blocking, without doing work.")
 @show_option
 @today_option
+@click.option(
+    "--all",
+    "all_rows",
+    is_flag=True,
+    help="Every episode in the table (default for a large show: the episodes that are "
+    "not up to date and the newest ones).",
+)
 @click.pass_context
-def status(ctx: click.Context, show_dir: Path, today: dt.date | None) -> None:
+def status(ctx: click.Context, show_dir: Path, today: dt.date | None, all_rows: bool) -> None:
     """Show each episode's state (up to date or stale), the club cycles and any problems.
 
     Does no work. Exits non-zero when something would block publishing.
     """
     from podpipe import pipeline
 
-    report = run_command(ctx, pipeline.status, show_dir, today_or_now(today))
+    report = run_command(ctx, pipeline.status, show_dir, today_or_now(today), all_rows=all_rows)
     for line in report.lines():
         click.echo(line)
     sys.exit(report.exit_code)

@@ -6,12 +6,14 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+from podpipe.config.episode_cache import EpisodeCache
 from podpipe.config.model import (
     AUDIO_SUFFIXES,
     EDITED_TRANSCRIPTS,
     EPISODE_FILE,
     EPISODE_TYPES,
     EPISODES_DIR,
+    WORK_DIR,
     Chapter,
     Episode,
 )
@@ -180,6 +182,7 @@ def load_episodes(root: Path, problems: list[Problem]) -> tuple[list[Episode], l
         return [], []
     episodes = []
     unreadable: list[Path] = []
+    cache = EpisodeCache(root / WORK_DIR)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         file = sub / EPISODE_FILE
         if not file.is_file():
@@ -207,9 +210,11 @@ def load_episodes(root: Path, problems: list[Problem]) -> tuple[list[Episode], l
                     "the page URL: use lower-case letters, digits and '-'",
                 )
             )
-        episode = read_episode(file, problems)
+        episode, found = cache.read(file, read_episode)
+        problems += found
         if episode:
             episodes.append(episode)
         else:  # its number is unknown: references to it cannot be checked
             unreadable.append(file)
+    cache.save()
     return episodes, unreadable

@@ -16,6 +16,7 @@ from podpipe import defaults, urls
 SHOW_FILE = "show.yaml"
 EPISODE_FILE = "episode.yaml"
 EPISODES_DIR = "episodes"
+WORK_DIR = ".podpipe"  # podpipe's own state in a show folder (Show.work_dir)
 RESULTS_DIR = "club"  # the club's results files, unless club.results_dir says otherwise
 PEOPLE_FILE = "people.yaml"  # in the results folder: participants' names, links, opt-outs
 # A hand-edited transcript in an episode folder: it is the episode's transcript.
@@ -125,6 +126,14 @@ class AudioSettings:
 
 
 @dataclass(frozen=True)
+class FeedSettings:
+    """show.yaml's ``feed``: how much of the history feed.xml carries (the site has all)."""
+
+    limit: int | None = None  # the newest N items in feed.xml; None: every episode
+    archive: bool = False  # the older items in RFC 5005 archive pages (feed/archive/N.xml)
+
+
+@dataclass(frozen=True)
 class TranscriptionSettings:
     enabled: bool = True
     engine: str = defaults.ENGINES[0]  # or "openai-whisper"
@@ -211,6 +220,9 @@ class Show:
     # Where `podpipe deploy` sends the site; out of the repr (part of cache keys): it
     # changes nothing a publish makes.
     deploy: DeploySettings = field(default_factory=DeploySettings, repr=False)
+    # Left out of the repr (which keys the notes stage): neither changes an episode.
+    feed: FeedSettings = field(default_factory=lambda: FeedSettings(), repr=False)
+    cluster: str | None = field(default=None, repr=False)  # a Dask scheduler's address
 
     @property
     def site_dir(self) -> Path:
@@ -219,7 +231,7 @@ class Show:
     @property
     def work_dir(self) -> Path:
         """podpipe's own state: stage cache, lock, staging site. Git-ignored."""
-        return self.root / ".podpipe"
+        return self.root / WORK_DIR
 
     @property
     def feed_url(self) -> str:

@@ -7,6 +7,7 @@ typed settings, recording problems on the way.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from podpipe import defaults, urls
@@ -17,6 +18,7 @@ from podpipe.config.model import (
     AudioSettings,
     Club,
     Cycle,
+    FeedSettings,
     Person,
     Resource,
     TranscriptionSettings,
@@ -104,6 +106,34 @@ def _read_trim_pauses(sec: Section) -> tuple[float, float] | None:
         )
         return None
     return (minimum, target)
+
+
+def read_feed(sec: Section) -> FeedSettings:
+    """show.yaml's ``feed``: ``limit`` (newest N items in feed.xml), ``archive``."""
+    settings = FeedSettings(
+        limit=sec.int("limit", minimum=defaults.FEED_LIMIT_MIN),
+        archive=bool(sec.bool("archive", False)),
+    )
+    if settings.archive and settings.limit is None:
+        sec.problem("archive", "archive pages hold what feed.limit leaves out: set feed.limit too")
+    sec.finish()
+    return settings
+
+
+def read_cluster(sec: Section) -> str | None:
+    """show.yaml's ``cluster``: the address of a Dask scheduler, like tcp://HOST:8786."""
+    value = sec.str("cluster")
+    if value and not CLUSTER_RE.match(value):
+        sec.problem(
+            "cluster",
+            f"expected a Dask scheduler address like tcp://10.0.0.5:8786 (or tls://...), "
+            f"found {value!r}",
+        )
+        return None
+    return value or None
+
+
+CLUSTER_RE = re.compile(rf"^({'|'.join(defaults.CLUSTER_SCHEMES)})://[^\s/]+:\d+$")
 
 
 def read_transcription(sec: Section, show_language: str) -> TranscriptionSettings:

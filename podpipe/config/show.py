@@ -19,6 +19,8 @@ from podpipe.config.schema import EMAIL_RE, LANG_RE, Section
 from podpipe.config.sections import (
     read_audio,
     read_club,
+    read_cluster,
+    read_feed,
     read_people,
     read_transcription,
     unknown_cycle,
@@ -133,6 +135,8 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         audio=read_audio(sec.section("audio"), root),
         transcription=read_transcription(sec.section("transcription"), language or "en"),
         club=read_club(sec.section("club"), root),
+        feed=read_feed(sec.section("feed")),
+        cluster=read_cluster(sec),
         templates_dir=templates,
         output_dir=(root / output).resolve() if output else None,
         deploy=read_deploy(sec.section("deploy"), root),

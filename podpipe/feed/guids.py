@@ -38,6 +38,8 @@ from typing import Any
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Show, dump, line_of, parse, round_trip
 from podpipe.errors import ConfigError, Problem
+from podpipe.feed import guid_cache
+from podpipe.feed.guid_match import as_int, differences, match
 from podpipe.feed.podcast_ns import podcast_guid
 
 REGISTRY_FILE = "guids.yaml"
@@ -74,15 +76,21 @@ def assign(show: Show, registry_path: Path) -> Assigned:
     """The show's and each episode's permanent GUID; new ones are recorded.
 
     Rewrites the registry (atomically, keeping the host's comments and layout) only when
-    a record was added or updated.
+    a record was added or updated; reads it from podpipe's kept copy while it is
+    unchanged (guid_cache).
     """
+    plain = guid_cache.cached(registry_path, show.work_dir)
+    if plain is not None and plain.podcast_guid:
+        fast = _assign_kept(show, registry_path, plain)
+        if fast is not None:
+            return fast
     doc, indent = _load(registry_path)
     changed = False
     if not doc.get("podcast_guid"):
         doc.insert(0, "podcast_guid", podcast_guid(show.feed_url))
         changed = True
     records = doc["episodes"]
-    matches = _match(show.episodes, records)
+    matches = match(show.episodes, records)
     out: dict[str, str] = {}
     unclaimed = [records[i] for i in range(len(records)) if i not in set(matches.values())]
     warnings = []
@@ -106,18 +114,41 @@ def assign(show: Show, registry_path: Path) -> Assigned:
         out[episode.slug] = str(record["guid"])
     if changed:
         _save(registry_path, doc, indent)
+    else:  # the lines of its records are known: keep it for the next run
+        guid_cache.keep(registry_path, show.work_dir, doc)
     # The canonical spelling (lower case, dashes) whatever form a hand edit used.
     return Assigned(str(uuid.UUID(str(doc["podcast_guid"]))), out, tuple(warnings))
+
+
+def _assign_kept(show: Show, registry_path: Path, plain: guid_cache.Plain) -> Assigned | None:
+    """assign() from the kept copy of the registry; None when a record must be added
+    or a change cannot be written in place (then the round-trip path does it)."""
+    records = plain.records
+    matches = match(show.episodes, records)
+    if any(e.slug not in matches for e in show.episodes):
+        return None
+    changes = {}
+    for episode in show.episodes:
+        fields = differences(records[matches[episode.slug]], episode)
+        if fields:
+            changes[matches[episode.slug]] = fields
+    if changes and not guid_cache.rewrite_in_place(registry_path, show.work_dir, plain, changes):
+        return None
+    out = {e.slug: str(records[matches[e.slug]]["guid"]) for e in show.episodes}
+    return Assigned(str(uuid.UUID(plain.podcast_guid)), out, ())
 
 
 def orphans(show: Show, registry_path: Path) -> list[GuidRecord]:
     """Recorded GUIDs that no episode of the show claims any more."""
     if not registry_path.exists():
         return []
-    doc, _ = _load(registry_path)
-    records = doc["episodes"]
-    claimed = set(_match(show.episodes, records).values())
-    return [_record(r) for i, r in enumerate(records) if i not in claimed]
+    plain = guid_cache.cached(registry_path, show.work_dir)
+    if plain is not None:
+        records, record = plain.records, _kept_record
+    else:
+        records, record = _load(registry_path)[0]["episodes"], _record
+    claimed = set(match(show.episodes, records).values())
+    return [record(r) for i, r in enumerate(records) if i not in claimed]
 
 
 def recorded(registry_path: Path) -> dict[str, str]:
@@ -179,46 +210,6 @@ def is_uuid(text: str) -> bool:
 # --------------------------------------------------------------------------- matching
 
 
-def _match(episodes: tuple[Episode, ...], records: list) -> dict[str, int]:
-    """Episode folder name -> index of its record: by folder, else by two of date, title
-    and number (title with date first: renumbering episodes must not swap GUIDs)."""
-    found: dict[str, int] = {}
-    keys = (
-        lambda r: str(r.get("folder")),
-        lambda r: (str(r.get("date")), str(r.get("title"))),
-        lambda r: (_int(r.get("number")), str(r.get("date"))),
-        lambda r: (_int(r.get("number")), str(r.get("title"))),
-    )
-    wants = (
-        lambda e: e.slug,
-        lambda e: (e.date.isoformat(), e.title),
-        lambda e: (e.number, e.date.isoformat()),
-        lambda e: (e.number, e.title),
-    )
-    for key, want in zip(keys, wants, strict=True):
-        free: dict[Any, list[int]] = {}
-        claimed = set(found.values())
-        for i, record in enumerate(records):
-            if i not in claimed:
-                free.setdefault(key(record), []).append(i)
-        for episode in episodes:
-            if episode.slug in found:
-                continue
-            candidates = free.get(want(episode), [])
-            # Ambiguous (two free records with the same number): claim neither, rather
-            # than guess and hand an episode another one's GUID.
-            if len(candidates) == 1:
-                found[episode.slug] = candidates.pop()
-    return found
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _new_record(episode: Episode):
     from ruamel.yaml.comments import CommentedMap
 
@@ -233,25 +224,29 @@ def _new_record(episode: Episode):
 
 def _refresh(record, episode: Episode) -> bool:
     """Bring a record's descriptive fields up to date; the guid is never touched."""
-    changed = False
-    current = {
-        "folder": episode.slug,
-        "number": episode.number,
-        "title": episode.title,
-        "date": episode.date,
-    }
-    for key, value in current.items():
-        if str(record.get(key)) != str(value):
-            record[key] = value
-            changed = True
-    return changed
+    changed = differences(record, episode)
+    for key, value in changed.items():
+        record[key] = value
+    return bool(changed)
+
+
+def _kept_record(r: dict) -> GuidRecord:
+    lines = [n for n in r.get("lines", {}).values() if n]
+    return GuidRecord(
+        guid=str(r["guid"]),
+        folder=str(r.get("folder", "")),
+        number=as_int(r.get("number")),
+        title=str(r.get("title", "")),
+        date=str(r.get("date", "")),
+        line=min(lines) if lines else None,
+    )
 
 
 def _record(r) -> GuidRecord:
     return GuidRecord(
         guid=str(r["guid"]),
         folder=str(r.get("folder", "")),
-        number=_int(r.get("number")),
+        number=as_int(r.get("number")),
         title=str(r.get("title", "")),
         date=str(r.get("date", "")),
         line=line_of(r),

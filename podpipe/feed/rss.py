@@ -16,7 +16,7 @@ from pathlib import Path
 from podpipe import urls
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
-from podpipe.feed import podcast_ns
+from podpipe.feed import archive, podcast_ns
 from podpipe.feed.podcast_ns import PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
 from podpipe.text import whole_seconds
@@ -62,7 +62,11 @@ def _number(seconds: float) -> int | float:
 
 
 def build_feed(show: Show, episodes: list[PublishedEpisode], out: Path) -> None:
-    """Write ``out`` (feed.xml) atomically for ``episodes``, newest first."""
+    """Write ``out`` (feed.xml) atomically for ``episodes``, newest first; with
+    feed.limit the newest N only (and with feed.archive the rest in archive pages)."""
+    if show.feed.limit is not None:
+        archive.build_feeds(show, newest_first(episodes), out, feed_bytes)
+        return
     data = feed_bytes(show, episodes)
     write_atomic(out, data)
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path
 
 from podpipe import feed, site, urls
 from podpipe.config import Show
 from podpipe.records import PublishedEpisode
 from podpipe.render import template_errors
+
+TRASH_DIR = "trash"  # in .podpipe/: previous sites being removed in the background
 
 
 def staging_dir(show: Show) -> Path:
@@ -33,7 +37,7 @@ def place_media(show: Show, published: list[PublishedEpisode], out: Path) -> Non
         link_or_copy(p.mp3, out / p.mp3_path)
         if p.transcript and p.transcript_dir:
             for fmt, name in p.transcript.files.items():
-                shutil.copyfile(p.transcript_dir / name, out / p.transcript_path(fmt))
+                link_or_copy(p.transcript_dir / name, out / p.transcript_path(fmt))
         if p.episode.chapters:
             (out / p.chapters_path).write_text(feed.chapters_json(p.episode), encoding="utf-8")
         if p.artwork_path:
@@ -42,7 +46,7 @@ def place_media(show: Show, published: list[PublishedEpisode], out: Path) -> Non
 
 def link_or_copy(src: Path, dst: Path) -> None:
     try:
-        os.link(src, dst)  # MP3s are large and immutable in the cache: share them
+        os.link(src, dst)  # stage outputs are immutable in the cache: share them
     except OSError:
         shutil.copyfile(src, dst)
 
@@ -59,7 +63,7 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
     feed.build_feed(show, published, staging / urls.FEED)
     with template_errors():
         site.build_site(show, published, staging, today=today)
-    swap_into_place(staging, show.site_dir)
+    swap_into_place(staging, show.site_dir, trash=show.work_dir / TRASH_DIR)
 
 
 def remove(path: Path) -> None:
@@ -69,10 +73,14 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def swap_into_place(new: Path, target: Path) -> None:
-    """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE)."""
+def swap_into_place(new: Path, target: Path, *, trash: Path | None = None) -> None:
+    """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE).
+
+    The previous site (thousands of files in a large show) is removed after the swap;
+    with ``trash`` (a folder on the same file system) it is moved there and removed by a
+    background process, so the publish does not wait for it."""
     if target.exists() and exchange(new, target):
-        shutil.rmtree(new)  # now holds the previous site
+        discard(new, trash)  # now holds the previous site
         return
     if target.exists():
         old = target.with_name(f".{target.name}.old")
@@ -83,6 +91,33 @@ def swap_into_place(new: Path, target: Path) -> None:
         shutil.rmtree(old)
     else:
         os.rename(new, target)
+
+
+def discard(folder: Path, trash: Path | None) -> None:
+    """Remove ``folder``: now, or (moved into ``trash``) in a background ``rm -rf``."""
+    if trash is not None:
+        try:
+            for left in trash.glob("*"):  # a run killed before its rm finished
+                if left.lstat().st_ctime < time.time() - 600:
+                    shutil.rmtree(left, ignore_errors=True)
+            trash.mkdir(parents=True, exist_ok=True)
+            moved = trash / f"{folder.name}-{os.getpid()}"
+            os.rename(folder, moved)
+        except OSError:
+            pass  # another file system, say: remove it here
+        else:
+            try:
+                subprocess.Popen(
+                    ["rm", "-rf", "--", str(moved)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+                return
+            except OSError:
+                folder = moved
+    shutil.rmtree(folder)
 
 
 def exchange(a: Path, b: Path) -> bool:

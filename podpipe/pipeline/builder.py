@@ -18,6 +18,7 @@ from podpipe.cache import SourceHashes, StageCache, digest
 from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
 from podpipe.pipeline.job import EpisodeJob, Stage, read_audio, read_notes, read_transcript
+from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress
 from podpipe.pipeline.stages import STAGES, on_published_timeline, transcript_folder
 from podpipe.records import PublishedEpisode
@@ -39,6 +40,7 @@ class EpisodeBuilder:
         progress,
         hashes: SourceHashes,
         cache: StageCache,
+        runner: Runner = LOCAL,
     ):
         self.show = show
         self.results = results
@@ -48,10 +50,12 @@ class EpisodeBuilder:
         self.progress = progress
         self.hashes = hashes
         self.cache = cache
+        self.runner = runner
         self.stages = [s for s in STAGES if s.wanted(show)]
         self.used: dict[str, set[str]] = {s.name: set() for s in STAGES}
         # slug -> stage keys of the episode as last published (for --only)
         self.last_published: dict[str, dict[str, str]] = load_json(show.work_dir / "published.json")
+        self.shared: dict = {}  # the parts of stage identities that are the same for every episode
 
     def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
         """``run``: whether the episode is selected (stages may run for it)."""
@@ -72,7 +76,14 @@ class EpisodeBuilder:
             if kept:
                 return kept
         job = EpisodeJob(
-            self.show, ep, self.results, self.hashes, self.progress.callback, cache=self.cache
+            self.show,
+            ep,
+            self.results,
+            self.hashes,
+            self.progress.callback,
+            cache=self.cache,
+            shared=self.shared,
+            runner=self.runner,
         )
         wanted = {s.name for s in self.stages}
         for stage in self.stages:
@@ -89,7 +100,7 @@ class EpisodeBuilder:
                 job.outputs[stage.name] = folder
         if wanted - job.outputs.keys():
             return None
-        return self._published(ep, outcome, job.outputs)
+        return self._published(ep, outcome, job.outputs, job)
 
     def _stage(
         self, stage: Stage, key: str, run: bool, job: EpisodeJob, outcome: EpisodeOutcome
@@ -133,10 +144,15 @@ class EpisodeBuilder:
         return self._published(ep, outcome, dirs)
 
     def _published(
-        self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path]
+        self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path], job=None
     ) -> PublishedEpisode:
-        report = read_audio(outputs["audio"])
-        transcript = read_transcript(transcript_folder(outputs))
+        report = job.report("audio", read_audio) if job else read_audio(outputs["audio"])
+        folder = transcript_folder(outputs)
+        transcript = (
+            job.report("timeline" if "timeline" in outputs else "transcript", read_transcript)
+            if job and folder
+            else read_transcript(folder)
+        )
         if transcript and transcript.empty:
             outcome.warnings.append("the transcript is empty (no speech detected)")
         outcome.warnings += report.warnings
@@ -156,7 +172,7 @@ class EpisodeBuilder:
             mp3_size=mp3.stat().st_size,
             duration_s=report.duration_s,
             audio=report,
-            notes=read_notes(outputs["notes"]),
+            notes=job.report("notes", read_notes) if job else read_notes(outputs["notes"]),
             transcript=transcript,
             transcript_dir=transcript_folder(outputs),
             announces=club.announced_cycle(self.show, ep),

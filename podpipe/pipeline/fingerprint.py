@@ -32,9 +32,10 @@ TOOL_DISTS = (
 )
 
 
-def input_files(show: Show) -> list[Path]:
-    """Every file whose change can change the published site."""
-    files = [show.root / "show.yaml", show.root / "guids.yaml"]
+def input_files(show: Show) -> list[str]:
+    """Every file whose change can change the published site (os.walk, not pathlib:
+    thousands of episode files)."""
+    files = {str(show.root / "show.yaml"), str(show.root / "guids.yaml")}
     for folder in (
         show.root / "episodes",
         show.club.results_dir,
@@ -43,22 +44,27 @@ def input_files(show: Show) -> list[Path]:
         PACKAGE_DIR / "static",
     ):
         if folder and folder.is_dir():
-            files += [p for p in folder.rglob("*") if p.is_file()]
-    files += [p for p in (show.artwork, show.audio.intro, show.audio.outro) if p]
-    files += [e.audio for e in show.episodes] + [e.artwork for e in show.episodes if e.artwork]
-    files += [t.file for e in show.episodes for t in e.tracks[1:]]
-    return sorted(set(files))
+            for dirpath, _, names in os.walk(folder):
+                files.update(os.path.join(dirpath, name) for name in names)
+    files.update(str(p) for p in (show.artwork, show.audio.intro, show.audio.outro) if p)
+    files.update(str(e.audio) for e in show.episodes)
+    files.update(str(e.artwork) for e in show.episodes if e.artwork)
+    files.update(str(t.file) for e in show.episodes for t in e.tracks[1:])
+    return sorted(files)
 
 
 def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> str:
     """Cheap (stat-based) fingerprint of everything a publish reads."""
     stamps = []
+    root, package = str(show.root), str(PACKAGE_DIR)
     for p in input_files(show):
+        # The show's folder and the package's left out: a moved show is not changed.
+        name = p.replace(root, "<show>").replace(package, "<podpipe>")
         try:
-            st = p.stat()
-            stamps.append((portable(show, p), st.st_size, st.st_mtime_ns))
+            st = os.stat(p)
+            stamps.append((name, st.st_size, st.st_mtime_ns))
         except OSError:
-            stamps.append((portable(show, p), None, None))
+            stamps.append((name, None, None))
     # Sorted by the portable path: the order must not depend on where the show folder
     # sits relative to the installed package (a moved show would look changed).
     return digest(__version__, tool_versions(), str(today), options, sorted(stamps, key=str))

@@ -8,11 +8,12 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from podpipe.cache import SourceHashes, StageCache
 from podpipe.config import Episode, Show
 from podpipe.pipeline.fingerprint import portable
+from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.records import AudioReport, Notes, TranscriptReport
 
 
@@ -27,9 +28,28 @@ class EpisodeJob:
     progress: Callable[[str], Callable[[float, float], None]]  # label -> callback
     outputs: dict[str, Path] = field(default_factory=dict)  # stage name -> its folder
     cache: StageCache | None = None  # for a stage that reuses an earlier output of its own
+    # What is the same for every episode of a run (the show's part of an identity), kept
+    # once per run by the builder; and this episode's reads of finished outputs.
+    shared: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)
+    runner: Runner = field(default_factory=lambda: LOCAL)  # here, processes, a cluster
 
     def portable(self, value: object) -> str:
         return portable(self.show, value)
+
+    def once(self, key: str, make: Callable[[], Any]) -> Any:
+        """``make()``, computed once per run (the builder shares ``shared``)."""
+        if key not in self.shared:
+            self.shared[key] = make()
+        return self.shared[key]
+
+    def report(self, stage: str, read: Callable[[Path], Any]) -> Any:
+        """``read(folder)`` of a finished stage's output, read once per episode."""
+        folder = self.outputs[stage]
+        key = (stage, folder)
+        if key not in self.memo:
+            self.memo[key] = read(folder)
+        return self.memo[key]
 
 
 class Stage(Protocol):
@@ -65,4 +85,4 @@ def read_notes(folder: Path) -> Notes:
 
 
 def audio_timeline(job: EpisodeJob) -> list:
-    return read_audio(job.outputs["audio"]).timeline
+    return job.report("audio", read_audio).timeline

@@ -20,12 +20,19 @@ from pathlib import Path
 
 from podpipe import club, speakers
 from podpipe.cache import SourceHashes, StageCache, exclusive, write_atomic
-from podpipe.checks import artwork_problems, future_episodes, site_dir_problems
+from podpipe.checks import (
+    artwork_problems,
+    future_episodes,
+    keep_warnings,
+    last_warnings,
+    site_dir_problems,
+)
 from podpipe.config import Show
 from podpipe.errors import BusyError, ConfigError
 from podpipe.feed import guids
 from podpipe.pipeline.assemble import build_site
 from podpipe.pipeline.builder import EpisodeBuilder, planner
+from podpipe.pipeline.cluster import check_cluster, cluster_address, runner_for
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current, site_stamp, stamp_file
 from podpipe.pipeline.load import load, select
 from podpipe.pipeline.report import NullProgress, PublishResult
@@ -51,7 +58,10 @@ def publish(
     jobs: int = 1,
     today: dt.date | None = None,
     progress=None,
+    cluster: str | None = None,
 ) -> PublishResult:
+    """``cluster``: a Dask scheduler's address for the heavy jobs (else $PODPIPE_CLUSTER,
+    else show.yaml's ``cluster:``); ``jobs``: episodes at once (N > 1: local processes)."""
     started = time.monotonic()
     today = today or dt.date.today()
     progress = progress or NullProgress()
@@ -68,6 +78,9 @@ def publish(
     site_problems = site_dir_problems(show)
     if site_problems:
         raise ConfigError(site_problems)
+    address = cluster_address(cluster, show)
+    if address:
+        check_cluster(address)  # before anything changes: an unreachable one is an error
     with show_lock(show):
         # GUIDs first: recording a new episode's GUID changes guids.yaml, an input.
         assigned = guids.assign(show, show.root / guids.REGISTRY_FILE)
@@ -80,9 +93,20 @@ def publish(
         if any(p.severity == "error" for p in artwork):
             raise ConfigError(problems + artwork)
         warnings += [str(p) for p in artwork]
-        result = publish_locked(
-            show, results, assigned.episodes, selected, force, jobs, today, progress, warnings
-        )
+        with runner_for(address, jobs, progress) as (runner, at_once):
+            result = publish_locked(
+                show,
+                results,
+                assigned.episodes,
+                selected,
+                force,
+                (runner, at_once),
+                today,
+                progress,
+                warnings,
+            )
+        result.known_warnings = frozenset(last_warnings(show))
+        keep_warnings(show, result.warning_lines())
         if not result.failed:
             if only and same_as_a_full_publish(show, results, result):
                 # the episodes kept as last published are what a full publish would make:
@@ -94,8 +118,9 @@ def publish(
 
 
 def publish_locked(
-    show, results, guids, selected, force, jobs, today, progress, warnings
+    show, results, guids, selected, force, workers, today, progress, warnings
 ) -> PublishResult:
+    runner, jobs = workers
     hashes = SourceHashes(show.work_dir / "hashes.json")
     cache = StageCache(show.work_dir / "stages")
     builder = EpisodeBuilder(
@@ -107,12 +132,16 @@ def publish_locked(
         progress=progress,
         hashes=hashes,
         cache=cache,
+        runner=runner,
     )
     try:
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            outcomes = list(
-                pool.map(lambda ep: builder.build(ep, ep.slug in selected), show.episodes)
-            )
+        if jobs == 1:  # no thread to start: most episodes of a large show are reused
+            outcomes = [builder.build(ep, ep.slug in selected) for ep in show.episodes]
+        else:
+            with ThreadPoolExecutor(max_workers=jobs) as pool:
+                outcomes = list(
+                    pool.map(lambda ep: builder.build(ep, ep.slug in selected), show.episodes)
+                )
     finally:
         hashes.save()
     result = PublishResult(show, outcomes, warnings=warnings)

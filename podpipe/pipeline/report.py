@@ -12,6 +12,9 @@ from podpipe.text import duration, table
 
 log = logging.getLogger(__name__)
 
+FULL_TABLE_UP_TO = 20  # a show this small gets a row per episode in the summary
+UNCHANGED = ("reused", "kept")  # what a stage of an episode left as it was says
+
 
 @dataclass
 class EpisodeOutcome:
@@ -35,6 +38,8 @@ class PublishResult:
     dry_run: bool = False
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # The warning lines the last publish gave: said once, then only counted.
+    known_warnings: frozenset[str] = frozenset()
 
     @property
     def failed(self) -> list[EpisodeOutcome]:
@@ -44,16 +49,33 @@ class PublishResult:
     def exit_code(self) -> int:
         return 1 if self.failed else 0
 
-    def problem_lines(self) -> list[str]:
-        """Warnings, failures and what a failure left: all that `publish -q` prints."""
+    def warning_lines(self) -> list[str]:
+        """Every warning of this publish, as printed (new or known)."""
+        lines = [f"warning: {o.episode.slug}: {w}" for o in self.outcomes for w in o.warnings]
+        return lines + [f"warning: {w}" for w in self.warnings]
+
+    def problem_lines(self, *, quiet: bool = True) -> list[str]:
+        """New warnings, failures and what a failure left: all that `publish -q` prints;
+        not ``quiet``: with a count of the warnings the last publish gave already."""
         if self.nothing_changed:
             return []
         lines = []
+        known = 0
         for o in self.outcomes:
-            lines += [f"warning: {o.episode.slug}: {w}" for w in o.warnings]
+            for w in o.warnings:
+                line = f"warning: {o.episode.slug}: {w}"
+                known += line in self.known_warnings
+                lines += [] if line in self.known_warnings else [line]
             if o.error:
                 lines.append(f"FAILED: {o.episode.slug}: {o.error}")
-        lines += [f"warning: {w}" for w in self.warnings]
+        for w in self.warnings:
+            known += f"warning: {w}" in self.known_warnings
+            lines += [] if f"warning: {w}" in self.known_warnings else [f"warning: {w}"]
+        if known and not quiet:
+            lines.append(
+                f"{known} known warning(s), unchanged since the last publish: "
+                "`podpipe check` lists them"
+            )
         if self.failed and not self.dry_run:
             site = self.show.site_dir
             kept = f"{site} was left as it was" if site.is_dir() else "no site was written"
@@ -63,11 +85,11 @@ class PublishResult:
             )
         return lines
 
-    def restoration_lines(self) -> list[str]:
+    def restoration_lines(self, compact: bool = False) -> list[str]:
         notes = [
             (o.episode.slug, restoration_note(o.published.audio))
             for o in self.outcomes
-            if o.published
+            if o.published and (not compact or noteworthy(o, self.known_warnings))
         ]
         return [f"{slug}: {note}" for slug, note in notes if note]
 
@@ -90,8 +112,13 @@ class PublishResult:
                 "words",
             )
         ]
+        compact = len(self.outcomes) > FULL_TABLE_UP_TO
+        unchanged = 0
         for o in self.outcomes:
             p = o.published
+            if compact and not noteworthy(o, self.known_warnings):
+                unchanged += 1
+                continue
             rows.append(
                 (
                     str(o.episode.number),
@@ -104,8 +131,11 @@ class PublishResult:
                     str(p.transcript.word_count) if p and p.transcript else "-",
                 )
             )
-        lines = table(rows) + self.restoration_lines() + track_lines(self.outcomes)
-        lines += self.problem_lines()
+        lines = table(rows) if len(rows) > 1 else []
+        if unchanged:
+            lines.append(f"{unchanged} episode(s) unchanged")
+        lines += self.restoration_lines(compact) + track_lines(self.outcomes)
+        lines += self.problem_lines(quiet=False)
         if self.dry_run:
             lines.append("Dry run: nothing was processed or written.")
         elif self.site_updated and not self.failed:
@@ -114,6 +144,14 @@ class PublishResult:
                 f"in {self.seconds:.1f} s (feed: {site / 'feed.xml'})."
             )
         return lines
+
+
+def noteworthy(o: EpisodeOutcome, known: frozenset[str]) -> bool:
+    """Whether an episode gets a row in a large show's summary: something was done for
+    it, it failed, or it has a new warning."""
+    if o.error or any(v not in UNCHANGED for v in o.done.values()):
+        return True
+    return any(f"warning: {o.episode.slug}: {w}" not in known for w in o.warnings)
 
 
 def restoration_note(a: AudioReport) -> str | None:

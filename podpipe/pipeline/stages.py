@@ -48,22 +48,32 @@ class AudioStage:
     def identity(self, job: EpisodeJob) -> tuple:
         s = job.show.audio
         # Intro and outro count by content, not by where they sit.
-        extras = [job.hashes.of(p) for p in (s.intro, s.outro) if p]
-        settings = audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+        extras = job.once(
+            "audio.extras", lambda: [job.hashes.of(p) for p in (s.intro, s.outro) if p]
+        )
+        settings = job.once(
+            "audio.settings",
+            lambda: audio.cache_identity(dataclasses.replace(s, intro=None, outro=None)),
+        )
         if job.episode.tracks:
             return (tracks_identity(job), audio.MULTITRACK_VERSION, settings, extras)
         return (job.hashes.of(job.episode.audio), settings, extras)
 
     def run(self, job: EpisodeJob, out: Path) -> None:
-        ep = job.episode
+        ep, s = job.episode, job.show.audio
         progress = job.progress(f"{ep.slug}: audio")
-        if ep.tracks:
-            report = audio.master_tracks(
-                ep.tracks, out / "audio.mp3", job.show.audio, progress=progress
-            )
-        else:
-            report = audio.master(ep.audio, out / "audio.mp3", job.show.audio, progress=progress)
-        report.save(out / "report.json")
+        if ep.tracks:  # a multitrack episode is mastered here (its tracks stay local)
+            report = audio.master_tracks(ep.tracks, out / "audio.mp3", s, progress=progress)
+            report.save(out / "report.json")
+            return
+        job.runner.run(
+            "audio",
+            {"source": ep.audio, "intro": s.intro, "outro": s.outro},
+            out,
+            label=f"{ep.slug}: audio",
+            progress=progress,
+            settings=s,
+        )
 
 
 class NotesStage:
@@ -75,11 +85,11 @@ class NotesStage:
 
     def identity(self, job: EpisodeJob) -> tuple:
         return (
-            job.portable(show_for_notes(job.show)),
+            job.once("notes.show", lambda: job.portable(show_for_notes(job.show))),
             job.portable(timed_episode(job)),
-            results_repr(job.results),
-            people_stamp(job.show),
-            template_stamp(job.show),
+            job.once("notes.results", lambda: results_repr(job.results)),
+            job.once("notes.people", lambda: people_stamp(job.show)),
+            job.once("notes.templates", lambda: template_stamp(job.show)),
         )
 
     def run(self, job: EpisodeJob, out: Path) -> None:
@@ -124,7 +134,7 @@ STAGES: tuple[Stage, ...] = (
 
 
 def timed_episode(job: EpisodeJob) -> Episode:
-    return on_published_timeline(job.show, job.episode, read_audio(job.outputs["audio"]))
+    return on_published_timeline(job.show, job.episode, job.report("audio", read_audio))
 
 
 def on_published_timeline(show: Show, episode: Episode, report: AudioReport) -> Episode:
@@ -147,8 +157,8 @@ def transcript_folder(outputs: dict[str, Path]) -> Path | None:
 
 def episode_tags(job: EpisodeJob) -> EpisodeTags:
     show, ep = job.show, timed_episode(job)
-    report = read_audio(job.outputs["audio"])
-    rendered = read_notes(job.outputs["notes"])
+    report = job.report("audio", read_audio)
+    rendered = job.report("notes", read_notes)
     transcript_dir = transcript_folder(job.outputs)
     transcript = read_transcript(transcript_dir)
     text = None

@@ -14,7 +14,11 @@ from podpipe.errors import ConfigError, Problem, exit_code
 from podpipe.pipeline.builder import planner
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current
 from podpipe.pipeline.load import load
+from podpipe.pipeline.stages import STAGES
 from podpipe.text import table
+
+FULL_TABLE_UP_TO = 20  # a show this small always gets the full table
+COMPACT_NEWEST = 5  # the compact table: what is not up to date, and the newest few
 
 
 @dataclass
@@ -24,6 +28,7 @@ class EpisodeStatus:
     loudness: str = "-"
     words: str = "-"
     announces: Cycle | None = None
+    shown: bool = True  # in the table (the compact one leaves out old, current ones)
 
     @property
     def up_to_date(self) -> bool:
@@ -40,6 +45,8 @@ class StatusReport:
     findings: list[Problem] = field(default_factory=list)  # in the built feed and site
     site_built: bool = False
     site_current: bool = False  # publishing now would change nothing
+    all_rows: bool = False  # --all: every episode in the table
+    hidden: int = 0  # up-to-date episodes the compact table leaves out
 
     @property
     def exit_code(self) -> int:
@@ -69,6 +76,8 @@ class StatusReport:
     def _episode_table(self) -> list[str]:
         rows = [("#", "episode", "audio", "transcript", "notes", "loudness", "words", "announces")]
         for e in self.episodes:
+            if not e.shown:
+                continue
             rows.append(
                 (
                     str(e.episode.number),
@@ -81,7 +90,13 @@ class StatusReport:
                     e.announces.slug if e.announces else "-",
                 )
             )
-        return table(rows)
+        more = []
+        if self.hidden:
+            more = [
+                f"{self.hidden} more episode(s) up to date "
+                "(`podpipe status --all` lists every episode)"
+            ]
+        return table(rows) + more
 
     def _club_lines(self) -> list[str]:
         show = self.show
@@ -103,7 +118,9 @@ class StatusReport:
         return out
 
 
-def status(show_dir: Path, today: dt.date) -> StatusReport:
+def status(show_dir: Path, today: dt.date, *, all_rows: bool = False) -> StatusReport:
+    """Where the show stands. The table is compact for a large show (the episodes that
+    are not up to date and the newest ones) unless ``all_rows``."""
     try:
         show, problems, results = load(show_dir)
         results = club.as_of(results, today)  # as publish --today would show them
@@ -116,21 +133,49 @@ def status(show_dir: Path, today: dt.date) -> StatusReport:
         results=results,
         site_built=show.site_dir.is_dir(),
         site_current=site_is_current(show, input_fingerprint(show, today, {"only": []})),
+        all_rows=all_rows,
     )
     builder = planner(show, results)
     cache = builder.cache
+    # Nothing changed since the last full publish: each episode's stages are the ones
+    # it recorded (no need to work out every stage's inputs again).
+    last = builder.last_published if report.site_current else {}
+    reported = [s.name for s in STAGES if s.reported and s.wanted(show)]
+    newest = sorted(show.episodes, key=lambda e: (e.date, e.number), reverse=True)
+    shown_anyway = {e.slug for e in newest[:COMPACT_NEWEST]}
     for ep in show.episodes:
-        outcome = builder.build(ep, True)
-        stages = {s: "up to date" if v == "reused" else "stale" for s, v in outcome.done.items()}
+        if ep.slug in last:
+            keys = last[ep.slug]
+            stages = {s: "up to date" for s in reported if keys.get(s)}
+        else:
+            outcome = builder.build(ep, True)
+            keys = outcome.keys
+            stages = {
+                s: "up to date" if v == "reused" else "stale" for s, v in outcome.done.items()
+            }
         st = EpisodeStatus(ep, stages, announces=club.announced_cycle(show, ep))
-        audio_report = cache.path("audio", outcome.keys["audio"]) / "report.json"
-        if audio_report.is_file():
-            a = json.loads(audio_report.read_text())
-            st.loudness = f"{a['output_lufs']:.1f} LUFS"
-        if "transcript" in outcome.keys:
-            t_report = cache.path("transcript", outcome.keys["transcript"]) / "report.json"
-            if t_report.is_file():
-                st.words = str(json.loads(t_report.read_text())["word_count"])
+        st.shown = (
+            all_rows
+            or len(show.episodes) <= FULL_TABLE_UP_TO
+            or not st.up_to_date
+            or ep.slug in shown_anyway
+        )
+        if st.shown:
+            fill_reports(st, cache, keys)
+        else:
+            report.hidden += 1
         report.episodes.append(st)
     report.findings = site_problems(show, show.site_dir)  # as `podpipe check` does
     return report
+
+
+def fill_reports(st: EpisodeStatus, cache, keys: dict[str, str]) -> None:
+    """The loudness and word count of a row, from the stage reports."""
+    audio_report = cache.path("audio", keys["audio"]) / "report.json" if keys.get("audio") else None
+    if audio_report and audio_report.is_file():
+        a = json.loads(audio_report.read_text())
+        st.loudness = f"{a['output_lufs']:.1f} LUFS"
+    if keys.get("transcript"):
+        t_report = cache.path("transcript", keys["transcript"]) / "report.json"
+        if t_report.is_file():
+            st.words = str(json.loads(t_report.read_text())["word_count"])

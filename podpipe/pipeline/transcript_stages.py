@@ -93,18 +93,19 @@ class TranscriptStage:
                     names=names_of(job),
                     progress=progress,
                 )
-            else:
-                report = transcribe.transcribe(
-                    ep.audio,
+                report.save(out / "report.json")
+            else:  # here, in a local process or on the cluster (pipeline/remote.py)
+                job.runner.run(
+                    "whisper",
+                    {"source": ep.audio},
                     out,
-                    job.show.transcription,
-                    speakers=ep.speakers,
-                    stem="transcript",
+                    label=f"{ep.slug}: transcript",
+                    progress=progress,
+                    settings=job.show.transcription,
+                    speakers=list(ep.speakers),
                     vocabulary=vocabulary_of(job),
                     names=names_of(job),
-                    progress=progress,
                 )
-            report.save(out / "report.json")
         if out.name == WHISPER_DIR:
             write_atomic(out / "key", key)
 

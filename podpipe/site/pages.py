@@ -23,8 +23,9 @@ from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
 from podpipe.render import environment, render_page
+from podpipe.site.reuse import PageReuse
 from podpipe.site.search import search_entries
-from podpipe.site.transcripts import Cue, load_cues
+from podpipe.site.transcripts import load_cues
 from podpipe.transcribe.formats import FILE_FORMATS, transcript_format
 
 log = logging.getLogger(__name__)
@@ -37,20 +38,23 @@ STATIC_DIR = Path(__file__).parent.parent / "static"
 
 def build_site(
     show: Show, episodes: list[PublishedEpisode], out_dir: Path, *, today: dt.date
-) -> None:
-    """Render every HTML page, the search index and club pages; copy static/ into out_dir."""
+) -> PageReuse:
+    """Render every HTML page, the search index and club pages; copy static/ into out_dir.
+    Episode pages whose inputs are unchanged are linked from the current site (returned:
+    which pages were rendered, which reused)."""
     out_dir = Path(out_dir)
     env = site_environment(show)
     newest_first = sorted(episodes, key=lambda p: (p.episode.date, p.episode.number), reverse=True)
     copy_static(show, out_dir)
+    reuse = PageReuse(show, out_dir)
     index: list[dict] = []
     for pub in newest_first:
-        cues = load_cues(pub, out_dir)
-        _write_episode(env, show, pub, cues, out_dir)
-        index.extend(search_entries(pub, cues))
+        index.extend(_write_episode(env, show, pub, out_dir, reuse))
     _write_home(env, show, newest_first, out_dir, today)
     _write_search(env, show, newest_first, index, out_dir)
     _write_club(env, show, newest_first, out_dir, today)
+    reuse.save()
+    return reuse
 
 
 def site_environment(show: Show):
@@ -103,22 +107,53 @@ def club_links(pub: PublishedEpisode) -> list[tuple[str, Cycle]]:
     return [(label, c) for label, c in links if c and html.escape(c.title) not in (notes or "")]
 
 
-def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_dir: Path):
-    context = dict(
-        show=show,
-        page="episode",
-        pub=pub,
-        episode=pub.episode,
-        cues=cues,
-        chapters=chapter_rows(pub),
-        downloads=downloads(pub, out_dir),
-        club_pages=_has_club_pages(show),
-        club_links=club_links(pub),
+def _write_episode(env, show: Show, pub: PublishedEpisode, out_dir: Path, reuse: PageReuse):
+    """The episode's page and transcript page (reused while their inputs are unchanged);
+    returns its search entries."""
+    # What the pages show besides what follows from ``pub`` (cues, chapters, downloads):
+    # the fingerprint of both pages.
+    context = dict(show=show, page="episode", pub=pub, club_pages=_has_club_pages(show))
+    key = reuse.key(portable(show, {k: v for k, v in context.items() if k != "show"}))
+    full: dict = {}
+
+    def page_context() -> dict:
+        if not full:
+            full.update(
+                context,
+                episode=pub.episode,
+                cues=load_cues(pub, out_dir),
+                chapters=chapter_rows(pub),
+                downloads=downloads(pub, out_dir),
+                club_links=club_links(pub),
+            )
+        return full
+
+    for template, path in (
+        ("episode.html", pub.page_path),
+        ("transcript.html", pub.transcript_path("html")),
+    ):
+        reuse.page(
+            path, key, lambda t=template, p=path: render_page(env, t, out_dir, p, **page_context())
+        )
+    if pub.transcript and not pub.transcript.empty:  # the feed's text/html transcript
+        path = pub.transcript_path("fragment")
+        reuse.page(
+            path,
+            key,
+            lambda: render_page(
+                env, "transcript_fragment.html", out_dir, path, cues=page_context()["cues"]
+            ),
+        )
+    return reuse.extra(
+        f"search:{pub.episode.slug}",
+        key,
+        lambda: search_entries(pub, page_context()["cues"]),
     )
-    render_page(env, "episode.html", out_dir, pub.page_path, **context)
-    render_page(env, "transcript.html", out_dir, pub.transcript_path("html"), **context)
-    if cues:  # the feed's text/html transcript: a fragment, no page around it
-        render_page(env, "transcript_fragment.html", out_dir, pub.transcript_path("fragment"), cues=cues)
+
+
+def portable(show: Show, value: object) -> str:
+    """``repr`` with the show's folder left out: a moved show reuses its pages."""
+    return repr(value).replace(str(show.root), "<show>")
 
 
 def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path) -> None:

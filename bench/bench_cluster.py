@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""The heavy stages on a Dask cluster: 8 episodes on 2 single-thread workers against 1.
+
+Builds a show of 8 episodes (``--seconds`` of the sample interview each, each a different stretch, transcription
+on, one Whisper thread per job), starts two real `distributed.LocalCluster`s on
+127.0.0.1 (1 worker and 2 workers, one thread each), and alternates full publishes
+(stage cache emptied before each) on the two, least of the repeats. Target: >= 1.7x.
+
+    python3 bench/bench_cluster.py [--seconds 20] [--repeats 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.scale_helpers import generated_show  # noqa: E402
+
+
+def timed_publish(show: Path, address: str) -> float:
+    from podpipe import pipeline
+
+    for folder in (show / ".podpipe", show / "site"):
+        shutil.rmtree(folder, ignore_errors=True)
+    started = time.perf_counter()
+    result = pipeline.publish(show, cluster=address)
+    seconds = time.perf_counter() - started
+    if result.failed:
+        raise SystemExit(f"publish failed: {[o.error for o in result.failed]}")
+    return seconds
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=2)
+    args = parser.parse_args()
+    os.environ["PYTHONPATH"] = str(REPO)
+    from distributed import Client, LocalCluster
+
+    with tempfile.TemporaryDirectory(prefix="i17-cluster-") as tmp:
+        show = generated_show(
+            Path(tmp) / "show", 8, transcription=True, seconds=args.seconds, distinct=True
+        )
+        text = (show / "show.yaml").read_text()
+        (show / "show.yaml").write_text(
+            text.replace("  model: tiny.en\n", "  model: tiny.en\n  threads: 1\n")
+        )
+        clusters = {
+            n: LocalCluster(
+                n_workers=n, threads_per_worker=1, host="127.0.0.1", dashboard_address=None
+            )
+            for n in (1, 2)
+        }
+        try:
+            for c in clusters.values():  # warm: each worker loads podpipe and the model once
+                with Client(c.scheduler_address, set_as_default=False) as client:
+                    client.run(lambda: __import__("podpipe.pipeline.remote"))
+            timed_publish(show, clusters[2].scheduler_address)
+            best = {n: float("inf") for n in clusters}
+            for _ in range(args.repeats):
+                for n, c in clusters.items():
+                    best[n] = min(best[n], timed_publish(show, c.scheduler_address))
+        finally:
+            for c in clusters.values():
+                c.close()
+    print(f"8 episodes of {args.seconds} s, transcription on, least of {args.repeats}")
+    for n, s in best.items():
+        print(f"{n} single-thread worker(s): {s:8.2f} s")
+    print(f"speed-up 2 workers / 1: {best[1] / best[2]:.2f}x (target >= 1.7x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

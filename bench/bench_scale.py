@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Large shows (issue 17): publish, one edit, status and check against `podpipe --version`.
+
+For each size it generates a show of 3-second episodes with transcription off (as in
+issue 17's table), publishes it once (the real work: identical clips share one cached
+audio output) and then alternates, in the same run, `podpipe --version` (the start-up
+floor) with: a no-op publish, a publish after one episode's title was edited, `status`
+and `check`. It prints the least of the repeats and each one's ratio to --version.
+
+    python3 bench/bench_scale.py [--sizes 30,300,1000] [--repeats 3] [--tree DIR]
+
+Targets at 1000 episodes: no-op <= 5x, one edit <= 15x, status and check <= 5x, and the
+one-edit figure at 1000 within 2x of the one at 30. ``--tree`` times another copy of
+the package (say a `git archive` of main) instead of this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.scale_helpers import edit_title, generated_show  # noqa: E402
+
+TARGETS = {"publish (no change)": 5, "publish (one edit)": 15, "status": 5, "check": 5}
+
+
+def timed(code: Path, args: list[str], cwd: Path, ok=(0,)) -> float:
+    env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as an installed podpipe: bytecode cached
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "podpipe", *args], cwd=cwd, env=env, capture_output=True
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in ok:
+        raise SystemExit(
+            f"podpipe {' '.join(args)} failed:\n{done.stdout.decode()}{done.stderr.decode()}"
+        )
+    return seconds
+
+
+def edit_one(show: Path, size: int, round_: int) -> None:
+    """Change the title of the middle episode (a different title every round)."""
+    n = max(1, size // 2)
+    edit_title(show, n, f"Episode {n}, edit {round_}")
+
+
+def output_lines(code: Path, args: list[str], cwd: Path) -> int:
+    env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
+    out = subprocess.run(
+        [sys.executable, "-m", "podpipe", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    return len((out.stdout + out.stderr).splitlines())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="30,300,1000")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--tree", type=Path, default=REPO, help="the code to time")
+    args = parser.parse_args()
+    code = args.tree.resolve()
+    one_edit: dict[int, float] = {}
+    print(f"code: {code}; least of {args.repeats} alternating runs; ratio to --version")
+    print(f"{'episodes':>8} {'command':<22}{'seconds':>9}{'ratio':>8}{'target':>8}{'lines':>7}")
+    with tempfile.TemporaryDirectory(prefix="i17-bench-", dir="/tmp/i17") as tmp:
+        for size in (int(s) for s in args.sizes.split(",")):
+            root = Path(tmp) / f"s{size}" / "show"
+            root.parent.mkdir()
+            show = generated_show(root, size)
+            started = time.perf_counter()
+            timed(code, ["-q", "publish"], show)  # the real work, once
+            first = time.perf_counter() - started
+            best = {k: float("inf") for k in ("--version", *TARGETS)}
+            for r in range(args.repeats):
+                best["--version"] = min(best["--version"], timed(code, ["--version"], show))
+                best["publish (no change)"] = min(
+                    best["publish (no change)"], timed(code, ["publish"], show)
+                )
+                edit_one(show, size, r)
+                best["publish (one edit)"] = min(
+                    best["publish (one edit)"], timed(code, ["publish"], show)
+                )
+                best["status"] = min(best["status"], timed(code, ["status"], show, ok=(0, 1)))
+                best["check"] = min(best["check"], timed(code, ["check"], show, ok=(0, 1)))
+            edit_one(show, size, args.repeats)
+            lines = {"publish (one edit)": output_lines(code, ["publish"], show)}
+            lines["status"] = output_lines(code, ["status"], show)
+            feed_kb = (show / "site" / "feed.xml").stat().st_size / 1000
+            print(f"{size:>8} {'first publish':<22}{first:>9.2f}")
+            base = best["--version"]
+            print(f"{size:>8} {'--version':<22}{base:>9.3f}{1:>7.2f}x")
+            for label, target in TARGETS.items():
+                ratio = best[label] / base
+                mark = "" if size != 1000 else ("ok" if ratio <= target else "MISS")
+                print(
+                    f"{size:>8} {label:<22}{best[label]:>9.3f}{ratio:>7.2f}x"
+                    f"{f'<={target}x':>8} {mark}{lines.get(label, ''):>6}"
+                )
+            print(f"{size:>8} {'feed.xml':<22}{feed_kb:>8.0f}K")
+            one_edit[size] = best["publish (one edit)"]
+    sizes = sorted(one_edit)
+    if len(sizes) > 1:
+        growth = one_edit[sizes[-1]] / one_edit[sizes[0]]
+        print(f"one edit at {sizes[-1]} / at {sizes[0]}: {growth:.2f}x (target <= 2x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

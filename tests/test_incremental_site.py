@@ -1,0 +1,88 @@
+"""Issue 17: a publish after one edit re-renders only what the edit touches; every other
+file of the site keeps its inode or its bytes, and the site is the one a full build
+makes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from podpipe import pipeline
+from podpipe.site.reuse import INDEX_FILE
+from tests.scale_helpers import edit_title, episode_folder, generated_show
+from tests.show_helpers import tree_bytes
+
+TODAY = __import__("datetime").date(2026, 11, 20)
+
+
+def snapshot(site: Path) -> dict[str, tuple[int, bytes]]:
+    return {
+        str(p.relative_to(site)): (p.stat().st_ino, p.read_bytes())
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    show = generated_show(tmp_path_factory.mktemp("inc") / "show", 6)
+    result = pipeline.publish(show, today=TODAY)
+    assert not result.failed
+    return show
+
+
+@pytest.fixture
+def show(published, tmp_path) -> Path:
+    copy = tmp_path / "show"
+    shutil.copytree(published, copy, symlinks=True, copy_function=os.link)
+    # the site's files with their own inodes (and the same mtimes: pages.json holds)
+    shutil.rmtree(copy / "site")
+    shutil.copytree(published / "site", copy / "site")
+    return copy
+
+
+def test_one_edit_changes_only_the_files_it_should(show):
+    before = snapshot(show / "site")
+    edit_title(show, 3, "A new title for three")
+    result = pipeline.publish(show, today=TODAY)
+    assert result.site_updated and not result.failed
+    after = snapshot(show / "site")
+    assert before.keys() == after.keys()
+    changed = {path for path in after if after[path][1] != before[path][1]}
+    three = f"episodes/{episode_folder(3)}"
+    assert {f"{three}/index.html", f"{three}/{episode_folder(3)}.mp3", "feed.xml"} <= changed
+    assert {"index.html", "search.json"} & changed  # the home page and index list it
+    unchanged_pages = [
+        p
+        for p in after
+        if p.startswith("episodes/") and not p.startswith(three) and p.endswith(".html")
+    ]
+    assert unchanged_pages
+    for page in unchanged_pages:  # reused, not rendered: the same file
+        assert after[page][0] == before[page][0], page
+    for path in after.keys() - changed:
+        assert after[path][1] == before[path][1]
+    # nothing else of episode three's neighbours moved
+    assert not {p for p in changed if p.startswith("episodes/") and not p.startswith(three)}
+
+
+def test_the_incremental_site_is_the_full_build(show, tmp_path):
+    edit_title(show, 2, "Two, retitled")
+    pipeline.publish(show, today=TODAY)
+    incremental = tree_bytes(show / "site")
+    (show / ".podpipe" / INDEX_FILE).unlink()
+    shutil.rmtree(show / "site")
+    pipeline.publish(show, today=TODAY, force=True)
+    assert tree_bytes(show / "site") == incremental
+
+
+def test_a_page_changed_by_hand_is_rendered_again(show):
+    page = show / "site" / "episodes" / episode_folder(4) / "index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"<p>vandalised</p>")
+    result = pipeline.publish(show, today=TODAY)
+    assert result.site_updated
+    assert page.read_bytes() == good
