@@ -53,6 +53,7 @@ from podpipe.config.yamlio import (
     load_document,
     parse,
     plain_values,
+    read_text,
     round_trip,
     yaml_problem,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "parse",
     "parse_timestamp",
     "plain_values",
+    "read_text",
     "round_trip",
     "unknown_cycle",
     "yaml_problem",

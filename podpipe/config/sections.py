@@ -37,7 +37,8 @@ def read_people(parent: Section, key: str, default_role: str) -> tuple[Person, .
     people = []
     for i, item, _ in parent.items(key):
         if isinstance(item, str):  # a bare name is enough
-            people.append(Person(name=item.strip(), role=default_role))
+            name = parent.text(key, item.strip(), line=line_of(parent.node.get(key), i))
+            people.append(Person(name=name, role=default_role))
             continue
         person = _read_person(parent.sub(key, i, item), default_role)
         if person:
@@ -58,8 +59,8 @@ def read_audio(sec: Section, root: Path) -> AudioSettings:
         channels=1 if channels == "mono" else 2,
         bitrate_kbps=sec.int("bitrate_kbps", minimum=lo_bitrate, maximum=hi_bitrate),
         leveler=sec.bool("leveler", True),
-        intro=sec.path("intro", root),
-        outro=sec.path("outro", root),
+        intro=sec.path("intro", root, root=root),
+        outro=sec.path("outro", root, root=root),
         crossfade_ms=sec.int(
             "crossfade_ms", default=defaults.CROSSFADE_MS, minimum=lo_fade, maximum=hi_fade
         ),
