@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,17 +105,20 @@ def add_episode(
         if not adopt and folder.exists():
             raise ProcessingError("an episode folder with this name already exists", file=folder)
         cycle = default_cycle(show, number, date)
-        text = render_episode_yaml(
-            number=number,
-            title=title,
-            date=date,
-            audio=audio.name,
-            guests=guests,
-            speakers=speakers,
-            cycle=cycle,
-        )
+
+        def text(audio_value: str) -> str:
+            return render_episode_yaml(
+                number=number,
+                title=title,
+                date=date,
+                audio=audio_value,
+                guests=guests,
+                speakers=speakers,
+                cycle=cycle,
+            )
+
         if adopt:
-            write_atomic(adopt / EPISODE_FILE, text)
+            write_atomic(adopt / EPISODE_FILE, text(audio.name))
             how = "kept in place"
         else:
             how = _build_episode_folder(folder, audio, text, link=link)
@@ -179,13 +183,19 @@ def _adoptable_folder(episodes_dir: Path, audio: Path) -> Path | None:
     return folder
 
 
-def _build_episode_folder(folder: Path, audio: Path, episode_yaml: str, *, link: bool) -> str:
-    """Fill a hidden temporary folder next to ``folder``, then rename it into place."""
+def _build_episode_folder(
+    folder: Path, audio: Path, episode_yaml: Callable[[str], str], *, link: bool
+) -> str:
+    """Fill a hidden temporary folder next to ``folder``, then rename it into place.
+
+    A symlinked recording lies outside the show, so episode.yaml names it by its
+    absolute path: the explicit opt-in the path rule asks for (check warns about it)."""
     tmp = Path(tempfile.mkdtemp(prefix=".add-", dir=folder.parent))
     try:
         os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; a folder is not
         how = _place_audio(audio, tmp / audio.name, link=link)
-        (tmp / EPISODE_FILE).write_text(episode_yaml, encoding="utf-8")
+        named = str(audio.resolve()) if how == "symlinked" else audio.name
+        (tmp / EPISODE_FILE).write_text(episode_yaml(named), encoding="utf-8")
         os.rename(tmp, folder)  # fails rather than merge if the folder appeared meanwhile
     except OSError as e:  # a full disk, a read-only show folder: nothing is left behind
         shutil.rmtree(tmp, ignore_errors=True)
