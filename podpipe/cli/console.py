@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from podpipe.errors import ConfigError, PodpipeError
+from podpipe.errors import ConfigError, PodpipeError, write_failure
 from podpipe.text import terminal_safe
 
 
@@ -69,6 +69,8 @@ def run_command(ctx: click.Context, fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except PodpipeError as err:
         fail(console, err)
+    except OSError as err:  # a full disk or read-only folder the library did not foresee
+        fail(console, write_failure(None, err))
     except KeyboardInterrupt:
         console.error("interrupted; the previous site is untouched")
         sys.exit(130)
