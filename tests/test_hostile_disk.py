@@ -62,9 +62,10 @@ def immutable(*paths: Path) -> Iterator[None]:
 
 
 def _many_results(n: int) -> str:
+    """Results whose long summaries fill the club page (the notes list names only)."""
     return "results:\n" + "".join(
         f"  - name: Participant {i}\n    url: https://p{i}.example.org/result\n"
-        f"    summary: {'A result with a summary long enough to fill the page. ' * 3}\n"
+        f"    summary: {'A summary long enough to fill the page. ' * 24}\n"
         for i in range(n)
     )
 
@@ -151,10 +152,11 @@ def test_a_read_only_guid_registry_is_a_message_and_the_site_stays(show):
 
 
 def test_a_file_size_limit_while_the_site_is_built_keeps_the_previous_site(show):
-    (show / RESULTS).write_text(_many_results(1500), encoding="utf-8")
+    (show / RESULTS).write_text(_many_results(400), encoding="utf-8")
     site, sources = _site_and_sources(show)
-    result = run_cli("publish", "--today", TODAY, cwd=show, fsize=200_000)
-    assert_clean_failure(result, 1, "the file would pass the file-size limit")
+    result = run_cli("publish", "--today", TODAY, cwd=show, fsize=300_000)
+    page = show / ".site.staging" / "club" / "sql-window-functions" / "index.html"
+    assert_clean_failure(result, 1, f"{page}: the file would pass the file-size limit")
     assert _site_and_sources(show) == (site, sources)
     assert not (show / ".site.staging").exists()
 
