@@ -140,15 +140,7 @@ def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> l
     seen: dict[str, int | None] = {}
     seq = _results_seq(doc, file, problems)
     if len(seq) > MAX_RESULTS:
-        problems.append(
-            Problem(
-                file,
-                line_of(doc, "results"),
-                "results",
-                f"{len(seq):,} results, more than the {MAX_RESULTS:,} one cycle may have "
-                "(the limit): split them or remove spam entries",
-            )
-        )
+        problems.append(too_many(file, len(seq), "results", line_of(doc, "results")))
         return out
     for i, item in enumerate(seq):
         sec = Section(file, item, f"results[{i}]", problems, seq, i, untrusted=True)
@@ -170,6 +162,17 @@ def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> l
         seen[key] = line
         out.append(result)
     return out
+
+
+def too_many(file: Path, count: int, what: str, line: int | None = None) -> Problem:
+    """The problem of more results than one cycle may have."""
+    return Problem(
+        file,
+        line,
+        "results" if what == "results" else "",
+        f"{count:,} {what}, more than the {MAX_RESULTS:,} results one cycle may have "
+        "(the limit): split them, or remove spam entries",
+    )
 
 
 def read_result(sec: Section, cycle: Cycle) -> Result | None:

@@ -46,6 +46,7 @@ from podpipe.config.schema import (
 from podpipe.config.sections import unknown_cycle
 from podpipe.config.show import find_show_root, load_show, load_show_with_warnings
 from podpipe.config.yamlio import (
+    INVALID,
     dump,
     guess_indent,
     line_of,
@@ -53,12 +54,14 @@ from podpipe.config.yamlio import (
     load_document,
     parse,
     plain_values,
+    read_back,
     read_text,
     round_trip,
     yaml_problem,
 )
 
 __all__ = [
+    "INVALID",
     "EDITED_TRANSCRIPTS",
     "APPLE_CATEGORIES",
     "AUDIO_SUFFIXES",
@@ -95,6 +98,7 @@ __all__ = [
     "parse",
     "parse_timestamp",
     "plain_values",
+    "read_back",
     "read_text",
     "round_trip",
     "unknown_cycle",

@@ -167,12 +167,18 @@ def _line(node: Any) -> int | None:
     return mark.line + 1 if mark else None
 
 
+class _NoLoad:
+    def load(self, text: str) -> None:
+        return None
+
+
 def guess_indent(text: str) -> Indent:
     """The layout of the lists in ``text`` (ruamel's guess), so a rewrite keeps the host's;
     keys inside mappings indent by 2."""
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    # ruamel guesses from the lines, then loads the whole text: not needed here
+    _, indent, block_seq_indent = load_yaml_guess_indent(text, yaml=_NoLoad())
     offset = block_seq_indent if block_seq_indent is not None else 2
     return 2, max(indent or 4, offset + 2), offset
 
@@ -190,10 +196,11 @@ def dump(yaml, doc: Any) -> str:
 INVALID = object()  # what plain_values() returns for text that is not YAML
 
 
-def plain_values(text: str) -> Any:
+def plain_values(text: str, *, dates_as_text: bool = False) -> Any:
     """``text`` read as plain Python values (the safe loader: no round-trip nodes, no
     line numbers), or :data:`INVALID` when it is not YAML. For quick looks that do not
-    report problems (the number in an episode.yaml, whether a scalar reads back)."""
+    report problems (the number in an episode.yaml, whether a scalar reads back, a
+    results file checked before an edit). Within the same limits as every read."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
@@ -201,9 +208,37 @@ def plain_values(text: str) -> Any:
         return INVALID
     yaml = YAML(typ="safe", pure=True)
     yaml.Composer = _bounded_composer()
+    if dates_as_text:
+        yaml.Constructor = _safe_dates_as_text()
     try:
         return yaml.load(text)
-    except (YAMLError, LimitError):
+    except (YAMLError, LimitError, ValueError):
+        return INVALID
+
+
+@functools.cache
+def _safe_dates_as_text():
+    from ruamel.yaml.constructor import SafeConstructor
+
+    class SafeDatesAsText(SafeConstructor):
+        """Dates kept as text, as the config reader keeps them."""
+
+    SafeDatesAsText.add_constructor(
+        "tag:yaml.org,2002:timestamp", SafeDatesAsText.construct_yaml_str
+    )
+    return SafeDatesAsText
+
+
+def read_back(text: str) -> Any:
+    """``text`` as plain values by the fast (C, where installed) safe loader, or
+    :data:`INVALID`: only for text podpipe has just checked with the bounded loader and
+    then extended itself (a results file with entries appended), to see it reads back."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    try:
+        return YAML(typ="safe").load(text)
+    except YAMLError:
         return INVALID
 
 
