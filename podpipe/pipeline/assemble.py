@@ -65,10 +65,10 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
             "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
         )
         place_media(show, published, staging)
-        feed.build_feed(show, published, staging / urls.FEED)
+        warnings = feed.build_feed(show, published, staging / urls.FEED)
         with template_errors():
             site.build_site(show, published, staging, today=today)
-        return swap_into_place(staging, show.site_dir)
+        return warnings + swap_into_place(staging, show.site_dir)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise write_failure(None, e) from e
