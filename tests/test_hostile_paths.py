@@ -168,3 +168,13 @@ def test_a_symlink_inside_the_show_is_fine(show_dir):
     _set_episode(show_dir, "notes_file", "notes.md")
     assert _messages(show_dir) == []
     assert _messages(show_dir, "warning") == []
+
+
+def test_episode_add_refuses_a_truncated_flac_as_publish_would(show_dir, tmp_path):
+    flac = Path(__file__).parent / "data" / "jfk.flac"
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(flac.read_bytes()[: flac.stat().st_size // 2])
+    before = sorted(p.name for p in (show_dir / "episodes").iterdir())
+    result = run_cli("episode", "add", str(cut), cwd=show_dir, timeout=120)
+    assert_clean_failure(result, 1, f"{cut}: the audio is truncated")
+    assert sorted(p.name for p in (show_dir / "episodes").iterdir()) == before

@@ -31,7 +31,7 @@ from podpipe.config import (
     plain_values,
 )
 from podpipe.errors import ProcessingError
-from podpipe.media import probe_duration
+from podpipe.media import check_decodes, probe_duration
 from podpipe.scaffold.templates import environment
 
 log = logging.getLogger(__name__)
@@ -88,6 +88,7 @@ def add_episode(
     duration = probe_duration(audio)
     if duration <= 0:
         raise ProcessingError("the recording has no audio (decoded 0 seconds)", file=audio)
+    check_decodes(audio)  # what publish checks: a truncated or damaged file is refused now
     _refuse_duplicate(show, audio)
 
     date = date or dt.date.today()
