@@ -202,3 +202,26 @@ def test_a_template_that_includes_itself_is_a_message_naming_it(show):
         f"template {templates / 'episode.html'} includes itself (episode.html -> episode.html)",
     )
     assert tree_bytes(show / "site") == site
+
+
+def test_a_pull_request_with_unsafe_characters_does_not_stop_the_publish(show):
+    from lxml import etree, html
+
+    file = show / RESULTS
+    file.write_text(
+        file.read_text(encoding="utf-8")
+        + '  - name: "Mal\\uFFFElory \\e[31m"\n    title: "Half \\uD800 pair"\n'
+        "    url: https://mallory.example.org/r\n"
+        '    links: ["https://x.example.org/\\x01"]\n',
+        encoding="utf-8",
+    )
+    result = run_cli("publish", "--today", TODAY, cwd=show)
+    out = result.stdout + result.stderr
+    assert result.returncode == 0 and "Traceback" not in out, out
+    assert f"{file}:" in out and "results[2].name: U+FFFE (a noncharacter)" in out
+    assert "\x1b" not in out
+    etree.parse(str(show / "site" / "feed.xml"))
+    page = (show / "site" / "club" / "sql-window-functions" / "index.html").read_bytes()
+    assert b"Mallory" in page and "\ufffe".encode() not in page
+    for path in (show / "site").rglob("*.html"):
+        html.fromstring(path.read_bytes())
