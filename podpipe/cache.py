@@ -8,6 +8,7 @@ publish killed at any moment never leaves a half-written output that is reused.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -19,6 +20,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+from podpipe.errors import write_failure
 
 
 def digest(*parts: Any) -> str:
@@ -34,13 +37,19 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     """Write a file so readers see the old or the new content, never a mix.
 
     The file keeps the mode of the file it replaces, else gets the usual one for the
-    umask (0644): mkstemp's private 0600 would travel to the web host with rsync.
+    umask (0644): mkstemp's private 0600 would travel to the web host with rsync. A
+    full disk, a file-size limit or a read-only folder is a ProcessingError naming the
+    path; the old content stays and no temporary file is left behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    data = data.encode() if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as e:
+        raise write_failure(path, e, len(data)) from e
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode() if isinstance(data, str) else data)
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         try:
@@ -49,6 +58,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
             mode = 0o666 & ~current_umask()
         os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise write_failure(path, e, len(data)) from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -62,17 +74,26 @@ def exclusive(lock_file: Path, *, busy: Callable[[str], Exception] | None = None
     commands may run at once). With ``busy`` it does not wait: a lock held elsewhere
     raises ``busy(holder)``, ``holder`` being the pid the holder wrote into the file.
     """
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with lock_file.open("a+") as f:
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        # unbuffered: on a full disk the pid is simply not written, nothing fails at close
+        f = lock_file.open("a+b", buffering=0)
+    except OSError as e:
+        raise write_failure(lock_file, e) from e
+    with f:
         try:
             fcntl.flock(f, fcntl.LOCK_EX | (fcntl.LOCK_NB if busy else 0))
         except BlockingIOError:
             f.seek(0)
-            raise busy(f.read().strip() or "another process") from None
-        f.seek(0)
-        f.truncate()
-        f.write(str(os.getpid()))
-        f.flush()
+            holder = f.read().decode(errors="replace").strip()
+            raise busy(holder or "another process") from None
+        try:
+            f.seek(0)
+            f.truncate()
+            f.write(str(os.getpid()).encode())
+        except OSError as e:  # a full disk: the lock holds, the pid is just not written
+            if e.errno not in (errno.ENOSPC, errno.EFBIG):
+                raise write_failure(lock_file, e) from e
         try:
             yield
         finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,3 +94,38 @@ class BusyError(PodpipeError):
     """Another podpipe run holds the show's lock."""
 
     exit_code = 1
+
+
+def write_failure(path: Path | None, err: OSError, needed: int | None = None) -> ProcessingError:
+    """A write that failed for lack of space, a file-size limit or permissions, as a
+    message naming the path and what to do (the one wording for every target: the lock,
+    guids.yaml, club files, the stage cache, the staging site, the old site). ``path``
+    is the file meant (not a temporary one); None: the file the error names."""
+    if path is None:
+        path = Path(err.filename) if getattr(err, "filename", None) else Path(".")
+    if err.errno == errno.ENOSPC:
+        free = _free_bytes(path)
+        need = f"{needed:,} bytes needed, " if needed else ""
+        what = f"no space left on the device ({need}{free} free): free some space and run again"
+    elif err.errno == errno.EFBIG:
+        what = (
+            "the file would pass the file-size limit of this process (ulimit -f)"
+            f"{f' at {needed:,} bytes' if needed else ''}: raise the limit and run again"
+        )
+    elif err.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = (
+            f"{'read-only' if err.errno == errno.EROFS else 'not writable'} "
+            f"({err.strerror}): make it and its folder writable and run again"
+        )
+    else:
+        what = f"{err.strerror or err}"
+    return ProcessingError(what, file=path)
+
+
+def _free_bytes(path: Path) -> str:
+    for folder in (path, *path.parents):
+        try:
+            return f"{shutil.disk_usage(folder).free:,} bytes"
+        except OSError:
+            continue
+    return "unknown"

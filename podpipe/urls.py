@@ -107,3 +107,18 @@ def root_of(path: str) -> str:
     folder = path if path.endswith("/") or path == "" else str(PurePosixPath(path).parent) + "/"
     depth = len([part for part in folder.split("/") if part and part != "."])
     return "../" * depth
+
+
+# The longest URL podpipe accepts from a host or participant (browsers and servers
+# handle 2,048 everywhere; anything longer in a result is pasted text or spam).
+MAX_URL_LENGTH = 2048
+
+
+def url_problem(url: str) -> str:
+    """What makes ``url`` unfit for a link ("" when nothing does): too long, or holding
+    a control character (an escape sequence, a NUL)."""
+    if len(url) > MAX_URL_LENGTH:
+        return f"too long: a URL of {len(url):,} characters, at most {MAX_URL_LENGTH:,}"
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in url):
+        return "a URL may not hold control characters"
+    return ""

@@ -13,6 +13,7 @@ from podpipe.audio.pauses import Survey
 from podpipe.audio.program import Program
 from podpipe.audio.restore import AnalysisFilter, Hum
 from podpipe.errors import ProcessingError
+from podpipe.media import truncation
 
 MIN_DURATION_S = 0.4  # one BS.1770 gating block; loudness is undefined below it
 
@@ -122,13 +123,9 @@ def _check_content(analysis: Analysis, program: Program) -> None:
             f"needs at least {MIN_DURATION_S * 1000:.0f} ms",
             file=program.source,
         )
-    declared = program.declared_s
-    if declared and declared > 5 and source_s < declared * 0.98 - 0.5:
-        raise ProcessingError(
-            f"the audio is truncated: {source_s:.1f} s decoded of the "
-            f"{declared:.1f} s its header declares",
-            file=program.source,
-        )
+    cut = truncation(program.declared_s, source_s)
+    if cut:
+        raise ProcessingError(cut, file=program.source)
     if analysis.true_peak == 0.0:
         raise ProcessingError("the recording is digital silence", file=program.source)
     if integrated_loudness(analysis.power) == float("-inf"):

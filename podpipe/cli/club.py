@@ -17,6 +17,7 @@ from podpipe.cli.console import (
     today_or_now,
 )
 from podpipe.errors import ConfigError
+from podpipe.text import terminal_safe
 
 
 def _club_show(ctx: click.Context, show_dir: Path):
@@ -83,7 +84,7 @@ def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, s
         links=links,
         submitted=submitted,
     )
-    click.echo(f"added {url} to {report.file}")
+    click.echo(terminal_safe(f"added {url} to {report.file}"))
     ended = show.club.cycle(cycle).end
     if submitted > ended:
         console_of(ctx).warn(f"the cycle ended on {ended}: the result is kept and marked late")
@@ -149,7 +150,7 @@ def club_status(ctx, show_dir, today):
     show = _club_show(ctx, show_dir)
     report = run_command(ctx, club_lib.status, show, today_or_now(today))
     for line in report.lines():
-        click.echo(line)
+        click.echo(terminal_safe(line))
     console = console_of(ctx)
     for warning in report.warnings:
         console.warn(warning)

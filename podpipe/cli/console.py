@@ -14,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from podpipe.errors import ConfigError, PodpipeError
+from podpipe.errors import ConfigError, PodpipeError, write_failure
+from podpipe.text import terminal_safe
 
 
 class Console:
@@ -28,15 +29,17 @@ class Console:
     def style(self, text: str, **kw) -> str:
         return click.style(text, **kw) if self.color else text
 
+    # Messages quote what hosts and participants wrote: an escape sequence in it is
+    # shown (\x1b), never obeyed by the terminal.
     def info(self, text: str) -> None:
         if self.verbosity >= 0:
-            click.echo(text, err=True)
+            click.echo(terminal_safe(text), err=True)
 
     def warn(self, text: str) -> None:
-        click.echo(self.style("warning: ", fg="yellow") + text, err=True)
+        click.echo(self.style("warning: ", fg="yellow") + terminal_safe(text), err=True)
 
     def error(self, text: str) -> None:
-        click.echo(self.style("error: ", fg="red", bold=True) + text, err=True)
+        click.echo(self.style("error: ", fg="red", bold=True) + terminal_safe(text), err=True)
 
 
 def console_of(ctx: click.Context) -> Console:
@@ -66,6 +69,8 @@ def run_command(ctx: click.Context, fn, *args, **kwargs):
         return fn(*args, **kwargs)
     except PodpipeError as err:
         fail(console, err)
+    except OSError as err:  # a full disk or read-only folder the library did not foresee
+        fail(console, write_failure(None, err))
     except KeyboardInterrupt:
         console.error("interrupted; the previous site is untouched")
         sys.exit(130)

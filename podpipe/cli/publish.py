@@ -19,6 +19,7 @@ from podpipe.cli.console import (
 )
 from podpipe.cli.progress import TerminalProgress
 from podpipe.errors import ConfigError
+from podpipe.text import terminal_safe
 
 
 @click.command(short_help="Validate the show and lint the built feed and site.")
@@ -35,12 +36,12 @@ def check(ctx: click.Context, show_dir: Path) -> None:
     try:
         report = pipeline.check(show_dir)
     except ConfigError as err:
-        click.echo(str(err))
+        click.echo(terminal_safe(str(err)))
         for p in warnings_of(err):
-            click.echo(f"warning: {p}")
+            click.echo(terminal_safe(f"warning: {p}"))
         sys.exit(err.exit_code)
     for line in report.lines():
-        click.echo(line)
+        click.echo(terminal_safe(line))
     sys.exit(report.exit_code)
 
 
@@ -105,10 +106,10 @@ def publish(
     progress.close()
     if console.verbosity < 0:  # -q: only new warnings and errors, on stderr
         for line in result.problem_lines():
-            click.echo(line, err=True)
+            click.echo(terminal_safe(line), err=True)
     else:
         for line in result.summary_lines():
-            click.echo(line)
+            click.echo(terminal_safe(line))
     sys.exit(result.exit_code)
 
 
@@ -132,5 +133,5 @@ def status(ctx: click.Context, show_dir: Path, today: dt.date | None, all_rows: 
 
     report = run_command(ctx, pipeline.status, show_dir, today_or_now(today), all_rows=all_rows)
     for line in report.lines():
-        click.echo(line)
+        click.echo(terminal_safe(line))
     sys.exit(report.exit_code)

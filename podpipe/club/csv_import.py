@@ -13,11 +13,13 @@ from typing import Any
 
 from podpipe.club.cycles import find_cycle
 from podpipe.club.editing import ImportReport, merge, result_entry, validate_entry
-from podpipe.club.results import RESULT_FIELDS, results_file
+from podpipe.club.results import MAX_RESULTS, RESULT_FIELDS, results_file, too_many
 from podpipe.config import Show, did_you_mean
 from podpipe.errors import ConfigError, Problem
 
 # Column names form tools use, lower-cased, mapped to result fields.
+# A form export beyond this is not one cycle's results (MAX_RESULTS rows of 3 KiB).
+MAX_CSV_BYTES = 64 * 1024 * 1024
 CSV_COLUMNS = {
     "name": "name",
     "your name": "name",
@@ -124,6 +126,8 @@ def import_csv(
     cycle = find_cycle(show, slug)
     rows = read_csv(csv_path)
     header, body = rows[0][1], rows[1:]
+    if len(body) > MAX_RESULTS:
+        raise ConfigError([too_many(csv_path, len(body), "rows")])
     report = ImportReport(results_file(show, cycle.slug))
     columns = _columns(header, mapping or {}, csv_path, report)
     problems: list[Problem] = []
@@ -168,6 +172,19 @@ def import_csv(
 def read_csv(path: Path) -> list[tuple[int, list[str]]]:
     """(line number, cells) for each record; ConfigError for unreadable or malformed CSV."""
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise ConfigError(
+                [
+                    Problem(
+                        path,
+                        None,
+                        "",
+                        f"{size:,} bytes, more than the {MAX_CSV_BYTES // 1024**2} MiB a "
+                        "form export may have (the limit): split it",
+                    )
+                ]
+            )
         data = path.read_bytes()
     except OSError as e:
         raise ConfigError([Problem(path, None, "", f"cannot read: {e.strerror}")]) from None

@@ -8,7 +8,6 @@ writes it atomically. A new entry is validated exactly as loading would validate
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,14 +15,26 @@ from typing import Any
 
 from podpipe.cache import exclusive, write_atomic
 from podpipe.club.cycles import find_cycle
-from podpipe.club.results import RESULT_FIELDS, read_result, results_file, results_of, url_key
+from podpipe.club.results import (
+    MAX_RESULTS,
+    RESULT_FIELDS,
+    read_result,
+    results_file,
+    results_of,
+    too_many,
+    url_key,
+)
 from podpipe.config import (
+    INVALID,
     Cycle,
     Section,
     Show,
     dump,
     guess_indent,
     load_document,
+    plain_values,
+    read_back,
+    read_text,
     round_trip,
 )
 from podpipe.errors import ConfigError, Problem, ProcessingError
@@ -123,11 +134,74 @@ def merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRepo
 
 
 def _merge_unlocked(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportReport:
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     file = results_file(show, cycle.slug)
     report = ImportReport(file)
-    yaml, doc, text = _load_for_edit(file, cycle)
+    checked, text = _checked(file, cycle)
+    listed = checked.get("results") if isinstance(checked, dict) else None
+    listed = listed if isinstance(listed, list) else []
+    known = {url_key(str(item.get("url", ""))) for item in listed if isinstance(item, dict)}
+    new = []
+    for entry in entries:
+        key = url_key(entry["url"])
+        if key in known:
+            report.skipped.append(entry["url"])
+            continue
+        known.add(key)
+        new.append(entry)
+        report.added.append(entry["url"])
+    if len(listed) + len(new) > MAX_RESULTS:
+        raise ConfigError([too_many(file, len(listed) + len(new), "results after this addition")])
+    if new:
+        write_atomic(file, _new_text(text, new, len(listed), file))
+    return report
+
+
+def _new_text(text: str, new: list[dict[str, Any]], listed: int, file: Path) -> str:
+    """The file's text with ``new`` entries at the end of its results.
+
+    First as text appended after the host's lines (which leaves every one of them as it
+    was, and costs only the new entries' dump: a club of 10,000 results is not parsed
+    again), checked by reading it back. Where that does not read back as the same list
+    plus the new entries (`results: []`, a flow list), ruamel's round trip rewrites the
+    file, keeping comments and order; if that would change a line the host wrote, the
+    add is refused."""
+    yaml = round_trip(guess_indent(text), preserve_quotes=True)
+    appended = text.rstrip("\n") + "\n" + _dumped(yaml, new)
+    if _reads_back(appended, listed + len(new), new[-1]["url"]):
+        return appended
+    return _round_trip(yaml, text, new, file)
+
+
+def _dumped(yaml, entries: list[dict[str, Any]]) -> str:
+    """Entries as the list items of a ``results:`` list, in the file's own layout."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    items = CommentedSeq()
+    for entry in entries:
+        item = CommentedMap()
+        for k, v in entry.items():
+            item[k] = CommentedSeq(v) if isinstance(v, list) else v
+        items.append(item)
+    return dump(yaml, {"results": items}).split("\n", 1)[1]
+
+
+def _reads_back(text: str, count: int, last_url: str) -> bool:
+    doc = read_back(text)
+    results = doc.get("results") if isinstance(doc, dict) else None
+    return (
+        isinstance(results, list)
+        and len(results) == count
+        and isinstance(results[-1], dict)
+        and results[-1].get("url") == last_url
+    )
+
+
+def _round_trip(yaml, text: str, new: list[dict[str, Any]], file: Path) -> str:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    doc = yaml.load(text)
+    if doc is None:
+        doc = CommentedMap()
     seq = doc.get("results")
     if not isinstance(seq, CommentedSeq):
         seq = CommentedSeq(seq or [])
@@ -135,76 +209,49 @@ def _merge_unlocked(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> 
     was_empty = not seq
     if was_empty:
         seq.fa.set_block_style()  # `results: []` becomes a block list, one entry a line
-    known = {url_key(str(item.get("url", ""))) for item in seq}
-    for entry in entries:
-        key = url_key(entry["url"])
-        if key in known:
-            report.skipped.append(entry["url"])
-            continue
-        known.add(key)
-        item = CommentedMap()
-        for k, v in entry.items():
-            item[k] = CommentedSeq(v) if isinstance(v, list) else v
-        seq.append(item)
-        report.added.append(entry["url"])
-    if report.added:
-        added = seq[len(seq) - len(report.added) :]
-        write_atomic(file, _dump(yaml, doc, added, text, file, was_empty))
-    return report
-
-
-def _dump(yaml, doc, added: list, old_text: str, file: Path, was_empty: bool) -> str:
-    """The file's new text. ruamel keeps comments and order, but can re-indent some
-    scalars (folded text in lists); if any line the host wrote would change, append the
-    new entries as text after the host's lines instead, which leaves them untouched."""
-    from ruamel.yaml.comments import CommentedSeq
-    from ruamel.yaml.error import YAMLError
-
-    text = dump(yaml, doc)
+    seq.extend(yaml.load("results:\n" + _dumped(yaml, new))["results"])
+    rewritten = dump(yaml, doc)
     # An empty list (`results: []`) has no host lines to keep but its own.
-    if was_empty or _only_added(old_text, text):
-        return text
-    part = dump(yaml, {"results": CommentedSeq(added)})
-    appended = old_text.rstrip("\n") + "\n" + part.split("\n", 1)[1]
-    try:
-        count = len(yaml.load(appended)["results"])
-    except (YAMLError, TypeError, KeyError):
-        count = -1
-    if not _only_added(old_text, appended) or count != len(doc["results"]):
-        raise ProcessingError(
-            "cannot add results without rewriting lines of this file; add them by hand", file=file
-        )
-    return appended
+    if was_empty or _only_added(text, rewritten):
+        return rewritten
+    raise ProcessingError(
+        "cannot add results without rewriting lines of this file; add them by hand", file=file
+    )
 
 
 def _only_added(before: str, after: str) -> bool:
-    ops = difflib.SequenceMatcher(
-        None, before.splitlines(), after.splitlines(), autojunk=False
-    ).get_opcodes()
-    return all(tag in ("equal", "insert") for tag, *_ in ops)
+    """Whether ``after`` is ``before`` with lines inserted, every line the host wrote
+    kept as it was and in order: ``before``'s lines are a subsequence of ``after``'s.
+    One greedy pass, linear in the text (a diff would be quadratic on big files)."""
+    new = iter(after.splitlines())
+    return all(any(line == other for other in new) for line in before.splitlines())
 
 
-def _load_for_edit(file: Path, cycle: Cycle):
-    """A round-trip YAML loader/dumper set to the file's own indentation, the document
-    and its text; ConfigError if the file has problems."""
-    from ruamel.yaml.comments import CommentedMap
-
-    if file.exists():
-        # Checked as load_results reads it (dates as text), before the edit loads it:
-        # never rewrite a file the host has to fix first, they would lose track of it.
-        checked, problems = load_document(file)
-        if not problems:
-            results_of(checked, file, cycle, problems)
-        if problems:
-            raise ConfigError(problems)
-        text = file.read_text(encoding="utf-8")
+def _checked(file: Path, cycle: Cycle) -> tuple[Any, str]:
+    """The results file read and checked as load_results reads it (dates as text), and
+    its text; ConfigError if it has errors: never rewrite a file the host has to fix
+    first, they would lose track of it. A file not there yet is its header."""
+    if not file.exists():
+        return None, _new_results_text(cycle)
+    try:
+        text = read_text(file)
+    except (UnicodeDecodeError, ConfigError):
+        text, checked = "", INVALID
     else:
-        text = _new_results_text(cycle)
-    yaml = round_trip(guess_indent(text), preserve_quotes=True)
-    doc = yaml.load(text)
-    if doc is None:
-        doc = CommentedMap()
-    return yaml, doc, text
+        # The plain safe loader first (within the same limits, twice as fast as the
+        # round trip on a big club); a file with problems is read again for their lines.
+        checked = plain_values(text, dates_as_text=True)
+    quick: list[Problem] = []
+    if checked is not INVALID:
+        results_of(checked, file, cycle, quick)
+        if not any(p.severity == "error" for p in quick):
+            return checked, text
+    checked, problems = load_document(file)
+    if not problems:
+        results_of(checked, file, cycle, problems)
+    if any(p.severity == "error" for p in problems):
+        raise ConfigError(problems)
+    return checked, text
 
 
 def _new_results_text(cycle: Cycle) -> str:

@@ -2,15 +2,18 @@
 
 Results live in ``<results_dir>/<cycle-slug>.yaml`` so a participant can add theirs by
 pull request. Everything a participant typed is text: it is validated here (http(s)
-URLs only, length limits, no control characters, no duplicates) and escaped wherever
-it is shown.
+URLs only, length limits, no duplicates) and escaped wherever it is shown. The text
+policy is applied here, where results are loaded, so every page and feed that shows a
+result gets clean text: a character XML cannot carry is dropped with a warning naming
+the file and entry, and a link with a control character or over the URL limit is left
+out with a warning; the entry itself is kept, so one bad pull request never blocks a
+publish. `club add` and `club import` refuse the same input outright.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,16 +31,18 @@ from podpipe.config import (
     load_document,
 )
 from podpipe.errors import ConfigError, Problem
+from podpipe.urls import MAX_URL_LENGTH, url_problem
 
 log = logging.getLogger(__name__)
 
 RESULT_FIELDS = ("name", "title", "url", "summary", "learned", "links", "submitted")
 # Generous limits: enough for a real write-up, small enough that a pasted essay or
 # spam is caught before it lands on the site.
-MAX_LENGTH = {"name": 100, "title": 200, "url": 2000, "summary": 1000, "learned": 2000}
+MAX_LENGTH = {"name": 100, "title": 200, "url": MAX_URL_LENGTH, "summary": 1000, "learned": 2000}
 MAX_LINKS = 5
-# Control characters other than tab and newline never belong in a result.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# More results than this in one cycle's file is a mass import gone wrong (or an attack
+# on the host's disk and patience): refused, naming the limit.
+MAX_RESULTS = 20_000
 
 
 @dataclass(frozen=True)
@@ -137,8 +142,11 @@ def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> l
     out: list[Result] = []
     seen: dict[str, int | None] = {}
     seq = _results_seq(doc, file, problems)
+    if len(seq) > MAX_RESULTS:
+        problems.append(too_many(file, len(seq), "results", line_of(doc, "results")))
+        return out
     for i, item in enumerate(seq):
-        sec = Section(file, item, f"results[{i}]", problems, seq, i)
+        sec = Section(file, item, f"results[{i}]", problems, seq, i, untrusted=True)
         result = read_result(sec, cycle)
         if result is None:
             continue
@@ -159,9 +167,20 @@ def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> l
     return out
 
 
+def too_many(file: Path, count: int, what: str, line: int | None = None) -> Problem:
+    """The problem of more results than one cycle may have."""
+    return Problem(
+        file,
+        line,
+        "results" if what == "results" else "",
+        f"{count:,} {what}, more than the {MAX_RESULTS:,} results one cycle may have "
+        "(the limit): split them, or remove spam entries",
+    )
+
+
 def read_result(sec: Section, cycle: Cycle) -> Result | None:
     """One result entry, validated; None (with problems recorded) if it is invalid."""
-    before = len(sec.problems)
+    before = _errors(sec)
     values = {k: _text(sec, k) for k in ("name", "title", "url", "summary", "learned")}
     for key in ("name", "url"):
         if values[key] == "":
@@ -171,18 +190,18 @@ def read_result(sec: Section, cycle: Cycle) -> Result | None:
     links = []
     for i, item, _ in sec.items("links"):
         link = str(item).strip() if isinstance(item, str) else ""
+        where = line_of(sec.node.get("links"), i)
+        if url_problem(link):  # checked first: the message must not echo a huge link
+            _refuse(sec, "links", url_problem(link), where)
+            continue
         if not is_http_url(link):
-            sec.problem(
-                "links",
-                f"expected an absolute http(s) URL, found {item!r}",
-                line=line_of(sec.node.get("links"), i),
-            )
+            sec.problem("links", f"expected an absolute http(s) URL, found {item!r}", line=where)
         links.append(link)
     if len(links) > MAX_LINKS:
         sec.problem("links", f"at most {MAX_LINKS} profile links, found {len(links)}")
     submitted = sec.date("submitted")
     sec.finish()
-    if len(sec.problems) > before:
+    if _errors(sec) > before or values["url"] is None:
         return None
     return Result(
         name=values["name"],
@@ -196,17 +215,34 @@ def read_result(sec: Section, cycle: Cycle) -> Result | None:
     )
 
 
+def _refuse(sec: Section, key: str, why: str, line: int | None, what: str = "left out") -> None:
+    """A participant's (untrusted) value is left out with a warning; one given to `club
+    add` or `club import` is an error."""
+    if sec.untrusted:
+        sec.problem(key, f"{what}: {why}", line=line, severity="warning")
+    else:
+        sec.problem(key, why, line=line)
+
+
+def _errors(sec: Section) -> int:
+    return sum(p.severity == "error" for p in sec.problems)
+
+
 def _text(sec: Section, key: str) -> str | None:
-    """The field's text, "" when absent, None when invalid (a problem was recorded)."""
-    before = len(sec.problems)
+    """The field's text (cleaned under the text policy, with a warning), "" when absent,
+    None when invalid (a problem was recorded)."""
+    raw = sec.node.get(key)
+    if key == "url" and isinstance(raw, str) and url_problem(raw.strip()):
+        # never cleaned into some other address: the entry is left out
+        _refuse(sec, key, url_problem(raw.strip()), None, "result left out")
+        sec.raw(key)
+        return None
+    before = _errors(sec)
     value = sec.str(key, default="") or ""
-    if len(sec.problems) > before:
+    if _errors(sec) > before:
         return None
     if len(value) > MAX_LENGTH[key]:
-        sec.problem(key, f"too long: {len(value)} characters, at most {MAX_LENGTH[key]}")
-        return None
-    if _CONTROL_RE.search(value):
-        sec.problem(key, "contains control characters")
+        sec.problem(key, f"too long: {len(value):,} characters, at most {MAX_LENGTH[key]:,}")
         return None
     return value
 

@@ -54,6 +54,7 @@ from podpipe.config.schema import (
 from podpipe.config.sections import unknown_cycle
 from podpipe.config.show import find_show_root, load_show, load_show_with_warnings
 from podpipe.config.yamlio import (
+    INVALID,
     dump,
     guess_indent,
     line_of,
@@ -61,6 +62,8 @@ from podpipe.config.yamlio import (
     load_document,
     parse,
     plain_values,
+    read_back,
+    read_text,
     round_trip,
     yaml_problem,
 )
@@ -72,6 +75,7 @@ __all__ = [
     "DeployTarget",
     "folder_conflict",
     "parse_target",
+    "INVALID",
     "EDITED_TRANSCRIPTS",
     "APPLE_CATEGORIES",
     "AUDIO_SUFFIXES",
@@ -111,6 +115,8 @@ __all__ = [
     "parse",
     "parse_timestamp",
     "plain_values",
+    "read_back",
+    "read_text",
     "round_trip",
     "unknown_cycle",
     "yaml_problem",

@@ -17,11 +17,12 @@ from podpipe.config.model import (
     Chapter,
     Episode,
 )
-from podpipe.config.schema import SLUG_RE, Section, kind_of, parse_timestamp
+from podpipe.config.schema import SLUG_RE, Section, inside, kind_of, parse_timestamp
 from podpipe.config.sections import read_corrections, read_people, read_vocabulary
 from podpipe.config.tracks import read_tracks
 from podpipe.config.yamlio import line_of, load_document
 from podpipe.errors import Problem
+from podpipe.text import UNSAFE_RE, clean, line_in, unsafe_chars
 
 
 def _read_chapters(sec: Section) -> tuple[Chapter, ...]:
@@ -70,6 +71,38 @@ def _edited_transcript(folder: Path, problems: list[Problem]) -> Path | None:
     return found[0] if found else None
 
 
+# Show notes beyond this are pasted by mistake (or /dev/zero): refused, with the limit.
+MAX_NOTES_BYTES = 1024 * 1024
+
+
+def _read_notes(sec: Section, notes_file: Path) -> str:
+    """The notes file's text; a problem (and "") if it is too big, not UTF-8, or holds a
+    character feeds cannot carry (named with its line)."""
+    size = notes_file.stat().st_size
+    if size > MAX_NOTES_BYTES:
+        sec.problem(
+            "notes_file",
+            f"{notes_file} has {size:,} bytes, more than the {MAX_NOTES_BYTES // 1024} KiB "
+            "show notes may have (the limit)",
+        )
+        return ""
+    try:
+        notes = notes_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        sec.problem("notes_file", f"cannot read {notes_file}: {e}")
+        return ""
+    bad = unsafe_chars(notes)
+    if bad:
+        line = line_in(notes, UNSAFE_RE.search(notes).start())
+        sec.problem(
+            "notes_file",
+            f"{notes_file}, line {line}: contains {bad}, a character feeds and web pages "
+            "cannot carry: remove it",
+        )
+        return clean(notes)
+    return notes
+
+
 def find_audio(folder: Path) -> list[Path]:
     """The audio files in an episode folder (by suffix), sorted."""
     return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
@@ -92,6 +125,7 @@ def _single_audio(folder: Path) -> Path | None:
 def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
     """One episode.yaml; None if it is unreadable (its number unknown)."""
     folder = file.parent
+    root = folder.parent.parent  # the show: episodes/<folder>/episode.yaml
     doc, found = load_document(file)
     problems += found
     if doc is None and problems and problems[-1].file == file:
@@ -101,21 +135,23 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
     title = sec.str("title", required=True)
     date = sec.date("date", required=True)
     audio_url = sec.url("audio_url")
-    tracks = read_tracks(sec, folder)
+    tracks = read_tracks(sec, folder, root)
     if tracks:  # a multitrack episode: the first track stands for its audio
         audio = tracks[0].file
     elif sec.has("tracks"):
         audio = None
     elif audio_url:  # imported without its audio (or the download failed): say how to get it
-        audio = sec.path("audio", folder, must_exist=False) or _single_audio(folder)
+        audio = sec.path("audio", folder, must_exist=False, root=root) or _single_audio(folder)
         if audio is None or not audio.is_file():
             sec.problem("audio_url", fetch_audio_message(folder, audio_url))
             audio = None
     else:
-        audio = sec.path("audio", folder)
+        audio = sec.path("audio", folder, root=root)
     if not sec.has("audio") and audio is None and not audio_url and not sec.has("tracks"):
         found = find_audio(folder)
-        if len(found) == 1:
+        if len(found) == 1 and not inside(found[0].resolve(), root):
+            sec.problem(None, f"{found[0]} leads outside the show folder: copy the file in")
+        elif len(found) == 1:
             audio = found[0]
         elif not found:
             sec.problem(
@@ -130,17 +166,17 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
                 f"{', '.join(p.name for p in found)}; set 'audio:' to pick one",
             )
     notes = sec.str("notes", default="")
-    notes_file = sec.path("notes_file", folder)
+    notes_file = sec.path("notes_file", folder, root=root)
     if notes_file:
-        try:
-            notes = notes_file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            sec.problem("notes_file", f"cannot read {notes_file}: {e}")
+        notes = _read_notes(sec, notes_file)
     if sec.has("notes") and notes_file:
         sec.problem("notes_file", "set either 'notes' or 'notes_file', not both")
     speakers = []
-    for _i, item, _kp in sec.items("speakers"):
-        speakers.append(str(item).strip())
+    for i, item, _kp in sec.items("speakers"):
+        if not isinstance(item, str | int | float) or isinstance(item, bool):
+            sec.problem("speakers", f"expected a name, found {kind_of(item)}")
+            continue
+        speakers.append(sec.text("speakers", str(item).strip(), line=line_of(sec.node, i)))
     if speakers and len(speakers) != 2:
         sec.problem(
             "speakers", f"expected two names (left and right channel), found {len(speakers)}"
@@ -154,12 +190,12 @@ def read_episode(file: Path, problems: list[Problem]) -> Episode | None:
         summary=sec.str("summary", default=""),
         notes=notes or "",
         notes_file=notes_file,
-        guests=read_people(sec, "guests", "guest", folder),
+        guests=read_people(sec, "guests", "guest", folder, root),
         chapters=_read_chapters(sec),
         episode_type=sec.choice("type", EPISODE_TYPES, "full"),
         season=sec.int("season", minimum=1),
         explicit=sec.bool("explicit", None),
-        artwork=sec.path("artwork", folder),
+        artwork=sec.path("artwork", folder, root=root),
         speakers=tuple(speakers),
         announces=sec.str("announces"),
         audio_url=audio_url,

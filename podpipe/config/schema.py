@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from podpipe import text as text_policy
 from podpipe.config.yamlio import line_of
 from podpipe.errors import Problem
+from podpipe.urls import url_problem
 
 # An episode folder or club cycle slug: it becomes part of a URL.
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -41,6 +45,9 @@ class Section:
     """A YAML mapping being read: typed getters that record problems, not raise.
 
     Keys that no getter asked for are reported as unknown, with a "did you mean".
+    Text follows the one text policy (:mod:`podpipe.text`): a character XML cannot carry
+    is a configuration error in the host's files, and is dropped with a warning in an
+    ``untrusted`` section (a participant's result), so one bad entry never blocks a publish.
     """
 
     def __init__(
@@ -51,8 +58,11 @@ class Section:
         problems: list[Problem],
         parent: Any = None,
         parent_key: Any = None,
+        *,
+        untrusted: bool = False,
     ):
         self.file = file
+        self.untrusted = untrusted
         self.where = path
         self.problems = problems
         self.seen: set[str] = set()
@@ -115,7 +125,28 @@ class Section:
         )
         if required and value == "":
             self.problem(key, "expected text, found an empty value")
-        return value
+        return self.text(key, value) if value else value
+
+    def text(self, key: str, value: str, *, line: int | None = None) -> str:
+        """``value`` under the text policy: unchanged when it is safe; else the cleaned
+        text, with an error (host files) or a warning (untrusted) naming the character."""
+        bad = text_policy.unsafe_chars(value)
+        if not bad:
+            return value
+        if self.untrusted:
+            self.problem(
+                key,
+                f"{bad} removed: a character XML and the terminal cannot carry",
+                line=line,
+                severity="warning",
+            )
+        else:
+            self.problem(
+                key,
+                f"contains {bad}, a character feeds and web pages cannot carry: remove it",
+                line=line,
+            )
+        return text_policy.clean(value)
 
     def int(
         self,
@@ -196,17 +227,50 @@ class Section:
         if value and not is_http_url(value):
             self.problem(key, f"expected an absolute http(s) URL, found {value!r}")
             return None
+        if value and url_problem(value):
+            self.problem(key, url_problem(value))
+            return None
         return value
 
     def path(
-        self, key: str, base: Path, required: bool = False, must_exist: bool = True
+        self,
+        key: str,
+        base: Path,
+        required: bool = False,
+        must_exist: bool = True,
+        *,
+        root: Path | None = None,
+        folder: bool = False,
     ) -> Path | None:
+        """A file (``folder``: a folder) named relative to ``base``. Inside ``root`` (the
+        show) after symlinks, unless written as an absolute path (then a warning); a
+        regular file, never a device, FIFO or socket (hashing one would never end)."""
         value = self.str(key, required=required)
         if not value:
             return None
-        p = (base / value).resolve() if not Path(value).is_absolute() else Path(value)
+        explicit = Path(value).is_absolute()
+        p = (base / value).resolve() if not explicit else Path(value)
         if must_exist and not p.exists():
             self.problem(key, f"file not found: {value} (looked in {p.parent})")
+            return None
+        if root is not None and not inside(p.resolve(), root):
+            if not explicit:
+                self.problem(
+                    key,
+                    f"{value} leads outside the show folder (to {p.resolve()}): keep the "
+                    "file in the show, or write its absolute path to publish it from there",
+                )
+                return None
+            self.problem(
+                key,
+                f"{value} is outside the show folder: it is published from there; "
+                "make sure it is meant to be public",
+                severity="warning",
+            )
+        kind = file_kind(p)
+        wanted = "folder" if folder else "regular file"
+        if kind not in (wanted, "missing"):
+            self.problem(key, f"{value} is {kind_words(kind)}, expected a {wanted}")
             return None
         return p
 
@@ -214,7 +278,15 @@ class Section:
         value = self.raw(key)
         if value is None and required:
             self.problem(key, "missing: expected a mapping of keys", line=line_of(self.node))
-        return Section(self.file, value, self.key_path(key), self.problems, self.node, key)
+        return Section(
+            self.file,
+            value,
+            self.key_path(key),
+            self.problems,
+            self.node,
+            key,
+            untrusted=self.untrusted,
+        )
 
     def items(self, key: str) -> Iterator[tuple[int, Any, str]]:
         """Yield (index, item, key path) for a list; a single item is accepted too."""
@@ -229,7 +301,15 @@ class Section:
 
     def sub(self, key: str, index: int, item: Any) -> Section:
         seq = self.node.get(key)
-        return Section(self.file, item, self.key_path(f"{key}[{index}]"), self.problems, seq, index)
+        return Section(
+            self.file,
+            item,
+            self.key_path(f"{key}[{index}]"),
+            self.problems,
+            seq,
+            index,
+            untrusted=self.untrusted,
+        )
 
     def finish(self) -> None:
         known = set(self.known)
@@ -237,6 +317,33 @@ class Section:
             if str(key) not in known:
                 hint = did_you_mean(str(key), sorted(known))
                 self.problem(str(key), f"unknown key{hint}")
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` (resolved) is ``root`` or under it, after symlinks."""
+    return path.is_relative_to(root.resolve())
+
+
+def file_kind(path: Path) -> str:
+    """ "regular file", "folder", "device", "FIFO", "socket" or "missing", from stat
+    (which never opens the file: a FIFO does not block it)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISREG(mode):
+        return "regular file"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "device"
+
+
+def kind_words(kind: str) -> str:
+    return {"FIFO": "a FIFO (named pipe)", "device": "a device"}.get(kind, f"a {kind}")
 
 
 def did_you_mean(word: str, options: Any) -> str:

@@ -27,12 +27,12 @@ from podpipe.config.schema import LANG_RE, SLUG_RE, Section, did_you_mean, kind_
 from podpipe.config.yamlio import line_of
 
 
-def _read_person(sec: Section, default_role: str, folder: Path) -> Person | None:
+def _read_person(sec: Section, default_role: str, folder: Path, root: Path | None) -> Person | None:
     name = sec.str("name", required=True)
     role = sec.str("role", default=default_role)
     image = sec.str("image")
     link = sec.url("link")
-    voice = sec.path("voice", folder)  # a few seconds of them alone (speaker labels)
+    voice = sec.path("voice", folder, root=root)  # a few seconds of them alone (speaker labels)
     if voice and voice.suffix.lower() not in AUDIO_SUFFIXES:
         sec.problem(
             "voice", f"expected an audio file ({', '.join(AUDIO_SUFFIXES)}), found {voice.name}"
@@ -48,9 +48,10 @@ def read_people(parent: Section, key: str, default_role: str, folder: Path) -> t
     people = []
     for i, item, _ in parent.items(key):
         if isinstance(item, str):  # a bare name is enough
-            people.append(Person(name=item.strip(), role=default_role))
+            name = parent.text(key, item.strip(), line=line_of(parent.node.get(key), i))
+            people.append(Person(name=name, role=default_role))
             continue
-        person = _read_person(parent.sub(key, i, item), default_role, folder)
+        person = _read_person(parent.sub(key, i, item), default_role, folder, root)
         if person:
             people.append(person)
     return tuple(people)
@@ -69,8 +70,8 @@ def read_audio(sec: Section, root: Path) -> AudioSettings:
         channels=1 if channels == "mono" else 2,
         bitrate_kbps=sec.int("bitrate_kbps", minimum=lo_bitrate, maximum=hi_bitrate),
         leveler=sec.bool("leveler", True),
-        intro=sec.path("intro", root),
-        outro=sec.path("outro", root),
+        intro=sec.path("intro", root, root=root),
+        outro=sec.path("outro", root, root=root),
         crossfade_ms=sec.int(
             "crossfade_ms", default=defaults.CROSSFADE_MS, minimum=lo_fade, maximum=hi_fade
         ),

@@ -15,7 +15,7 @@ from podpipe.config.categories import read_categories
 from podpipe.config.deploy import read_deploy
 from podpipe.config.episodes import load_episodes
 from podpipe.config.model import EPISODES_DIR, RESULTS_DIR, SHOW_FILE, SHOW_TYPES, Episode, Show
-from podpipe.config.schema import EMAIL_RE, LANG_RE, Section
+from podpipe.config.schema import EMAIL_RE, LANG_RE, Section, file_kind, inside, kind_words
 from podpipe.config.sections import (
     read_audio,
     read_club,
@@ -94,9 +94,9 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         if url:
             links.append((str(label), url))
     link_sec.finish()
-    artwork = sec.path("artwork", root)
+    artwork = sec.path("artwork", root, root=root)
     templates = (
-        sec.path("templates", root)
+        sec.path("templates", root, root=root, folder=True)
         if sec.has("templates")
         else (root / "templates" if (root / "templates").is_dir() else None)
     )
@@ -107,6 +107,8 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
             "this is the show's own feed (base_url + feed.xml): set new_feed_url only "
             "when the show moves to another feed address, to that address",
         )
+    if templates:
+        problems += template_problems(templates, root)
     output = sec.str("output_dir")
     if output:
         _check_output_dir(sec, root, (root / output).resolve())
@@ -126,7 +128,7 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         copyright=sec.str("copyright"),
         license=sec.str("license"),
         show_type=sec.choice("type", SHOW_TYPES, "episodic"),
-        hosts=read_people(sec, "hosts", "host", root),
+        hosts=read_people(sec, "hosts", "host", root, root),
         funding_url=funding_url,
         funding_text=funding_text,
         locked=sec.bool("locked", False),
@@ -162,6 +164,32 @@ def load_show_with_warnings(root: Path) -> tuple[Show, list[Problem]]:
         show, episodes=tuple(sorted(valid, key=lambda e: (e.date, e.number)))
     )
     return show, problems
+
+
+def template_problems(templates: Path, root: Path) -> list[Problem]:
+    """Every file in the templates folder (templates/static/ too) is copied or rendered
+    into the site: a symlink leading out of the show, or something that is not a regular
+    file, would publish what the host never meant to (or hang on a FIFO)."""
+    problems = []
+    for path in sorted(templates.rglob("*")):
+        kind = file_kind(path)
+        if kind == "folder" and not path.is_symlink():
+            continue
+        if not inside(path.resolve(), root):
+            problems.append(
+                Problem(
+                    path,
+                    None,
+                    "templates",
+                    f"a symlink leading outside the show folder (to {path.resolve()}): "
+                    "copy the file into templates/ instead",
+                )
+            )
+        elif kind not in ("regular file", "folder"):
+            problems.append(
+                Problem(path, None, "templates", f"{kind_words(kind)}, expected a regular file")
+            )
+    return problems
 
 
 def _check_output_dir(sec: Section, root: Path, out: Path) -> None:

@@ -18,7 +18,7 @@ MIN_TRACKS, MAX_TRACKS = 2, 8
 OFFSET_HELP = "seconds the track starts after the first one (negative: before it), or auto"
 
 
-def read_tracks(sec: Section, folder: Path) -> tuple[Track, ...]:
+def read_tracks(sec: Section, folder: Path, root: Path | None = None) -> tuple[Track, ...]:
     """The ``tracks:`` list: 2 to 8 entries of file, speaker, offset and gain_db."""
     if not sec.has("tracks"):
         return ()
@@ -29,7 +29,7 @@ def read_tracks(sec: Section, folder: Path) -> tuple[Track, ...]:
     for i, item, _ in sec.items("tracks"):
         count += 1
         t = sec.sub("tracks", i, item)
-        file = t.path("file", folder, required=True)
+        file = t.path("file", folder, required=True, root=root)
         speaker = t.str("speaker", required=True)
         offset = _offset(t)
         gain = t.float("gain_db", 0.0, *defaults.TRACK_GAIN_RANGE)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from podpipe.cache import write_atomic
-from podpipe.config import Episode, Show, dump, line_of, parse, round_trip
+from podpipe.config import Episode, Show, dump, line_of, parse, read_text, round_trip
 from podpipe.errors import ConfigError, Problem
 from podpipe.feed import guid_cache
 from podpipe.feed.guid_match import as_int, differences, match
@@ -264,7 +264,7 @@ def _load(path: Path) -> tuple[Any, tuple[int, int, int]]:
         doc["episodes"] = CommentedSeq()
         return doc, (2, 4, 2)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError([Problem(path, None, "", f"cannot read the GUID registry: {e}")]) from e
     indent = _guess_indent(text)

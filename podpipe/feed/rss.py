@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
+from html import escape
 from pathlib import Path
 
 from podpipe import urls
@@ -23,6 +24,9 @@ from podpipe.text import whole_seconds
 from podpipe.transcribe.formats import FEED_FORMATS, SITE_FORMATS, mime_type
 
 CHAPTERS_VERSION = "1.2.0"
+# Show notes beyond this stay on the episode page only: a standard XML parser (lxml's
+# default) refuses a text node over 10 MB, and apps choke long before.
+MAX_FEED_NOTES = 512 * 1024
 GENERATOR = "podpipe"
 
 
@@ -61,14 +65,20 @@ def _number(seconds: float) -> int | float:
     return int(seconds) if float(seconds).is_integer() else round(seconds, 3)
 
 
-def build_feed(show: Show, episodes: list[PublishedEpisode], out: Path) -> None:
+def build_feed(show: Show, episodes: list[PublishedEpisode], out: Path) -> list[str]:
     """Write ``out`` (feed.xml) atomically for ``episodes``, newest first; with
-    feed.limit the newest N only (and with feed.archive the rest in archive pages)."""
+    feed.limit the newest N only (and with feed.archive the rest in archive pages).
+    Returns the warnings (show notes too long for the feed, linked instead)."""
     if show.feed.limit is not None:
         archive.build_feeds(show, newest_first(episodes), out, feed_bytes)
-        return
-    data = feed_bytes(show, episodes)
-    write_atomic(out, data)
+    else:
+        write_atomic(out, feed_bytes(show, episodes))
+    return [
+        f"{p.episode.slug}: the show notes have {len(p.notes.html):,} characters, more than "
+        f"the {MAX_FEED_NOTES:,} the feed carries; the feed links the episode page instead"
+        for p in episodes
+        if len(p.notes.html or "") > MAX_FEED_NOTES
+    ]
 
 
 def feed_bytes(show: Show, episodes: list[PublishedEpisode]) -> bytes:
@@ -147,9 +157,15 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
     entry.link(href=urls.absolute(base, published.page_path))
     entry.guid(published.guid, permalink=False)
     entry.pubDate(pub_datetime(ep.date))
-    entry.description(published.notes.html or ep.summary or ep.title)
-    if published.notes.html:
-        entry.content(published.notes.html, type="CDATA")
+    notes = published.notes.html
+    if notes and len(notes) > MAX_FEED_NOTES:
+        page = urls.absolute(base, published.page_path)
+        notes = (
+            f'<p>{escape(ep.summary or ep.title)}</p><p><a href="{escape(page)}">Show notes</a></p>'
+        )
+    entry.description(notes or ep.summary or ep.title)
+    if notes:
+        entry.content(notes, type="CDATA")
     entry.enclosure(urls.absolute(base, published.mp3_path), str(published.mp3_size), "audio/mpeg")
     it = entry.podcast
     it.itunes_duration(str(whole_seconds(published.duration_s)))  # as the pages round it

@@ -4,7 +4,7 @@ ffmpeg's own ebur128 meter as the independent check on the audio stage."""
 
 from __future__ import annotations
 
-from podpipe.media.decoder import Decoder
+from podpipe.media.decoder import Decoder, check_decodes, truncation
 from podpipe.media.encoder import Mp3Encoder
 from podpipe.media.ffmpeg import command, ffmpeg_exe, ffmpeg_version, last_error_line, run
 from podpipe.media.loudness import Loudness, measure
@@ -13,6 +13,8 @@ from podpipe.media.probe import probe_duration
 
 __all__ = [
     "Decoder",
+    "check_decodes",
+    "truncation",
     "Loudness",
     "Mp3Encoder",
     "command",

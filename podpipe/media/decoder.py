@@ -172,3 +172,31 @@ def _clean(problems: list[str], stderr: str) -> str:
     line = re.sub(r"\[[^\]]*@ 0x[0-9a-f]+\]\s*", "", line)
     line = re.sub(r"^\s*\[(error|fatal|panic|warning|info)\]\s*", "", line)
     return line.strip() or "no output"
+
+
+def truncation(declared_s: float | None, decoded_s: float) -> str | None:
+    """Why a file whose header declares ``declared_s`` seconds but decodes to
+    ``decoded_s`` is truncated, or None: the one rule publish and `episode add` apply."""
+    if declared_s and declared_s > 5 and decoded_s < declared_s * 0.98 - 0.5:
+        return (
+            f"the audio is truncated: {decoded_s:.1f} s decoded of the "
+            f"{declared_s:.1f} s its header declares"
+        )
+    return None
+
+
+def check_decodes(path: Path) -> float:
+    """Decode the whole file (8 kHz mono: cheap) as publish will; the seconds decoded.
+    ProcessingError if it is damaged, truncated or holds no audio."""
+    rate = 8000
+    with Decoder(path, sample_rate=rate, channels=1, chunk_frames=1 << 16) as dec:
+        for _ in dec:
+            pass
+        declared = dec.declared_duration
+    seconds = dec.frames / rate
+    problem = truncation(declared, seconds)
+    if problem:
+        raise ProcessingError(problem, file=path)
+    if dec.frames == 0:
+        raise ProcessingError("the file holds no audio samples", file=path)
+    return seconds

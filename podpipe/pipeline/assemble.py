@@ -17,6 +17,7 @@ from pathlib import Path
 
 from podpipe import feed, site, urls
 from podpipe.config import Show
+from podpipe.errors import ProcessingError, write_failure
 from podpipe.records import PublishedEpisode
 from podpipe.render import template_errors
 
@@ -51,19 +52,42 @@ def link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) -> None:
-    """Build the whole site in staging, then swap it with site/ in one step."""
+def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) -> list[str]:
+    """Build the whole site in staging, then swap it with site/ in one step; the
+    warnings to show (an old site that could not be removed).
+
+    A full disk, a file-size limit or a read-only target is a ProcessingError naming the
+    path: the staging folder is removed and the previous site stays as it was."""
     staging = staging_dir(show)
-    remove(staging)  # left over from a killed run
-    staging.mkdir(parents=True)
-    (staging / urls.SITE_MARKER).write_text(
-        "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
+    try:
+        remove(staging)  # left over from a killed run
+    except OSError as e:
+        raise _left_over(staging, e) from e
+    try:
+        staging.mkdir(parents=True)
+        (staging / urls.SITE_MARKER).write_text(
+            "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
+        )
+        place_media(show, published, staging)
+        warnings = feed.build_feed(show, published, staging / urls.FEED)
+        with template_errors():
+            site.build_site(show, published, staging, today=today)
+        return warnings + swap_into_place(staging, show.site_dir, trash=show.work_dir / TRASH_DIR)
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise write_failure(None, e) from e
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _left_over(staging: Path, err: OSError) -> ProcessingError:
+    return ProcessingError(
+        f"a previous site left here cannot be removed ({err.strerror or err}): "
+        f"remove {staging} by hand (it may need `chattr -i` or write permission) and "
+        "publish again",
+        file=Path(err.filename) if err.filename else staging,
     )
-    place_media(show, published, staging)
-    feed.build_feed(show, published, staging / urls.FEED)
-    with template_errors():
-        site.build_site(show, published, staging, today=today)
-    swap_into_place(staging, show.site_dir, trash=show.work_dir / TRASH_DIR)
 
 
 def remove(path: Path) -> None:
@@ -73,24 +97,36 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def swap_into_place(new: Path, target: Path, *, trash: Path | None = None) -> None:
+def swap_into_place(new: Path, target: Path, *, trash: Path | None = None) -> list[str]:
     """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE).
 
     The previous site (thousands of files in a large show) is removed after the swap;
     with ``trash`` (a folder on the same file system) it is moved there and removed by a
-    background process, so the publish does not wait for it."""
+    background process, so the publish does not wait for it. An old site that cannot be
+    deleted stays where it was swapped to, with a warning saying so (the new site is
+    published all the same)."""
     if target.exists() and exchange(new, target):
-        discard(new, trash)  # now holds the previous site
-        return
+        return _drop_old(new, trash)  # now holds the previous site
     if target.exists():
         old = target.with_name(f".{target.name}.old")
         if old.exists():
             shutil.rmtree(old)
         os.rename(target, old)
         os.rename(new, target)
-        shutil.rmtree(old)
-    else:
-        os.rename(new, target)
+        return _drop_old(old)
+    os.rename(new, target)
+    return []
+
+
+def _drop_old(old: Path, trash: Path | None = None) -> list[str]:
+    try:
+        discard(old, trash)
+    except OSError as e:
+        return [
+            f"the new site is in place, but the previous one could not be removed from "
+            f"{old} ({e.strerror or e}: {e.filename}): remove it by hand"
+        ]
+    return []
 
 
 def discard(folder: Path, trash: Path | None) -> None:

@@ -25,10 +25,10 @@ def load(show_dir: Path) -> tuple[Show, list[Problem], dict[str, list]]:
         # A cycle with an error of its own may be missing: say nothing about results
         # files that seem to belong to no cycle until show.yaml is fixed.
         cycle_errors = any(p.key.startswith("club.cycles[") for p in errors)
-        try:
-            results = club.load_results(show, strays=not cycle_errors)
-        except ConfigError as err:
-            problems += err.problems
+        # check_results, not load_results: a participant's cleaned entry is a warning
+        # that the publish summary must show
+        results, found = club.check_results(show, strays=not cycle_errors)
+        problems += found
         problems += club.check_people(show)
     if any(p.severity == "error" for p in problems):
         # every problem at once: the artwork files too, though callers check them later

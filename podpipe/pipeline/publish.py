@@ -154,7 +154,7 @@ def publish_locked(
         return result
     published = [o.published for o in outcomes if o.published]
     progress.message(f"building the feed and site for {len(published)} episode(s)")
-    build_site(show, published, today)
+    result.warnings += build_site(show, published, today)
     record = {o.episode.slug: o.keys for o in outcomes if o.published}
     write_atomic(show.work_dir / "published.json", json.dumps(record, indent=1, sort_keys=True))
     result.site_updated = True

@@ -48,7 +48,47 @@ def environment(show: Show | None = None):
         result_url=filters.result_url,
     )
     env.globals["urls"] = urls  # the site's paths, for a show's own templates
+    if show and show.templates_dir:
+        _refuse_include_loops(env, show.templates_dir)
     return env
+
+
+def _refuse_include_loops(env, own: Path) -> None:
+    """A template that includes, imports or extends itself (directly or through others)
+    recurses until Python gives up: refused before rendering, naming the templates."""
+    import jinja2
+    from jinja2 import meta
+
+    refs: dict[str, list[str]] = {}
+    for name in env.list_templates(extensions=["html", "j2", "xml", "md"]):
+        try:
+            source = env.loader.get_source(env, name)[0]
+            refs[name] = [r for r in meta.find_referenced_templates(env.parse(source)) if r]
+        except jinja2.TemplateError:
+            refs[name] = []  # a syntax error is reported, with its line, when it renders
+    for start in sorted(refs):
+        loop = _loop_from(start, refs)
+        if loop:
+            raise ProcessingError(
+                f"template {own / loop[0]} includes itself "
+                f"({' -> '.join(loop)}): a template cannot include, import or extend "
+                "itself; rename the one it builds on, or remove the include",
+            )
+
+
+def _loop_from(start: str, refs: dict[str, list[str]]) -> list[str]:
+    """The first include loop through ``start`` (names, ``start`` first and last), or []."""
+    stack = [(start, [start])]
+    seen = set()
+    while stack:
+        name, path = stack.pop()
+        for ref in refs.get(name, []):
+            if ref == start:
+                return [*path, ref]
+            if ref not in seen:
+                seen.add(ref)
+                stack.append((ref, [*path, ref]))
+    return []
 
 
 def render_page(env, template: str, site_dir: Path, path: str, **context) -> Path:
@@ -71,3 +111,8 @@ def template_errors() -> Iterator[None]:
         raise ProcessingError(f"template {where}, line {e.lineno}: {e.message}") from e
     except jinja2.TemplateError as e:
         raise ProcessingError(f"template error: {e.message or e}") from e
+    except RecursionError as e:  # a macro calling itself without end
+        raise ProcessingError(
+            "template error: a template recursed without end (a macro that calls itself "
+            "or an include inside a loop): check the show's templates"
+        ) from e

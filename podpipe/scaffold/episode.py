@@ -14,6 +14,7 @@ import re
 import shutil
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from podpipe.config import (
     plain_values,
 )
 from podpipe.errors import ProcessingError
-from podpipe.media import probe_duration
+from podpipe.media import check_decodes, probe_duration
 from podpipe.scaffold.templates import environment
 
 log = logging.getLogger(__name__)
@@ -110,18 +111,21 @@ def add_episode(
         if not adopt and folder.exists():
             raise ProcessingError("an episode folder with this name already exists", file=folder)
         cycle = default_cycle(show, number, date)
-        text = render_episode_yaml(
-            number=number,
-            title=title,
-            date=date,
-            audio=audio.name,
-            guests=guests,
-            speakers=speakers,
-            cycle=cycle,
-            tracks=names if extra else (),
-        )
+
+        def text(audio_value: str) -> str:
+            return render_episode_yaml(
+                number=number,
+                title=title,
+                date=date,
+                audio=audio_value,
+                guests=guests,
+                speakers=speakers,
+                cycle=cycle,
+                tracks=names if extra else (),
+            )
+
         if adopt:
-            write_atomic(adopt / EPISODE_FILE, text)
+            write_atomic(adopt / EPISODE_FILE, text(audio.name))
             how = "kept in place"
         else:
             how = _build_episode_folder(folder, [audio, *extra], text, link=link)
@@ -168,6 +172,7 @@ def _checked_recording(show: Show, audio: Path) -> tuple[Path, float]:
     duration = probe_duration(audio)
     if duration <= 0:
         raise ProcessingError("the recording has no audio (decoded 0 seconds)", file=audio)
+    check_decodes(audio)  # what publish checks: a truncated or damaged file is refused now
     _refuse_duplicate(show, audio)
     return audio, duration
 
@@ -209,14 +214,21 @@ def _adoptable_folder(episodes_dir: Path, audio: Path) -> Path | None:
     return folder
 
 
-def _build_episode_folder(folder: Path, audio: list[Path], episode_yaml: str, *, link: bool) -> str:
-    """Fill a hidden temporary folder next to ``folder``, then rename it into place."""
+def _build_episode_folder(
+    folder: Path, audio: list[Path], episode_yaml: Callable[[str], str], *, link: bool
+) -> str:
+    """Fill a hidden temporary folder next to ``folder``, then rename it into place.
+
+    A symlinked recording lies outside the show, so episode.yaml names it by its
+    absolute path: the explicit opt-in the path rule asks for (check warns about it)."""
     tmp = Path(tempfile.mkdtemp(prefix=".add-", dir=folder.parent))
     try:
         os.chmod(tmp, 0o777 & ~current_umask())  # mkdtemp makes it private; a folder is not
         for path in audio:
             how = _place_audio(path, tmp / path.name, link=link)
-        (tmp / EPISODE_FILE).write_text(episode_yaml, encoding="utf-8")
+        first = audio[0]
+        named = str(first.resolve()) if how == "symlinked" else first.name
+        (tmp / EPISODE_FILE).write_text(episode_yaml(named), encoding="utf-8")
         os.rename(tmp, folder)  # fails rather than merge if the folder appeared meanwhile
     except OSError as e:  # a full disk, a read-only show folder: nothing is left behind
         shutil.rmtree(tmp, ignore_errors=True)

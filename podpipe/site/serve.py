@@ -44,6 +44,8 @@ _CORS_NAME = re.compile(
     % "|".join(re.escape(f.suffix[1:]) for f in FORMATS)
 )
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# No file is 10**18 bytes: a longer number is a hostile or broken header (answered 416).
+_MAX_DIGITS = 18
 
 
 def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
@@ -52,10 +54,14 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None | str:
     None means "ignore the header, send the whole file" (malformed or several ranges,
     which RFC 9110 allows a server to do); "unsatisfiable" means answer 416.
     """
+    if len(header) > 100:  # two 18-digit numbers fit many times over
+        return "unsatisfiable"
     match = _RANGE.match(header.strip())
     if not match or match.group(1) == match.group(2) == "":
         return None
     first, last = match.group(1), match.group(2)
+    if max(len(first), len(last)) > _MAX_DIGITS:
+        return "unsatisfiable"
     if first == "":  # suffix range: the last N bytes
         length = int(last)
         if length == 0 or size == 0:
@@ -75,9 +81,11 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES}
     _remaining: int | None = None
+    timeout = 60  # a client that stalls mid-request frees its thread after a minute
 
     def end_headers(self) -> None:
-        if _CORS_NAME.search(self.path.split("?", 1)[0]):
+        # an error reply to a malformed request line is sent before there is a path
+        if _CORS_NAME.search(getattr(self, "path", "").split("?", 1)[0]):
             self.send_header("Access-Control-Allow-Origin", "*")
         super().end_headers()
 
@@ -144,6 +152,16 @@ class RangeRequestHandler(SimpleHTTPRequestHandler):
         log.debug("%s %s", self.address_string(), format % args)
 
 
+class PreviewServer(ThreadingHTTPServer):
+    """One thread per client (a slow one blocks nobody); a client's broken request or
+    dropped connection is logged at debug level, never a traceback on stderr."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        log.debug("request from %s failed", client_address, exc_info=True)
+
+
 def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1") -> ThreadingHTTPServer:
     """A ready server for ``directory`` (port 0 picks a free port: see server.server_port)."""
     directory = Path(directory)
@@ -151,10 +169,9 @@ def make_server(directory: Path, port: int = 8000, host: str = "127.0.0.1") -> T
         raise ProcessingError("no site to serve here; run 'podpipe publish' first", file=directory)
     handler = partial(RangeRequestHandler, directory=str(directory))
     try:
-        server = ThreadingHTTPServer((host, port), handler)
+        server = PreviewServer((host, port), handler)
     except OSError as e:
         raise ProcessingError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
-    server.daemon_threads = True
     return server
 
 
