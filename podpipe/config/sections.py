@@ -42,7 +42,9 @@ def _read_person(sec: Section, default_role: str, folder: Path, root: Path | Non
     return Person(name=name, role=role, image=image, link=link, voice=voice) if name else None
 
 
-def read_people(parent: Section, key: str, default_role: str, folder: Path) -> tuple[Person, ...]:
+def read_people(
+    parent: Section, key: str, default_role: str, folder: Path, root: Path | None = None
+) -> tuple[Person, ...]:
     """A list of people (``hosts``, ``guests``): mappings, or bare names; a ``voice``
     file is found relative to ``folder`` (the show's, or the episode's)."""
     people = []
