@@ -17,7 +17,7 @@ from podpipe import urls
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
 from podpipe.feed import podcast_ns
-from podpipe.feed.podcast_ns import PersonTag, TranscriptTag
+from podpipe.feed.podcast_ns import ChapterTag, PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
 from podpipe.transcribe.formats import FEED_FORMATS, mime_type
 
@@ -166,6 +166,8 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
         )
     if ep.chapters:
         ns.podcast_chapters(urls.absolute(base, published.chapters_path))
+        # The same chapters inline, for gPodder and every app on its parser.
+        entry.psc.psc_chapters([ChapterTag(c.start, c.title, c.url or None) for c in ep.chapters])
     for guest in ep.guests:
         ns.podcast_person(_person_tag(guest, "guest"))
 
