@@ -17,11 +17,12 @@ import shutil
 from pathlib import Path
 
 from podpipe import club, urls
-from podpipe.site.club_pages import write_club_pages
 from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
 from podpipe.render import environment, render_page
+from podpipe.site import sharing
+from podpipe.site.club_pages import write_club_pages
 from podpipe.site.search import search_entries
 from podpipe.site.transcripts import Cue, load_cues
 from podpipe.transcribe.formats import FILE_FORMATS, transcript_format
@@ -50,6 +51,9 @@ def build_site(
     _write_home(env, show, newest_first, out_dir, today)
     _write_search(env, show, newest_first, index, out_dir)
     _write_club(env, show, newest_first, out_dir, today)
+    # Last: they list every page written above.
+    sharing.write_sitemap(show, out_dir)
+    sharing.write_robots(show, out_dir)
 
 
 def site_environment(show: Show):
@@ -100,6 +104,7 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_
         cues=cues,
         chapters=chapter_rows(pub),
         downloads=downloads(pub, out_dir),
+        card=sharing.episode_card(show, pub),
         club_pages=_has_club_pages(show),
     )
     render_page(env, "episode.html", out_dir, pub.page_path, **context)
