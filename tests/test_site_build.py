@@ -110,7 +110,11 @@ def test_hostile_text_is_escaped(fx):
 
 def test_home_page(fx):
     page = (fx.site / "index.html").read_text(encoding="utf-8")
-    assert '<img class="artwork" src="artwork.png" alt="Cover art of Learning Out Loud"' in page
+    assert (
+        '<img class="artwork" src="artwork-480.jpg" srcset="artwork-192.jpg 192w, artwork-480.jpg 480w"'
+        in page
+    )
+    assert 'alt="Cover art of Learning Out Loud"' in page
     assert 'href="https://podcasts.apple.com/podcast/id000">Apple Podcasts' in page
     assert 'href="feed.xml">RSS feed' in page
     # Newest first, and the open cycle (28 Sep to 11 Oct, today 5 Oct) with 7 days left.

@@ -21,7 +21,7 @@ from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
 from podpipe.render import environment, render_page
-from podpipe.site import sharing
+from podpipe.site import images, sharing
 from podpipe.site.club_pages import write_club_pages
 from podpipe.site.search import search_entries
 from podpipe.site.transcripts import Cue, load_cues
@@ -79,6 +79,8 @@ def copy_static(show: Show, out_dir: Path) -> None:
 
 def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
     cycle = club.open_or_next(show, today)
+    artwork = artwork_file(show, out_dir)
+    show_art = images.site_art(show, out_dir, artwork) if artwork else None
     render_page(
         env,
         "index.html",
@@ -87,7 +89,9 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
         show=show,
         page="home",
         episodes=episodes,
-        artwork=artwork_file(show, out_dir),
+        artwork=artwork,
+        show_art=show_art,
+        arts={p.episode.slug: episode_art(show, p, out_dir) or show_art for p in episodes},
         cycle=cycle,
         cycle_state=cycle.state(today) if cycle else None,
         days_left=club.days_left(cycle, today) if cycle else None,
@@ -149,6 +153,11 @@ def artwork_file(show: Show, out_dir: Path) -> str | None:
     """The artwork's file name in the site root (placed there by the orchestrator)."""
     name = urls.show_artwork(show.artwork) if show.artwork else None
     return name if name and (out_dir / name).is_file() else None
+
+
+def episode_art(show: Show, pub: PublishedEpisode, out_dir: Path) -> images.Art | None:
+    """The thumbnails of an episode's own artwork (None: it has none, use the show's)."""
+    return images.site_art(show, out_dir, pub.artwork_path) if pub.artwork_path else None
 
 
 def chapter_rows(pub: PublishedEpisode) -> list[dict]:
