@@ -126,8 +126,9 @@ def test_home_page(fx):
 def test_episode_page_contents(fx):
     page = (fx.site / "episodes" / EP1 / "index.html").read_text(encoding="utf-8")
     assert (
-        '<audio id="player" controls preload="metadata" src="001-why-a-learning-club.mp3">' in page
+        '<audio id="player" controls preload="metadata" src="001-why-a-learning-club.mp3"' in page
     )
+    assert '<track kind="captions" src="transcript.vtt" srclang="en"' in page
     assert "<strong>learning together</strong>" in page  # notes HTML is rendered, not escaped
     assert fx.cues[EP1][3]["startTime"] == 10.09
     assert '<li class="cue" data-start="10.09" data-end="13.318">' in page

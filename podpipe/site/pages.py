@@ -109,6 +109,7 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, cues: list[Cue], out_
         chapters=chapter_rows(pub),
         downloads=downloads(pub, out_dir),
         card=sharing.episode_card(show, pub),
+        captions=captions(show, pub, out_dir),
         club_pages=_has_club_pages(show),
     )
     render_page(env, "episode.html", out_dir, pub.page_path, **context)
@@ -169,6 +170,15 @@ def chapter_rows(pub: PublishedEpisode) -> list[dict]:
             {"start": chapter.start, "end": end, "title": chapter.title, "url": chapter.url}
         )
     return rows
+
+
+def captions(show: Show, pub: PublishedEpisode, out_dir: Path) -> dict | None:
+    """The player's captions track: the WebVTT transcript beside the page, if there is one."""
+    file = out_dir / pub.transcript_path("vtt")
+    if not file.is_file():
+        return None
+    language = (pub.transcript.language if pub.transcript else None) or show.language
+    return {"src": file.name, "language": language}
 
 
 def downloads(pub: PublishedEpisode, out_dir: Path) -> list[dict]:

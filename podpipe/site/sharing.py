@@ -28,6 +28,7 @@ def episode_card(show: Show, pub: PublishedEpisode) -> dict:
     art = pub.artwork_path or (urls.show_artwork(show.artwork) if show.artwork else None)
     return {
         "type": "article",
+        "url": address(show, pub.page_path),  # the player's "share this moment" base
         "description": ep.summary or show.subtitle or show.description,
         "image": address(show, art) if art else None,
         "image_alt": f"Cover art of {ep.title if pub.artwork_path else show.title}",
