@@ -110,8 +110,9 @@
     return node;
   }
 
-  function button(label, text, action) {
-    var b = el("button", { type: "button", "aria-label": label }, text);
+  // A button named by its visible text (what speech-input users say to press it).
+  function button(text, action) {
+    var b = el("button", { type: "button" }, text);
     b.addEventListener("click", action);
     return b;
   }
@@ -150,12 +151,12 @@
 
   function build() {
     var box = el("div", { "class": "pp", role: "group", "aria-label": "Player controls" });
-    var play = button("Play", "Play", toggle);
+    var play = button("Play", toggle);
     play.className = "pp-play";
     var row = el("div", { "class": "pp-row" });
     row.appendChild(play);
-    row.appendChild(button("Back 15 seconds", "−15 s", function () { skip(-15); }));
-    row.appendChild(button("Forward 30 seconds", "+30 s", function () { skip(30); }));
+    row.appendChild(button("Back 15 s", function () { skip(-15); }));
+    row.appendChild(button("Forward 30 s", function () { skip(30); }));
     var time = el("span", { "class": "pp-time" }, "0:00 / " + clock(duration()));
     row.appendChild(time);
     var label = el("label", { "class": "pp-speed" }, "Speed ");
@@ -165,7 +166,7 @@
     rate.addEventListener("change", function () { setRate(parseFloat(rate.value)); });
     label.appendChild(rate);
     row.appendChild(label);
-    row.appendChild(button("Share a link to this moment", "Share this moment", share));
+    row.appendChild(button("Share this moment", share));
     box.appendChild(row);
 
     var track = el("div", { "class": "pp-track" });
@@ -210,7 +211,6 @@
       update: function () {
         var t = audio.currentTime, d = duration();
         play.textContent = audio.paused ? "Play" : "Pause";
-        play.setAttribute("aria-label", audio.paused ? "Play" : "Pause");
         var ch = chapterList && chapterList.current;
         if (Math.floor(t) !== shown || ch !== shownChapter) {
           shown = Math.floor(t);
