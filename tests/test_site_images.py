@@ -145,3 +145,27 @@ def test_broken_artwork_names_the_file(fx, tmp_path):
     with pytest.raises(ProcessingError) as e:
         images.site_art(show, out, "artwork.png")
     assert "cannot make a thumbnail" in str(e.value) and "artwork.png" in str(e.value)
+
+
+def test_an_episode_with_its_own_artwork_shows_it_in_lists_and_its_card(fx, tmp_path):
+    art = tmp_path / "own.png"
+    Image.new("RGB", (900, 900), (20, 160, 60)).save(art)
+    pub = fx.episodes[0]
+    own = dataclasses.replace(pub, episode=dataclasses.replace(pub.episode, artwork=art))
+    episodes = [own, *fx.episodes[1:]]
+    out = tmp_path / "site"
+    (out / own.page_path).mkdir(parents=True)
+    (out / "artwork.png").write_bytes((fx.site / "artwork.png").read_bytes())
+    (out / own.artwork_path).write_bytes(art.read_bytes())  # where publish places it
+    build_site(fx.show, episodes, out, today=TODAY)
+    slug = own.episode.slug
+    thumb = f"episodes/{slug}/artwork-192.jpg"
+    with Image.open(out / thumb) as image:
+        assert image.size == (192, 192) and image.getpixel((5, 5))[1] > 120
+    rows = [a for t, a, _ in tags(out / "index.html") if t == "img" and a.get("class") == "thumb"]
+    assert sorted(a["src"] for a in rows) == sorted(["artwork-192.jpg", thumb])
+    page = (out / own.page_path / "index.html").read_text(encoding="utf-8")
+    assert (
+        f'<meta property="og:image" content="{fx.show.base_url}episodes/{slug}/artwork.png">'
+        in page
+    )
