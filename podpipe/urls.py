@@ -13,6 +13,7 @@ their links out relative to ``root``, and the golden-output test holds them to t
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 HOME = ""
 FEED = "feed.xml"
@@ -27,6 +28,11 @@ LEADERBOARD = "club/leaderboard/"  # only when club.leaderboard is true
 # Folders under club/ that are the club's own pages, so no cycle may take their slug.
 CLUB_RESERVED = ("people", "leaderboard")
 EPISODES = "episodes/"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+# Widths of the thumbnails made from artwork (lists show 96 px, the home page's
+# latest episode 240 px; twice that for high-density screens).
+THUMB_WIDTHS = (192, 480)
 # Marks a folder podpipe built (and so may replace on the next publish).
 SITE_MARKER = ".podpipe-site"
 
@@ -76,6 +82,12 @@ def episode_artwork(slug: str, image: Path) -> str:
     return f"{episode_page(slug)}artwork{image_suffix(image)}"
 
 
+def thumbnail(image: str, width: int) -> str:
+    """A thumbnail beside its artwork: ``artwork.png`` -> ``artwork-192.jpg``."""
+    path = PurePosixPath(image)
+    return str(path.with_name(f"{path.stem}-{width}.jpg"))
+
+
 def cycle_page(slug: str) -> str:
     """A club cycle's page with its participants' results: ``club/<slug>/``."""
     return f"{CLUB}{slug}/"
@@ -94,6 +106,20 @@ def result_page(cycle_slug: str, result_slug: str) -> str:
 def absolute(base_url: str, path: str) -> str:
     """The address of a site path once deployed (``base_url`` ends with a slash)."""
     return base_url + path
+
+
+def page_of(file: str) -> str:
+    """The site path a file serves: ``episodes/x/index.html`` -> ``episodes/x/``, the
+    inverse of :func:`site_file` (``index.html`` -> ``""``)."""
+    if file == "index.html":
+        return HOME
+    return file[: -len("index.html")] if file.endswith("/index.html") else file
+
+
+def address(base_url: str, path: str) -> str:
+    """:func:`absolute`, percent-encoded: for pages' canonical links, sharing cards and
+    the sitemap, where a slug with spaces or non-ASCII letters must be a valid URI."""
+    return absolute(base_url, quote(path, safe="/"))
 
 
 def site_file(site_dir: Path, path: str) -> Path:

@@ -411,3 +411,44 @@ def test_podcast_guid_matches_the_spec_examples():
         "917393e3-1b1e-5cef-ace4-edaa54e1f810"
     )
     assert podcast_guid("http://podnews.net/rss////") == "9b024349-ccf0-5f69-a609-6b82873eab3c"
+
+
+def test_podcastparser_reads_the_chapters_of_every_episode(built):
+    """gPodder's parser reads chapters only from psc:chapters inside the item: every
+    episode with chapters has them there, at the published MP3's times (as chapters.json)."""
+    parsed = _podcastparser(built.feed.read_bytes())["episodes"]
+    with_chapters = 0
+    for item in parsed:
+        p = built.by_guid(item["guid"])
+        if not p.episode.chapters:
+            assert "chapters" not in item
+            continue
+        with_chapters += 1
+        published = json.loads((built.site / p.chapters_path).read_text(encoding="utf-8"))
+        # podcastparser keeps whole seconds of a start.
+        assert [(c["start"], c["title"]) for c in item["chapters"]] == [
+            (int(c["startTime"]), c["title"]) for c in published["chapters"]
+        ]
+        assert [c.get("href") for c in item["chapters"]] == [
+            c.get("url") for c in published["chapters"]
+        ]
+    assert with_chapters >= 1
+
+
+def test_psc_chapters_sit_beside_podcast_chapters(built):
+    root = etree.fromstring(built.feed.read_bytes())
+    ns = {"psc": feed.podcast_ns.PSC_NS, "podcast": PODCAST}
+    for item in root.iter("item"):
+        psc = item.findall("psc:chapters", ns)
+        assert len(psc) == len(item.findall("podcast:chapters", ns)) <= 1
+        for chapters in psc:
+            assert chapters.get("version") == "1.2"
+            starts = [c.get("start") for c in chapters.findall("psc:chapter", ns)]
+            assert starts and all(len(s) == 12 and s[2] == s[5] == ":" for s in starts)
+            assert starts == sorted(starts)
+
+
+def test_npt_times():
+    assert feed.podcast_ns.npt(0) == "00:00:00.000"
+    assert feed.podcast_ns.npt(3723.5) == "01:02:03.500"
+    assert feed.podcast_ns.npt(59.9996) == "00:01:00.000"

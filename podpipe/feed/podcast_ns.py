@@ -17,6 +17,9 @@ import uuid
 from dataclasses import dataclass
 
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# Podlove Simple Chapters: the only chapters gPodder (podcastparser) and apps built on it read.
+PSC_NS = "http://podlove.org/simple-chapters"
+PSC_VERSION = "1.2"
 ITUNES_NS = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 # Fixed by the podcast:guid spec (docs/tags/guid.md).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
@@ -36,6 +39,23 @@ class PersonTag:
     role: str = "host"
     group: str | None = None
     img: str | None = None
+    href: str | None = None
+
+
+def npt(seconds: float) -> str:
+    """Seconds as Normal Play Time (RFC 2326), as Podlove Simple Chapters writes a start:
+    ``HH:MM:SS.mmm``."""
+    ms = round(max(0.0, seconds) * 1000)
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+@dataclass(frozen=True)
+class ChapterTag:
+    start: float  # seconds in the published MP3
+    title: str
     href: str | None = None
 
 
@@ -155,6 +175,39 @@ def extension_classes() -> dict[str, tuple[type, type]]:
         def podcast_person(self, person: PersonTag) -> None:
             self._persons.append(person)
 
+    # ---------------------------------------------------------------- psc:chapters
+
+    class PscExtension(BaseExtension):
+        """Declares the psc: namespace on the feed (the chapters are per item)."""
+
+        def extend_ns(self) -> dict[str, str]:
+            return {"psc": PSC_NS}
+
+    class PscEntryExtension(BaseEntryExtension):
+        """``<psc:chapters>`` inside an item, beside podcast:chapters."""
+
+        def __init__(self):
+            self._chapters: list[ChapterTag] = []
+
+        def extend_ns(self) -> dict[str, str]:
+            return {"psc": PSC_NS}
+
+        def extend_rss(self, entry):
+            if not self._chapters:
+                return entry
+            chapters = xml_elem(f"{{{PSC_NS}}}chapters", entry)
+            chapters.attrib["version"] = PSC_VERSION
+            for chapter in self._chapters:
+                el = xml_elem(f"{{{PSC_NS}}}chapter", chapters)
+                el.attrib["start"] = npt(chapter.start)
+                el.attrib["title"] = chapter.title
+                if chapter.href:
+                    el.attrib["href"] = chapter.href
+            return entry
+
+        def psc_chapters(self, chapters: list[ChapterTag]) -> None:
+            self._chapters = list(chapters)
+
     # ---------------------------------------------------------------- itunes:explicit true/false
 
     def _explicit_elem(parent, value: bool | None) -> None:
@@ -194,11 +247,13 @@ def extension_classes() -> dict[str, tuple[type, type]]:
     return {
         "podcast": (ItunesExtension, ItunesEntryExtension),
         "podcast_ns": (PodcastNsExtension, PodcastNsEntryExtension),
+        "psc": (PscExtension, PscEntryExtension),
     }
 
 
 def register(fg) -> None:
-    """Load both extensions on a FeedGenerator: ``fg.podcast`` (iTunes) and ``fg.podcast_ns``.
+    """Load the extensions on a FeedGenerator: ``fg.podcast`` (iTunes), ``fg.podcast_ns``
+    and ``fg.psc`` (Podlove Simple Chapters).
 
     Call before adding entries so each new entry gets the entry extensions too.
     """

@@ -18,7 +18,7 @@ from podpipe import urls
 from podpipe.cache import write_atomic
 from podpipe.config import Episode, Person, Show
 from podpipe.feed import archive, podcast_ns
-from podpipe.feed.podcast_ns import PersonTag, TranscriptTag
+from podpipe.feed.podcast_ns import ChapterTag, PersonTag, TranscriptTag
 from podpipe.records import PublishedEpisode
 from podpipe.text import whole_seconds
 from podpipe.transcribe.formats import FEED_FORMATS, SITE_FORMATS, mime_type
@@ -189,6 +189,8 @@ def _item(entry, show: Show, published: PublishedEpisode) -> None:
         )
     if ep.chapters:
         ns.podcast_chapters(urls.absolute(base, published.chapters_path))
+        # The same chapters inline, for gPodder and every app on its parser.
+        entry.psc.psc_chapters([ChapterTag(c.start, c.title, c.url or None) for c in ep.chapters])
     for guest in ep.guests:
         ns.podcast_person(_person_tag(guest, "guest"))
 

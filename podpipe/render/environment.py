@@ -92,10 +92,12 @@ def _loop_from(start: str, refs: dict[str, list[str]]) -> list[str]:
 
 
 def render_page(env, template: str, site_dir: Path, path: str, **context) -> Path:
-    """Render the page at site path ``path`` (its ``root`` prefix follows from it) and
-    write it atomically: a reader never sees half a page. Returns the file written."""
+    """Render the page at site path ``path`` (its ``root`` prefix follows from it; base.html
+    makes its canonical address from ``page_path``) and write it atomically: a reader
+    never sees half a page. Returns the file written."""
     out = urls.site_file(site_dir, path)
-    write_atomic(out, env.get_template(template).render(root=urls.root_of(path), **context))
+    page = env.get_template(template).render(root=urls.root_of(path), page_path=path, **context)
+    write_atomic(out, page)
     return out
 
 

@@ -18,11 +18,12 @@ import shutil
 from pathlib import Path
 
 from podpipe import club, urls
-from podpipe.site.club_pages import write_club_pages
 from podpipe.cache import write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
 from podpipe.render import environment, render_page
+from podpipe.site import images, sharing
+from podpipe.site.club_pages import write_club_pages
 from podpipe.site.reuse import PageReuse
 from podpipe.site.search import search_entries
 from podpipe.site.transcripts import load_cues
@@ -53,6 +54,9 @@ def build_site(
     _write_home(env, show, newest_first, out_dir, today)
     _write_search(env, show, newest_first, index, out_dir)
     _write_club(env, show, newest_first, out_dir, today)
+    # Last: they list every page written above.
+    sharing.write_sitemap(show, out_dir)
+    sharing.write_robots(show, out_dir)
     reuse.save()
     return reuse
 
@@ -80,6 +84,8 @@ def copy_static(show: Show, out_dir: Path) -> None:
 
 def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
     cycle = club.open_or_next(show, today)
+    artwork = artwork_file(show, out_dir)
+    show_art = images.site_art(show, out_dir, artwork) if artwork else None
     render_page(
         env,
         "index.html",
@@ -88,7 +94,9 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
         show=show,
         page="home",
         episodes=episodes,
-        artwork=artwork_file(show, out_dir),
+        artwork=artwork,
+        show_art=show_art,
+        arts={p.episode.slug: episode_art(show, p, out_dir) or show_art for p in episodes},
         cycle=cycle,
         cycle_state=cycle.state(today) if cycle else None,
         days_left=club.days_left(cycle, today) if cycle else None,
@@ -125,6 +133,8 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, out_dir: Path, reuse:
                 chapters=chapter_rows(pub),
                 downloads=downloads(pub, out_dir),
                 club_links=club_links(pub),
+                card=sharing.episode_card(show, pub),
+                captions=captions(show, pub, out_dir),
             )
         return full
 
@@ -196,6 +206,11 @@ def artwork_file(show: Show, out_dir: Path) -> str | None:
     return name if name and (out_dir / name).is_file() else None
 
 
+def episode_art(show: Show, pub: PublishedEpisode, out_dir: Path) -> images.Art | None:
+    """The thumbnails of an episode's own artwork (None: it has none, use the show's)."""
+    return images.site_art(show, out_dir, pub.artwork_path) if pub.artwork_path else None
+
+
 def chapter_rows(pub: PublishedEpisode) -> list[dict]:
     chapters = pub.episode.chapters
     rows = []
@@ -205,6 +220,15 @@ def chapter_rows(pub: PublishedEpisode) -> list[dict]:
             {"start": chapter.start, "end": end, "title": chapter.title, "url": chapter.url}
         )
     return rows
+
+
+def captions(show: Show, pub: PublishedEpisode, out_dir: Path) -> dict | None:
+    """The player's captions track: the WebVTT transcript beside the page, if there is one."""
+    file = out_dir / pub.transcript_path("vtt")
+    if not file.is_file():
+        return None
+    language = (pub.transcript.language if pub.transcript else None) or show.language
+    return {"src": file.name, "language": language}
 
 
 def downloads(pub: PublishedEpisode, out_dir: Path) -> list[dict]:

@@ -39,10 +39,8 @@ CONTENT_TYPES = {
     ".jpeg": "image/jpeg",
 }
 # Files other sites' players fetch from the browser (Podcasting 2.0 asks for CORS on them).
-_CORS_NAME = re.compile(
-    r"(^|/)(transcript\.(%s)|chapters\.json|feed\.xml)$"
-    % "|".join(re.escape(f.suffix[1:]) for f in FORMATS)
-)
+_SUFFIXES = "|".join(re.escape(f.suffix[1:]) for f in FORMATS)
+_CORS_NAME = re.compile(rf"(^|/)(transcript\.({_SUFFIXES})|chapters\.json|feed\.xml)$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 # No file is 10**18 bytes: a longer number is a hostile or broken header (answered 416).
 _MAX_DIGITS = 18

@@ -1,11 +1,16 @@
-/* podpipe episode page: chapters and transcript cues seek the player, #t= deep links
-   open the page at that moment, and the cue being played is highlighted. No dependencies. */
+/* podpipe episode page: a player built over the page's <audio> (without JavaScript the
+   browser's own controls stay). Chapter marks on the timeline and a chapter list that
+   follows playback, speed 0.8-2x, skip back 15 s / on 30 s, keyboard shortcuts, resume
+   where the listener stopped (localStorage), "share this moment", #t= deep links, and the
+   transcript cue being played highlighted. No dependencies, nothing from other hosts. */
 (function () {
   "use strict";
   var audio = document.getElementById("player");
   if (!audio) return;
   var follow = document.getElementById("follow");
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var RATES = [0.8, 1, 1.1, 1.25, 1.5, 1.75, 2];
+  var SAVE_KEY = "podpipe:position:" + location.pathname, RATE_KEY = "podpipe:rate";
 
   // Each timed list (chapters, cues) with its items' start/end times, in time order.
   var lists = Array.prototype.map.call(document.querySelectorAll(".timed"), function (list) {
@@ -14,6 +19,7 @@
     });
     return { el: list, items: items, current: null };
   });
+  var chapterList = lists.filter(function (l) { return l.el.classList.contains("chapters"); })[0];
 
   // "90", "90.5", "1:30", "1:02:03" -> seconds; null for anything else.
   function parseTime(text) {
@@ -21,15 +27,34 @@
     return text.split(":").reduce(function (acc, part) { return acc * 60 + parseFloat(part); }, 0);
   }
 
+  function clock(seconds) {
+    var s = Math.max(0, Math.floor(seconds || 0)), h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
+    var ss = String(s % 60).padStart(2, "0");
+    return h ? h + ":" + String(m).padStart(2, "0") + ":" + ss : m + ":" + ss;
+  }
+
   function hashTime() {
     var m = /^#(?:.*&)?t=([^&]+)/.exec(location.hash);
     return m ? parseTime(decodeURIComponent(m[1])) : null;
   }
 
-  function seek(t, play) {
+  function store(key, value) {
+    try { if (value === null) localStorage.removeItem(key); else localStorage.setItem(key, value); }
+    catch (e) { /* storage off (private mode): the player works without it */ }
+  }
+  function stored(key) {
+    try { return localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function duration() {
+    return isFinite(audio.duration) && audio.duration > 0 ? audio.duration : parseFloat(audio.dataset.duration) || 0;
+  }
+
+  // play: start playing there; quiet: do not scroll the transcript to it (a resume).
+  function seek(t, play, quiet) {
     function apply() {
-      audio.currentTime = t;
-      highlight(t, true);
+      audio.currentTime = Math.max(0, Math.min(t, duration()));
+      highlight(audio.currentTime, !quiet);
       if (play) {
         var p = audio.play();
         if (p && p.catch) p.catch(function () {});  // autoplay refused: seeking still counts
@@ -38,7 +63,7 @@
     if (audio.readyState >= 1) {
       apply();
     } else {
-      highlight(t, true);
+      highlight(t, !quiet);
       audio.addEventListener("loadedmetadata", apply, { once: true });
       if (audio.preload === "none") audio.load();
     }
@@ -73,7 +98,139 @@
         item.el.scrollIntoView({ block: "center", behavior: reduceMotion || jump ? "auto" : "smooth" });
       }
     });
+    if (ui) ui.update();
   }
+
+  // ------------------------------------------------------------------ the controls
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // A button named by its visible text (what speech-input users say to press it).
+  function button(text, action) {
+    var b = el("button", { type: "button" }, text);
+    b.addEventListener("click", action);
+    return b;
+  }
+
+  function toggle() {
+    if (audio.paused) { var p = audio.play(); if (p && p.catch) p.catch(function () {}); }
+    else audio.pause();
+  }
+
+  function skip(by) { seek(audio.currentTime + by, false); }
+
+  function setRate(rate) {
+    audio.playbackRate = audio.defaultPlaybackRate = rate;
+    store(RATE_KEY, rate === 1 ? null : String(rate));
+    if (ui) ui.rate.value = String(rate);
+  }
+
+  function stepRate(by) {
+    var i = RATES.indexOf(audio.playbackRate);
+    if (i < 0) i = RATES.indexOf(1);
+    setRate(RATES[Math.max(0, Math.min(RATES.length - 1, i + by))]);
+  }
+
+  function share() {
+    var url = (audio.dataset.share || location.href.split("#")[0]) + "#t=" + Math.floor(audio.currentTime);
+    ui.said.textContent = url;
+    ui.said.hidden = false;
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(url).then(function () {
+        ui.status.textContent = "Link to " + clock(audio.currentTime) + " copied.";
+      }, function () { ui.status.textContent = "Copy this link to share " + clock(audio.currentTime) + "."; });
+    } else {
+      ui.status.textContent = "Copy this link to share " + clock(audio.currentTime) + ".";
+    }
+  }
+
+  function build() {
+    var box = el("div", { "class": "pp", role: "group", "aria-label": "Player controls" });
+    var play = button("Play", toggle);
+    play.className = "pp-play";
+    var row = el("div", { "class": "pp-row" });
+    row.appendChild(play);
+    row.appendChild(button("Back 15 s", function () { skip(-15); }));
+    row.appendChild(button("Forward 30 s", function () { skip(30); }));
+    var time = el("span", { "class": "pp-time" }, "0:00 / " + clock(duration()));
+    row.appendChild(time);
+    var label = el("label", { "class": "pp-speed" }, "Speed ");
+    var rate = el("select", { id: "pp-rate" });
+    RATES.forEach(function (r) { rate.appendChild(el("option", { value: String(r) }, r + "×")); });
+    rate.value = "1";
+    rate.addEventListener("change", function () { setRate(parseFloat(rate.value)); });
+    label.appendChild(rate);
+    row.appendChild(label);
+    row.appendChild(button("Share this moment", share));
+    box.appendChild(row);
+
+    var track = el("div", { "class": "pp-track" });
+    track.appendChild(el("label", { "for": "pp-seek", "class": "sr-only" }, "Position"));
+    var bar = el("input", { type: "range", id: "pp-seek", "class": "pp-seek", min: "0", step: "1",
+      value: "0", max: String(Math.ceil(duration())) });
+    var dragging = false;
+    bar.addEventListener("input", function () { dragging = true; seek(parseFloat(bar.value), false); });
+    bar.addEventListener("change", function () { dragging = false; });
+    track.appendChild(bar);
+    var marks = el("div", { "class": "pp-marks", "aria-hidden": "true" });
+    track.appendChild(marks);
+    box.appendChild(track);
+    var chapter = el("p", { "class": "pp-chapter" });
+    box.appendChild(chapter);
+    var status = el("p", { "class": "pp-status", role: "status" });
+    box.appendChild(status);
+    box.appendChild(el("p", { "class": "pp-keys" },
+      "Keys: Space play/pause · ← back 15 s · → on 30 s · < > speed"));
+    var said = el("output", { "class": "pp-link" });
+    said.hidden = true;
+    box.appendChild(said);
+    audio.insertAdjacentElement("afterend", box);
+    audio.controls = false;
+    audio.classList.add("enhanced");
+
+    function placeMarks() {
+      var d = duration();
+      marks.textContent = "";
+      if (!chapterList || !d) return;
+      chapterList.items.forEach(function (item) {
+        var mark = el("span", { "class": "pp-mark", title: item.el.textContent.trim() });
+        mark.style.left = (100 * item.start / d) + "%";
+        marks.appendChild(mark);
+      });
+    }
+
+    var shown = -1, shownChapter = null;
+    return {
+      rate: rate, status: status, said: said, marks: marks,
+      place: placeMarks,
+      update: function () {
+        var t = audio.currentTime, d = duration();
+        play.textContent = audio.paused ? "Play" : "Pause";
+        var ch = chapterList && chapterList.current;
+        if (Math.floor(t) !== shown || ch !== shownChapter) {
+          shown = Math.floor(t);
+          shownChapter = ch;
+          time.textContent = clock(t) + " / " + clock(d);
+          bar.max = String(Math.ceil(d));
+          if (!dragging) bar.value = String(Math.floor(t));
+          bar.setAttribute("aria-valuetext", clock(t) + " of " + clock(d) +
+            (ch ? ", chapter: " + ch.el.querySelector("a").textContent : ""));
+        }
+        var text = ch ? "Chapter: " + ch.el.querySelector("a").textContent : "";
+        if (chapter.textContent !== text) chapter.textContent = text;
+      }
+    };
+  }
+
+  var ui = build();
+  ui.place();
+
+  // ------------------------------------------------------------------ events
 
   document.addEventListener("click", function (event) {
     if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey ||
@@ -89,13 +246,53 @@
     seek(t, true);
   });
 
+  // Keys, unless the listener is typing or using a control that has its own keys.
+  document.addEventListener("keydown", function (event) {
+    if (event.metaKey || event.ctrlKey || event.altKey) return;
+    if (event.target.closest("input, select, textarea, button, [contenteditable]")) return;
+    var key = event.key;
+    if (key === " " || key === "k") toggle();
+    else if (key === "ArrowLeft" || key === "j") skip(-15);
+    else if (key === "ArrowRight" || key === "l") skip(30);
+    else if (key === "<" || key === ",") stepRate(-1);
+    else if (key === ">" || key === ".") stepRate(1);
+    else return;
+    event.preventDefault();
+  });
+
   window.addEventListener("hashchange", function () {
     var t = hashTime();
     if (t !== null) seek(t, false);
   });
-  audio.addEventListener("timeupdate", function () { highlight(audio.currentTime, false); });
-  audio.addEventListener("seeked", function () { highlight(audio.currentTime, false); });
 
+  var lastSaved = -10;
+  function save(force) {
+    var t = audio.currentTime, d = duration();
+    if (!force && Math.abs(t - lastSaved) < 2) return;
+    lastSaved = t;
+    // Near the start or the end there is nothing to resume.
+    store(SAVE_KEY, t > 3 && (!d || t < d - 3) ? t.toFixed(1) : null);
+  }
+
+  audio.addEventListener("timeupdate", function () { highlight(audio.currentTime, false); save(false); });
+  audio.addEventListener("seeked", function () { highlight(audio.currentTime, false); save(true); });
+  audio.addEventListener("play", ui.update);
+  audio.addEventListener("pause", function () { ui.update(); save(true); });
+  audio.addEventListener("ended", function () { store(SAVE_KEY, null); ui.update(); });
+  audio.addEventListener("loadedmetadata", function () { ui.place(); ui.update(); });
+  audio.addEventListener("ratechange", function () { ui.rate.value = String(audio.playbackRate); });
+  window.addEventListener("pagehide", function () { save(true); });
+
+  var rate = parseFloat(stored(RATE_KEY));
+  if (RATES.indexOf(rate) >= 0) setRate(rate);
+  // A #t= link wins over the remembered position.
   var start = hashTime();
-  if (start !== null) seek(start, false);
+  var resume = parseFloat(stored(SAVE_KEY));
+  if (start !== null) {
+    seek(start, false);
+  } else if (resume > 0) {
+    seek(resume, false, true);
+    ui.status.textContent = "Resumed at " + clock(resume) + ".";
+  }
+  ui.update();
 })();

@@ -1,0 +1,62 @@
+"""What other programs read about the site: the sharing card of each page (Open Graph and
+Twitter tags, built in base.html from :func:`episode_card`), sitemap.xml and robots.txt.
+
+Cards and the sitemap use absolute addresses (``base_url``): a chat app or a search
+engine reads them without the page's own address to resolve relative links against.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from podpipe import urls
+from podpipe.cache import write_atomic
+from podpipe.config import Show
+from podpipe.records import PublishedEpisode
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def address(show: Show, path: str) -> str:
+    return urls.address(show.base_url, path)
+
+
+def episode_card(show: Show, pub: PublishedEpisode) -> dict:
+    """The sharing card of an episode page: its own artwork (else the show's) and audio."""
+    ep = pub.episode
+    art = pub.artwork_path or (urls.show_artwork(show.artwork) if show.artwork else None)
+    return {
+        "type": "article",
+        "url": address(show, pub.page_path),  # the player's "share this moment" base
+        "description": ep.summary or show.subtitle or show.description,
+        "image": address(show, art) if art else None,
+        "image_alt": f"Cover art of {ep.title if pub.artwork_path else show.title}",
+        "audio": address(show, pub.mp3_path),
+        "published": ep.date.isoformat(),
+    }
+
+
+def site_pages(out_dir: Path) -> list[str]:
+    """Every HTML page in the built site, as site paths (``episodes/<slug>/``)."""
+    files = (p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.html"))
+    return sorted(urls.page_of(f) for f in files)
+
+
+def write_sitemap(show: Show, out_dir: Path) -> Path:
+    """sitemap.xml listing every page (no dates: an unchanged show gives unchanged bytes)."""
+    rows = [f"<url><loc>{escape(address(show, p))}</loc></url>" for p in site_pages(out_dir)]
+    text = "\n".join(
+        ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">', *rows]
+    )
+    out = out_dir / urls.SITEMAP
+    write_atomic(out, text + "\n</urlset>\n")
+    return out
+
+
+def write_robots(show: Show, out_dir: Path) -> Path:
+    """robots.txt: everything may be crawled; where the sitemap is."""
+    out = out_dir / urls.ROBOTS
+    text = f"User-agent: *\nAllow: /\nSitemap: {address(show, urls.SITEMAP)}\n"
+    write_atomic(out, text)
+    return out
