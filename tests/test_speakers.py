@@ -6,6 +6,7 @@ words attributed to the right person)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -218,3 +219,21 @@ def test_short_voice_sample_is_a_clear_error(tmp_path):
 
     with pytest.raises(ProcessingError, match="a few seconds"):
         speakers.voice_embedding(short, speakers.Encoder())
+
+
+def test_without_the_speaker_model_publish_says_once_how_to_turn_it_on(monkeypatch, tmp_path):
+    """Plumbing: what a default install (no podpipe[speakers]) is told, once per publish."""
+    from podpipe.config import load_show
+    from podpipe.speakers import embed
+    from tests.show_helpers import copy_sample_show
+
+    show = load_show(copy_sample_show(tmp_path / "show"))
+    monkeypatch.setattr(embed, "availability", lambda: embed.Availability(False, "missing"))
+    monkeypatch.setattr(speakers.stage, "availability", embed.availability)
+    notice = speakers.setup_notice(show)
+    assert len(notice) == 1
+    assert "2 episode(s)" in notice[0] and "pip install 'podpipe[speakers]'" in notice[0]
+    off = dataclasses.replace(
+        show, transcription=dataclasses.replace(show.transcription, speaker_labels="off")
+    )
+    assert speakers.setup_notice(off) == []
