@@ -54,11 +54,20 @@ def episode_mp3(slug: str) -> str:
     return f"{episode_page(slug)}{slug}.mp3"
 
 
+FRAGMENT = "fragment.html"  # the feed's HTML transcript: a fragment, not a page
+
+
 def transcript(slug: str, fmt: str) -> str:
     """A transcript file (fmt: vtt, srt, json, txt), the Podcasting 2.0 HTML transcript
     the feed links (fmt: fragment -> transcript.fragment.html) or the page (fmt: html)."""
-    name = "fragment.html" if fmt == "fragment" else fmt
+    name = FRAGMENT if fmt == "fragment" else fmt
     return f"{episode_page(slug)}transcript.{name}"
+
+
+def is_page(site_path: str) -> bool:
+    """Whether an .html file of the site is a page (the sitemap's, with its own head),
+    not the feed's transcript fragment."""
+    return site_path.endswith(".html") and not site_path.endswith(f".{FRAGMENT}")
 
 
 def chapters(slug: str) -> str:

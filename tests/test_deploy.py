@@ -289,6 +289,7 @@ EXPECTED = {  # written out here, independently of podpipe's table
     ".txt": ("text/plain; charset=utf-8", "public, max-age=3600"),
     ".html": ("text/html; charset=utf-8", "public, max-age=300"),
     ".png": ("image/png", "public, max-age=3600"),
+    ".jpg": ("image/jpeg", "public, max-age=3600"),  # artwork thumbnails
     ".css": ("text/css; charset=utf-8", "public, max-age=3600"),
     ".js": ("text/javascript; charset=utf-8", "public, max-age=3600"),
     ".ics": ("text/calendar; charset=utf-8", "public, max-age=300"),

@@ -30,11 +30,12 @@ def make_tone(path: Path, seconds: float = 1.0, hz: int = 440) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
-    """Every file under root: its bytes and mtime, to prove nothing changed."""
+    """Every file under root: its bytes and mtime, to prove nothing changed (podpipe's
+    own caches in .podpipe/ aside: a refused command may still remember a parse)."""
     return {
         str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns)
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".podpipe" not in p.relative_to(root).parts
     }
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from podpipe import __version__
 from podpipe.cache import write_atomic
 from podpipe.config.model import Episode
-from podpipe.errors import Problem
+from podpipe.errors import PodpipeError, Problem
 
 CACHE_FILE = "episodes.cache"
 FORMAT = 1
@@ -107,8 +107,8 @@ class EpisodeCache:
         data = {"code": self.code, "entries": self.entries}
         try:
             write_atomic(self.file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # a read-only show folder: the next run parses again
+        except (OSError, PodpipeError):  # write_atomic names the path; a cache needs not
+            pass  # a read-only show folder, a full disk: the next run parses again
 
 
 def sha256(file: Path) -> str | None:

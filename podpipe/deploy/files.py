@@ -20,6 +20,7 @@ AUDIO_SUFFIXES = (".mp3", ".m4a")
 PAGE_SUFFIXES = (".html", ".ics")
 PAGE_FILES = ("search/index.json", "sitemap.xml", "robots.txt")
 RSS_TYPE = "application/rss+xml"
+ATOM_TYPE = "application/atom+xml"
 # How long browsers, apps and CDNs may keep a file without asking again. An episode's
 # MP3 rarely changes once out (a re-master would: purge the CDN then); the feed and the
 # pages change with every episode, so apps must see a new one within minutes.
@@ -83,6 +84,8 @@ def rank(path: str) -> int:
 
 def content_type(path: str) -> str:
     """The Content-Type an object store serves a site file with."""
+    if path == urls.CLUB_FEED:  # the club's results feed is Atom
+        return ATOM_TYPE
     if PurePosixPath(path).name == urls.FEED:
         return RSS_TYPE
     suffix = PurePosixPath(path).suffix.lower()

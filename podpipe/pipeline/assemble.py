@@ -119,14 +119,27 @@ def swap_into_place(new: Path, target: Path, *, trash: Path | None = None) -> li
 
 
 def _drop_old(old: Path, trash: Path | None = None) -> list[str]:
+    """Remove the previous site: here, so a file that cannot go is said (a small show),
+    or for a large one in the background (``trash``), so the publish does not wait."""
     try:
-        discard(old, trash)
+        discard(old, trash if trash is not None and _large(old) else None)
     except OSError as e:
         return [
             f"the new site is in place, but the previous one could not be removed from "
             f"{old} ({e.strerror or e}: {e.filename}): remove it by hand"
         ]
     return []
+
+
+BACKGROUND_FROM = 200  # episodes in a previous site that is removed in the background
+
+
+def _large(site_dir: Path) -> bool:
+    try:
+        with os.scandir(site_dir / urls.EPISODES) as entries:
+            return sum(1 for _ in entries) >= BACKGROUND_FROM
+    except OSError:
+        return False
 
 
 def discard(folder: Path, trash: Path | None) -> None:

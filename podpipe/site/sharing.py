@@ -40,7 +40,7 @@ def episode_card(show: Show, pub: PublishedEpisode) -> dict:
 def site_pages(out_dir: Path) -> list[str]:
     """Every HTML page in the built site, as site paths (``episodes/<slug>/``)."""
     files = (p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*.html"))
-    return sorted(urls.page_of(f) for f in files)
+    return sorted(urls.page_of(f) for f in files if urls.is_page(f))
 
 
 def write_sitemap(show: Show, out_dir: Path) -> Path:
