@@ -46,15 +46,23 @@ def local_site(sources, tmp_path_factory) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def cluster():
+    # Dask sets OMP_NUM_THREADS=1 and friends in this process for its workers: put the
+    # environment back afterwards, or later tests' Whisper runs one thread (and the
+    # golden site's transcripts come out different).
+    saved = dict(os.environ)
     os.environ["PYTHONPATH"] = str(REPO)  # the workers import this podpipe
-    with distributed.LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-    ) as c:
-        yield c
+    try:
+        with distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+        ) as c:
+            yield c
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def fresh(sources: Path, tmp_path: Path) -> Path:

