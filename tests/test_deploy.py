@@ -339,8 +339,14 @@ def test_deploy_to_s3_sets_type_cache_control_and_cors(show, s3, moto_server):
         assert got["Body"].read() == content
         if path == "feed.xml":
             expected = ("application/rss+xml", "public, max-age=300")
+        elif path == "club/feed.xml":  # the club's Atom feed
+            expected = ("application/atom+xml", "public, max-age=300")
         elif path == "search/index.json":  # changes with every episode, like a page
             expected = ("application/json", "public, max-age=300")
+        elif path == "sitemap.xml":
+            expected = ("application/xml", "public, max-age=300")
+        elif path == "robots.txt":
+            expected = ("text/plain; charset=utf-8", "public, max-age=300")
         else:
             expected = EXPECTED[Path(path).suffix]
         assert (got["ContentType"], got["CacheControl"]) == expected, path
