@@ -120,7 +120,7 @@ def test_the_deploy_key_leaves_cache_keys_alone(show):
         ("episodes/a/chapters.json", 1, "application/json", "public, max-age=3600"),
         ("episodes/a/index.html", 2, "text/html; charset=utf-8", "public, max-age=300"),
         ("search/index.json", 2, "application/json", "public, max-age=300"),
-        ("club/feed.xml", 3, "application/rss+xml", "public, max-age=300"),
+        ("club/feed.xml", 3, "application/atom+xml", "public, max-age=300"),
         ("feed.xml", 4, "application/rss+xml", "public, max-age=300"),
         ("sitemap.xml", 2, "application/xml", "public, max-age=300"),
         ("club/chart.svg", 1, "image/svg+xml", "public, max-age=3600"),
