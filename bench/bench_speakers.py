@@ -71,6 +71,7 @@ def main() -> None:
         assert todo.runs and not skip.runs
         transcript = work / "transcript"
         report = transcribe(audio, transcript, settings)  # loads the model once
+        report.save(transcript / "report.json")  # as the transcript stage does
         duration = report.duration_s
         base, label, cheap = [], [], []
         for n in range(args.repeats):
