@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 
 from podpipe.cli.console import run_command
+from podpipe.config import whisper
+from podpipe.text import table
 
 
 @click.group(invoke_without_command=True, short_help="List, fetch or import Whisper models.")
@@ -19,8 +21,6 @@ def models(ctx: click.Context) -> None:
     if ctx.invoked_subcommand is not None:
         return
     from podpipe import transcribe
-    from podpipe.config import whisper
-    from podpipe.text import table
 
     rows = [("name", "installed", "size", "speed", "language", "where")]
     for m in run_command(ctx, transcribe.list_models):

@@ -10,6 +10,8 @@ import click
 from podpipe import defaults
 from podpipe.cli.console import console_of, given, run_command, show_option
 from podpipe.cli.progress import TerminalProgress
+from podpipe.config import TranscriptionSettings
+from podpipe.text import clock
 
 
 # The defaults named in the help texts are TranscriptionSettings' defaults: an option
@@ -71,7 +73,6 @@ def transcribe(
 ):
     """Transcribe a recording locally into VTT, SRT, Podcasting 2.0 JSON and text."""
     from podpipe import transcribe as transcribe_stage
-    from podpipe.config import TranscriptionSettings
 
     console = console_of(ctx)
     settings = TranscriptionSettings(
@@ -140,7 +141,6 @@ def transcript_review(ctx: click.Context, which: str, show_dir: Path) -> None:
     transcription.corrections), or with podpipe transcript export and an edit.
     """
     from podpipe import pipeline, transcribe
-    from podpipe.text import clock
 
     r = run_command(ctx, pipeline.review_transcript, show_dir, which)
     ep = r.episode
