@@ -117,6 +117,18 @@ class TranscriptReport(_Json):
         return self.word_count == 0
 
 
+@dataclass
+class SpeakersReport(_Json):
+    """What the speakers stage found (speakers.json beside its transcript files)."""
+
+    count: int
+    names: list[str]
+    model: str
+    seconds_taken: float
+    windows: int
+    low_confidence: list[dict] = field(default_factory=list)  # cues worth a look
+
+
 @dataclass(frozen=True)
 class EpisodeTags:
     """ID3 metadata written into an episode's MP3."""

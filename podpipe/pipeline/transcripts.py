@@ -18,7 +18,7 @@ from podpipe.pipeline.load import episode_names, load, named
 from podpipe.pipeline.report import NullProgress
 from podpipe.pipeline.stages import AudioStage
 from podpipe.pipeline.transcript_stages import TranscriptStage, find_whisper_output
-from podpipe.records import output_time
+from podpipe.records import SpeakersReport, output_time
 
 STAGE = TranscriptStage()
 AUDIO = AudioStage()
@@ -211,7 +211,7 @@ def _speaker_doubts(show: Show, ep: Episode) -> list[dict]:
         published = json.loads((show.work_dir / "published.json").read_text())
         key = published[ep.slug]["speakers"]
         folder = StageCache(show.work_dir / "stages").path("speakers", key)
-        return json.loads((folder / speakers.REPORT).read_text())["low_confidence"]
+        return SpeakersReport.load(folder / speakers.REPORT).low_confidence
     except (OSError, ValueError, KeyError, TypeError):
         return []
 

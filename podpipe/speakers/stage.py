@@ -11,16 +11,14 @@ the voice that sounds like it.
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from podpipe.cache import write_atomic
 from podpipe.config import Episode, Show
 from podpipe.errors import ProcessingError
-from podpipe.records import TranscriptReport
+from podpipe.records import SpeakersReport, TranscriptReport
 from podpipe.speakers import diarize
 from podpipe.speakers.embed import EXTRA, Encoder, availability
 from podpipe.speakers.label import LOW_MARGIN, label_cues
@@ -77,19 +75,6 @@ def setup_notice(show: Show) -> list[str]:
     if not waiting or availability().ok:
         return []
     return [f"{len(waiting)} episode(s) have several people in one recording; {SETUP_HINT}"]
-
-
-@dataclass
-class SpeakersReport:
-    count: int
-    names: list[str]
-    model: str
-    seconds_taken: float
-    windows: int
-    low_confidence: list[dict] = field(default_factory=list)  # cues worth a look
-
-    def save(self, path: Path) -> None:
-        write_atomic(path, json.dumps(dataclasses.asdict(self), indent=2) + "\n")
 
 
 def label_speakers(
