@@ -209,14 +209,20 @@ class StageCache:
         return removed
 
 
+def link_or_copy(src: Path, dst: Path) -> None:
+    """``dst`` as a hard link to ``src`` (stage outputs are immutable in the cache: share
+    them), a copy where links cannot be made."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
 def link_tree(source: Path, out: Path) -> None:
     """``source``'s files in ``out`` as hard links (copies where links cannot be made)."""
     for path in source.rglob("*"):
         target = out / path.relative_to(source)
         if path.is_dir():
             target.mkdir(parents=True, exist_ok=True)
-            continue
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copyfile(path, target)
+        else:
+            link_or_copy(path, target)

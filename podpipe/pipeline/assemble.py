@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from podpipe import feed, site, urls
+from podpipe.cache import link_or_copy
 from podpipe.config import Show
 from podpipe.errors import ProcessingError, write_failure
 from podpipe.records import PublishedEpisode
@@ -43,13 +44,6 @@ def place_media(show: Show, published: list[PublishedEpisode], out: Path) -> Non
             (out / p.chapters_path).write_text(feed.chapters_json(p.episode), encoding="utf-8")
         if p.artwork_path:
             shutil.copyfile(p.episode.artwork, out / p.artwork_path)
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    try:
-        os.link(src, dst)  # stage outputs are immutable in the cache: share them
-    except OSError:
-        shutil.copyfile(src, dst)
 
 
 def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) -> list[str]:
