@@ -156,7 +156,19 @@ def test_srt_with_speakers_and_its_errors(tmp_path):
         "1\n00:00:00,000 --> 00:00:02,000\nAda: Hello there\n\n2\n00:00:02,000 --> 00:00:03,000\nyes\n"
     )
     cues = transcribe.read_cue_file(f)
-    assert [(c.speaker, c.text) for c in cues] == [("Ada", "Hello there"), (None, "yes")]
+    assert [(c.speaker, c.text) for c in cues] == [(None, "Ada: Hello there"), (None, "yes")]
+    f.write_text(
+        "1\n00:00:00,000 --> 00:00:02,000\nAda: Hello there\n\n"
+        "2\n00:00:02,000 --> 00:00:03,000\nToday: sourdough.\n\n"
+        "3\n00:00:03,000 --> 00:00:04,000\nAda: Bye\n"
+    )
+    cues = transcribe.read_cue_file(f)
+    # "Name: words" is SubRip's speaker convention only for a name that recurs
+    assert [(c.speaker, c.text) for c in cues] == [
+        ("Ada", "Hello there"),
+        (None, "Today: sourdough."),
+        ("Ada", "Bye"),
+    ]
     f.write_text("1\n00:00:00,000 --> 00:00:02,000\nhi\n\nx\n00:00:02,000 --> 00:00:03,000\nyes\n")
     with pytest.raises(ConfigError) as err:
         transcribe.read_cue_file(f)
@@ -164,12 +176,17 @@ def test_srt_with_speakers_and_its_errors(tmp_path):
 
 
 def test_our_vtt_and_srt_read_back_exactly():
-    cues = [cue(0.0, 1.25, "one\ntwo", "Ada"), cue(1.25, 3.0, "three & <four>")]
+    cues = [
+        cue(0.0, 1.25, "one\ntwo", "Ada"),
+        cue(1.25, 3.0, "three & <four>"),
+        cue(3.0, 4.0, "five", "Ada"),
+    ]
     vtt_file = io.StringIO(transcribe.vtt(cues))
     # webvtt-py leaves the escapes in the text, as the file has them
     assert [c.text for c in webvtt.from_buffer(vtt_file)] == [
         "one\ntwo",
         "three &amp; &lt;four&gt;",
+        "five",
     ]
     back = transcribe.parse_vtt(transcribe.vtt(cues), Path("x.vtt"))
     assert back == cues

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from podpipe.errors import ConfigError, Problem
@@ -74,7 +76,19 @@ def parse_srt(text: str, path: Path) -> list[Segment]:
                 f"expected a cue timing like {EXAMPLE_TIMING.replace('.', ',')}",
             )
         cues.append(_cue(path, start_line + 1, block[1], block[2:], cues, srt=True))
-    return cues
+    return _single_use_prefixes_are_text(cues)
+
+
+def _single_use_prefixes_are_text(cues: list[Segment]) -> list[Segment]:
+    """SubRip has no speaker markup; "Name: words" is a convention, so a prefix counts as
+    a speaker only when it starts two cues or more ("Today: sourdough." is text)."""
+    uses = Counter(c.speaker for c in cues if c.speaker)
+    return [
+        replace(c, text=f"{c.speaker}: {c.text}", speaker=None)
+        if c.speaker and uses[c.speaker] < 2
+        else c
+        for c in cues
+    ]
 
 
 def _blocks(lines: list[str], first: int):
