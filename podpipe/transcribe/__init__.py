@@ -109,7 +109,7 @@ from podpipe.transcribe.review import (
     read_snapped,
     read_words,
 )
-from podpipe.transcribe.snap import snap_pairs
+from podpipe.transcribe.snap import SNAP_VERSION, snap_pairs, snap_segments
 from podpipe.transcribe.stage import (
     EDITED_VERSION,
     STAGE_VERSION,
@@ -144,6 +144,8 @@ __all__ = [
     "read_words",
     "read_snapped",
     "snap_pairs",
+    "snap_segments",
+    "SNAP_VERSION",
     "WORDS_SUFFIX",
     "fetch_model",
     "import_model",
