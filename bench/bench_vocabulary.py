@@ -92,6 +92,7 @@ HELD_OUT = [
     "Data After Dark comes back in two weeks.",
     "Thank you, Kwame Mensah and Ingrid Halvorsen, for joining.",
 ]
+VOICES = ("en-us+f3", "en-gb+m3", "en-us+m3", "en-gb-scotland+f3")
 SCRIPTS = {"names script": (SCRIPT, TERMS), "held out": (HELD_OUT, HELD_OUT_TERMS)}
 
 
@@ -159,14 +160,14 @@ def recordings(tmp: Path):
         glossary, names = decoder_vocabulary(show, ep), show_terms(show, ep, titles=False)
         yield f"sample {ep.number:03d}", ep.audio, ref, ep.speakers, glossary, names, TERMS
     for name, (script, terms) in SCRIPTS.items():
-        for voice in ("en-us+f3", "en-gb+m3"):
+        for voice in VOICES:
             wav = tmp / f"{name}-{voice}.wav".replace(" ", "-")
             subprocess.run(
                 ["espeak-ng", "-v", voice, "-s", "160", "-w", str(wav), "  ".join(script)],
                 check=True,
             )
             # what a host would list for this script
-            yield f"{name}, {voice[:5]}", wav, " ".join(script), (), ", ".join(terms), terms, terms
+            yield f"{name}, {voice}", wav, " ".join(script), (), ", ".join(terms), terms, terms
 
 
 def main() -> int:

@@ -50,6 +50,7 @@ def test_near_misses_of_names_and_terms_are_found(text, expected):
         "we group by the station",  # ordinary words
         "Pandas groupby is where we start.",  # a sentence start keeps its capital
         "Okafor's notebook and Ben Okafor's chart",  # possessives spelled right
+        "see you next time, Lindqvist said",  # called by one of the name's words
     ],
 )
 def test_ordinary_speech_and_right_spellings_are_left_alone(text):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from podpipe.transcribe.cues import Segment, Word, spread_words
 
 SNAP_VERSION = 2  # bump when the snapping changes its output (part of the cache key)
-MIN_RATIO = 0.8  # sound keys alike (difflib ratio) for a stretch to be taken for the term
+MIN_RATIO = 0.75  # sound keys alike (difflib ratio) for a stretch to be taken for the term
 START_RATIO = 0.86  # at a sentence start, where any word has a capital, more alike
 MIN_WORD_RATIO = 0.5  # and each heard word (or piece) at least this alike its own
 SIZE_PENALTY = 0.05  # taken off a stretch's score per word more or fewer than the term's
@@ -198,6 +198,8 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
     # a word that is one of the show's own (another name's) stays what it is
     if any(w in vocab and w not in term.words for w in lowered):
         return 0.0
+    if len(heard) < len(term.words) and any(w in term.words for w in lowered):
+        return 0.0  # "Okafor said": a person called by one of their names
     if not _aligned(tuple(heard), term.words):
         return 0.0
     key = sound_key(letters)
