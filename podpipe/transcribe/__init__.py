@@ -83,6 +83,7 @@ from podpipe.transcribe.gaps import (
 from podpipe.transcribe.guards import (
     LOOP_REPEATS,
     clean_segments,
+    cut_loop,
     drop_repeated_segments,
     is_sound_label,
     isolate_speakers,
@@ -202,6 +203,7 @@ __all__ = [
     "checkpoint_dir",
     "checkpoint_state",
     "clean_segments",
+    "cut_loop",
     "converted_checkpoint",
     "cue_time",
     "decode_audio",
