@@ -25,8 +25,8 @@ from podpipe.transcribe.snap import SNAP_VERSION, snap_segments
 from podpipe.transcribe.writers import WORDS_SUFFIX, write_transcripts, write_words
 
 # bump when podpipe's own processing changes the output (4: <stem>.words.json; 5: cues
-# split at pauses, multitrack)
-STAGE_VERSION = 5
+# split at pauses, multitrack; 6: speech a decoding loop stood for decoded again)
+STAGE_VERSION = 6
 EDITED_VERSION = 1  # bump when the hand-edited or corrected path changes its output
 
 Progress = Callable[[float, float], None]
@@ -50,7 +50,8 @@ def transcribe(
     on its own and the segments are merged in time order, labelled with the names.
     ``vocabulary`` (vocabulary.decoder_vocabulary) is the glossary the decoder gets;
     a near miss of one of ``names`` (vocabulary.show_terms without titles) is then
-    spelled as the show spells it (snap.snap_pairs; the pairs are kept in <stem>.words.json).
+    spelled as the show spells it, in place (snap.snap_segments; the pairs are kept in
+    <stem>.words.json).
     ``engine``: an engine loaded already (default: the one ``settings`` name).
     Raises ProcessingError for unreadable audio, a bad model or an unknown language.
     """
