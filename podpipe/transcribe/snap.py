@@ -107,7 +107,8 @@ def snap_segments(
         edits = _edits([t.text for t in toks], known, vocab, ended) if known else []
         if toks:
             ended = toks[-1].text.rstrip("\"'”)")[-1:] in SENTENCE_END
-        if not edits and len(toks) == sum(1 for w in seg.words if w.text.strip()):
+        joined = seg.words and len(toks) < sum(1 for w in seg.words if w.text.strip())
+        if not edits and not joined:
             out.append(seg)
             continue  # (pieces joined, "scikit" "-learn", are written as one word too)
         for e in edits:  # as heard, without the punctuation around it
