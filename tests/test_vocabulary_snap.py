@@ -103,6 +103,13 @@ def test_other_shows_terms(text, expected):
     assert snap_pairs([Segment(0, 1, text)], SHOW) == expected
 
 
+def test_lower_case_words_do_not_stand_for_a_capitalised_word_of_a_name():
+    """ "says Tariq Haddad and it is fast": "Haddad and it" sounds like Ada Lindqvist."""
+    assert snap_pairs([Segment(0, 1, "says Tariq Haddad and it is fast")], TERMS) == []
+    heard = [Segment(0, 1, "Leon and Out Loud is made by volunteers")]
+    assert snap_pairs(heard, ["Learning Out Loud"]) == [("Leon and Out Loud", "Learning Out Loud")]
+
+
 def test_a_word_that_is_another_of_the_shows_names_stays():
     """ "Tariq Halvorsen" sounds like Ingrid Halvorsen, but Tariq is the show's own."""
     assert snap_pairs([Segment(0, 1, "Keeps, Tariq Halvorsen, Kwame")], SHOW) == []

@@ -201,7 +201,7 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
         return 0.0
     if len(heard) < len(term.words) and any(w in term.words for w in lowered):
         return 0.0  # "Okafor said": a person called by one of their names
-    if not _aligned(tuple(heard), term.words):
+    if not _aligned(tuple(heard), tuple(term.text.split())):
         return 0.0
     key = sound_key(letters)
     if not 0.7 <= len(key) / max(1, len(term.key)) <= 1.4:
@@ -214,13 +214,17 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
 def _aligned(heard: tuple[str, ...], words: tuple[str, ...]) -> bool:
     """Whether the heard words line up with the term's, each a word of it, a word
     heard in pieces or words run together, every piece sounding at least half like its
-    counterpart ("Today" is not "club")."""
+    counterpart ("Today" is not "club"), and a capitalised word of the term heard as
+    a capitalised word ("Haddad and it" is not Ada Lindqvist; "Leon and" may be
+    Learning)."""
     if not heard or not words:
         return not heard and not words
     for h in range(1, min(3, len(heard)) + 1):
         for w in range(1, min(3, len(words)) + 1):
             if h > 1 and w > 1:
                 continue  # pieces on one side only
+            if words[0][:1].isupper() and not heard[0][:1].isupper():
+                continue
             a, b = sound_key("".join(heard[:h])), sound_key("".join(words[:w]))
             if min(len(a), len(b)) * 2 < max(len(a), len(b)):
                 continue  # a word left out ("Loud" for "loud club"), or one too many
