@@ -103,6 +103,14 @@ def test_other_shows_terms(text, expected):
     assert snap_pairs([Segment(0, 1, text)], SHOW) == expected
 
 
+def test_a_name_made_of_ordinary_words_is_not_found_in_ordinary_speech():
+    names = ["Learning Out Loud", "Data After Dark"]
+    assert snap_pairs([Segment(0, 1, "we are learning out loud, data after dark")], names) == []
+    assert snap_pairs([Segment(0, 1, "This is Learning out loud.")], names) == [
+        ("Learning out loud", "Learning Out Loud")
+    ]
+
+
 def test_lower_case_words_do_not_stand_for_a_capitalised_word_of_a_name():
     """ "says Tariq Haddad and it is fast": "Haddad and it" sounds like Ada Lindqvist."""
     assert snap_pairs([Segment(0, 1, "says Tariq Haddad and it is fast")], TERMS) == []
@@ -120,7 +128,7 @@ together, why small projects get finished, and what to do when the first week is
 Later we read your letters. After dark the city is quiet, and data from the bike share
 tells us where people ride. The answer is yes, and it is fast. Thank you for joining,
 see you in two weeks. Dark matter, afterwards, Ingrid said, is a different story.
-Nobody has to be an expert; questions are welcome. Pandas eat bamboo. Sofia and Marc
+Nobody has to be an expert; we analyse data after dark. Pandas eat bamboo. Sofia and Marc
 met at the station. Python is a language."""
 
 

@@ -192,8 +192,10 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
     if not all(heard) or any(set(p) & set(CLAUSE_MARKS) for p in inside):
         return 0.0  # a word missing, or a comma or stop inside the stretch (two phrases)
     letters = _letters(POSSESSIVE.sub("", "".join(heard)))
-    if letters == term.letters:
-        return 1.0  # "pandas group by", "mat plot lib", "Pandas groupby": the same letters
+    if letters == term.letters:  # "pandas group by", "mat plot lib", "Pandas groupby"
+        # but "we are learning out loud": ordinary words, not the show's name
+        named = len(term.words) > 1 and any(w[:1].isupper() for w in term.text.split())
+        return 0.0 if named and heard == [h.lower() for h in heard] else 1.0
     if not heard[0][:1].isupper():
         return 0.0  # Whisper did not take it for a name
     # a word that is one of the show's own (another name's) stays what it is
