@@ -1,20 +1,30 @@
 """The show's vocabulary, measured: names and terms spelled right, and WER, on tiny.en.
 
 Recordings: the sample show's three episodes (references in tools/make_sample_show.py)
-and a 12-sentence espeak-ng script naming the show's people and topics, in two voices.
-Modes, all with podpipe's own transcribe(): no vocabulary; the glossary as hot words
-(shipped before); hot words plus the near-miss snapping of names (snap.py, shipped).
+and a 12-sentence espeak-ng script naming the show's people and topics, in two voices;
+and, held out (never looked at while tuning snap.py), a second script with other
+sentences and another show's names. Modes, all with podpipe's own transcribe(): no
+vocabulary; the glossary as hot words; hot words plus the near-miss snapping of names
+(snap.py): what podpipe ships. Every recording is also snapped with the other
+script's names, so each pair found then is a false positive; they are counted.
 
-    PYTHONPATH=$PWD python3 bench/bench_vocabulary.py
+Whisper's segments are cached by audio, options and engine version (``--cache DIR``,
+default under the temp folder), so a change to the snapping is measured in seconds;
+``--no-cache`` decodes everything again.
+
+    PYTHONPATH=$PWD python3 bench/bench_vocabulary.py [-v] [--cache DIR | --no-cache]
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 import re
 import subprocess
 import sys
 import tempfile
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,8 +34,9 @@ sys.path.insert(0, str(ROOT / "tools"))
 from make_sample_show import EPISODES  # noqa: E402
 
 from podpipe.config import TranscriptionSettings, load_show  # noqa: E402
-from podpipe.transcribe import (  # noqa: E402  # noqa: E402
+from podpipe.transcribe import (  # noqa: E402
     decoder_vocabulary,
+    load_engine,
     read_cue_file,
     show_terms,
     transcribe,
@@ -56,6 +67,34 @@ SCRIPT = [
     "Thanks to Ben Okafor and Dmitri Volkov for the results.",
     "See you next time, says Ada Lindqvist.",
 ]
+# Held out: other sentences, another show's people and topics.
+HELD_OUT_TERMS = [
+    "Sofia Marchetti",
+    "Kwame Mensah",
+    "Ingrid Halvorsen",
+    "Tariq Haddad",
+    "Data After Dark",
+    "NumPy",
+    "Jupyter",
+    "PostgreSQL",
+    "seaborn",
+]
+HELD_OUT = [
+    "Good evening and welcome to Data After Dark.",
+    "My name is Sofia Marchetti and tonight we talk about NumPy.",
+    "Kwame Mensah built a dashboard with seaborn over the summer.",
+    "Ingrid Halvorsen keeps her survey answers in PostgreSQL.",
+    "Tariq Haddad wrote to us about his first Jupyter notebook.",
+    "Sofia Marchetti thinks NumPy arrays are worth learning early.",
+    "Later, Ingrid Halvorsen shows a heat map she drew in seaborn.",
+    "Kwame Mensah asked whether PostgreSQL can store JSON.",
+    "The answer is yes, says Tariq Haddad, and it is fast.",
+    "Every Jupyter notebook from tonight is on our website.",
+    "Data After Dark comes back in two weeks.",
+    "Thank you, Kwame Mensah and Ingrid Halvorsen, for joining.",
+]
+VOICES = ("en-us+f3", "en-gb+m3", "en-us+m3", "en-gb-scotland+f3")
+SCRIPTS = {"names script": (SCRIPT, TERMS), "held out": (HELD_OUT, HELD_OUT_TERMS)}
 
 
 def words(text: str) -> list[str]:
@@ -73,9 +112,9 @@ def wer(ref: str, hyp: str) -> tuple[int, int]:
     return row[-1], len(r)
 
 
-def names_right(ref: str, hyp: str) -> tuple[int, int]:
+def names_right(ref: str, hyp: str, terms: list[str]) -> tuple[int, int]:
     right = total = 0
-    for term in TERMS:
+    for term in terms:
         n = len(re.findall(rf"(?<![\w-]){re.escape(term)}(?![\w-])", ref, flags=re.I))
         got = len(re.findall(rf"(?<![\w-]){re.escape(term)}(?![\w-])", hyp))
         total += n
@@ -83,46 +122,112 @@ def names_right(ref: str, hyp: str) -> tuple[int, int]:
     return right, total
 
 
+class CachedEngine:
+    """The loaded engine, its segments kept on disk by audio, options and version."""
+
+    def __init__(self, engine, folder: Path | None):
+        self.engine, self.folder = engine, folder
+        self.name, self.model_label = engine.name, engine.model_label
+        self.multilingual = engine.multilingual
+        self.version = metadata.version("faster-whisper") + metadata.version("ctranslate2")
+
+    def _cached(self, kind: str, audio, options: dict, run):
+        if self.folder is None:
+            return list(run())
+        key = hashlib.sha256(audio.tobytes())
+        key.update(json.dumps([kind, self.name, self.model_label, self.version, options]).encode())
+        path = self.folder / f"{key.hexdigest()[:32]}.pickle"
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        found = list(run())
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pickle.dumps(found))
+        return found
+
+    def segments(self, audio, **options):
+        return self._cached(
+            "segments", audio, options, lambda: self.engine.segments(audio, **options)
+        )
+
+    def retry(self, audio, **options):
+        return self._cached("retry", audio, options, lambda: self.engine.retry(audio, **options))
+
+
 def recordings(tmp: Path):
+    """(label, audio, reference, speakers, glossary, names, terms scored)"""
     show = load_show(ROOT)
     for ep in show.episodes:
         ref = " ".join(text for _, text in EPISODES[ep.slug][1])
-        yield f"sample {ep.number:03d}", ep.audio, ref, ep.speakers, show, ep
-    for voice in ("en-us+f3", "en-gb+m3"):
-        wav = tmp / f"script-{voice}.wav"
-        subprocess.run(
-            ["espeak-ng", "-v", voice, "-s", "160", "-w", str(wav), "  ".join(SCRIPT)],
-            check=True,
-        )
-        yield f"names script, {voice[:5]}", wav, " ".join(SCRIPT), (), show, show.episodes[1]
+        glossary, names = decoder_vocabulary(show, ep), show_terms(show, ep, titles=False)
+        yield f"sample {ep.number:03d}", ep.audio, ref, ep.speakers, glossary, names, TERMS
+    for name, (script, terms) in SCRIPTS.items():
+        for voice in VOICES:
+            wav = tmp / f"{name}-{voice}.wav".replace(" ", "-")
+            subprocess.run(
+                ["espeak-ng", "-v", voice, "-s", "160", "-w", str(wav), "  ".join(script)],
+                check=True,
+            )
+            # what a host would list for this script
+            yield f"{name}, {voice}", wav, " ".join(script), (), ", ".join(terms), terms, terms
 
 
 def main() -> int:
     settings = TranscriptionSettings()
-    rows = []
+    cache = None
+    if "--no-cache" not in sys.argv:
+        args = sys.argv[1:]
+        cache = Path(args[args.index("--cache") + 1]) if "--cache" in args else None
+        cache = cache or Path(tempfile.gettempdir()) / "podpipe-bench-vocabulary"
+    engine = CachedEngine(load_engine(settings), cache)
+    rows, false_positives = [], []
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        for label, audio, ref, speakers, show, ep in recordings(tmp):
-            glossary = decoder_vocabulary(show, ep)
-            if label.startswith("names"):
-                glossary = ", ".join(TERMS)  # what a host would list for this script
+        for label, audio, ref, speakers, glossary, names, terms in recordings(tmp):
             out = {}
-            terms = TERMS if label.startswith("names") else show_terms(show, ep, titles=False)
-            modes = (("none", "", ()), ("hotwords", glossary, ()), ("snap", glossary, terms))
-            for mode, vocab, names in modes:  # "snap": what podpipe ships
+            modes = (("none", "", ()), ("hotwords", glossary, ()), ("snap", glossary, names))
+            for mode, vocab, snap_names in modes:  # "snap": what podpipe ships
                 folder = tmp / f"{label}-{mode}".replace(" ", "_").replace(",", "")
                 transcribe(
-                    audio, folder, settings, speakers=speakers, vocabulary=vocab, names=names
+                    audio,
+                    folder,
+                    settings,
+                    speakers=speakers,
+                    vocabulary=vocab,
+                    names=snap_names,
+                    engine=engine,
                 )
                 out[mode] = read_cue_file(folder / "transcript.vtt")
             pairs = json.loads((folder / "transcript.words.json").read_text())["snapped"]
-            texts = {m: " ".join(" ".join(c.lines) for c in cues) for m, cues in out.items()}
-            rows.append(
-                (label, {m: (names_right(ref, t), wer(ref, t)) for m, t in texts.items()}, pairs)
+            # the snapping with another show's names: every pair it finds is wrong
+            other = HELD_OUT_TERMS if terms is not HELD_OUT_TERMS else TERMS
+            wrong = tmp / f"{folder.name}-other"
+            transcribe(
+                audio,
+                wrong,
+                settings,
+                speakers=speakers,
+                vocabulary=glossary,
+                names=other,
+                engine=engine,
             )
+            false = json.loads((wrong / "transcript.words.json").read_text())["snapped"]
+            false_positives.extend(f"{label}: {w!r} -> {r!r}" for w, r in false)
+            texts = {m: " ".join(" ".join(c.lines) for c in cues) for m, cues in out.items()}
+            res = {m: (names_right(ref, t, terms), wer(ref, t)) for m, t in texts.items()}
+            rows.append((label, res, pairs))
             print(label, rows[-1][1], pairs, flush=True)
             if "-v" in sys.argv:
                 print("   ", texts["snap"], flush=True)
+    table(rows, lambda label: not label.startswith("held out"), "tuned on")
+    table(rows, lambda label: label.startswith("held out"), "held out")
+    print(f"\nsnapped with the other script's names (each one wrong): {len(false_positives)}")
+    for line in false_positives:
+        print("   ", line)
+    return 0
+
+
+def table(rows, keep, title: str) -> None:
+    rows = [r for r in rows if keep(r[0])]
     print(
         "\n| recording | names: none | hotwords | hotwords + snap | WER: none | hotwords | hotwords + snap |"
     )
@@ -138,8 +243,7 @@ def main() -> int:
         print(f"| {label} | " + " | ".join(cells_n + cells_w) + " |")
     cells = [f"{t[0]}/{t[1]} ({100 * t[0] / t[1]:.0f} %)" for t in totals.values()]
     cells += [f"{100 * t[2] / t[3]:.1f} %" for t in totals.values()]
-    print("| **all** | " + " | ".join(cells) + " |")
-    return 0
+    print(f"| **all {title}** | " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":

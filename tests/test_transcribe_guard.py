@@ -86,6 +86,49 @@ def _tail_words(report, out: Path, since: float) -> str:
     return " ".join(s["body"] for s in doc["segments"] if s["startTime"] >= since)
 
 
+def test_a_segment_that_runs_into_a_loop_is_cut_where_the_loop_starts():
+    """Its words past the phrase's first time are dropped and it ends where that ends:
+    the speech the loop stood for has no text, so fill_gaps decodes it again."""
+    said = [
+        (0.0, 0.5, " Ingrid"),
+        (0.5, 1.0, " keeps,"),
+        (1.0, 1.5, " Tariq"),
+        (1.5, 2.0, " Halvorsen,"),
+    ]
+    looped = [(2.0 + i, 2.5 + i, w) for i in range(0, 8, 2) for w in (" Tariq", " Halvorsen,")]
+    words = tuple(stage.Word(*w) for w in said + looped)
+    seg = stage.Segment(0.0, 24.3, "".join(w.text for w in words).strip(), "Host", words)
+    cut = stage.cut_loop(seg)
+    assert (cut.start, cut.end, cut.speaker) == (0.0, 2.0, "Host")
+    assert cut.text == "Ingrid keeps, Tariq Halvorsen," and cut.words == words[:4]
+    plain = stage.Segment(0.0, 3.0, "I said no, no, no to that.", None, words[:3])
+    assert stage.cut_loop(plain) is plain
+
+
+HELD_OUT = """Good evening and welcome to Data After Dark.  My name is Sofia Marchetti and
+tonight we talk about NumPy.  Kwame Mensah built a dashboard with seaborn over the
+summer.  Ingrid Halvorsen keeps her survey answers in PostgreSQL.  Tariq Haddad wrote
+to us about his first Jupyter notebook.  Sofia Marchetti thinks NumPy arrays are worth
+learning early.  Later, Ingrid Halvorsen shows a heat map she drew in seaborn.  Kwame
+Mensah asked whether PostgreSQL can store JSON."""
+GLOSSARY = "Sofia Marchetti, Kwame Mensah, Ingrid Halvorsen, Tariq Haddad, Data After Dark, "
+GLOSSARY += "NumPy, Jupyter, PostgreSQL, seaborn"
+
+
+@pytest.mark.slow
+def test_speech_a_decoding_loop_stood_for_is_transcribed_again(tmp_path):
+    """Given this glossary, tiny.en's batched decoding of the first 24 s of this
+    espeak-ng script ends in "Tariq Halvorsen, Tariq Halvorsen, ..." and loses four
+    sentences (bench/bench_vocabulary.py, held out); the guard decodes them again."""
+    wav = tmp_path / "script.wav"
+    text = " ".join(HELD_OUT.split())
+    subprocess.run(["espeak-ng", "-v", "en-gb+m3", "-s", "160", "-w", str(wav), text], check=True)
+    stage.transcribe(wav, tmp_path / "out", TranscriptionSettings(), vocabulary=GLOSSARY)
+    got = " ".join(normalize((tmp_path / "out" / "transcript.txt").read_text()))
+    assert "heat map" in got and "jupyter notebook" in got
+    assert got.count("tariq halvorsen") <= 1
+
+
 @pytest.mark.slow
 def test_speech_that_batched_decoding_skips_is_transcribed_again(tmp_path):
     """With beam 3, batched Whisper stops after 62.9 s of this episode and drops the

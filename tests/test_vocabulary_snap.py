@@ -9,7 +9,7 @@ import json
 import pytest
 
 from podpipe.config import TranscriptionSettings
-from podpipe.transcribe import Segment, snap_pairs, transcribe
+from podpipe.transcribe import Segment, Word, snap_pairs, snap_segments, transcribe
 from podpipe.transcribe.snap import sound_key
 from tests.show_helpers import REPO
 
@@ -29,6 +29,10 @@ def pairs(text: str) -> list[tuple[str, str]]:
         ("start with mat plot lib first", [("mat plot lib", "matplotlib")]),
         ("we try scikit learn next", [("scikit learn", "scikit-learn")]),
         ("talk about pandas group by.", [("pandas group by", "pandas groupby")]),
+        ("we try scikit -learn next", [("scikit -learn", "scikit-learn")]),
+        ("thanks to Mena Akafor, and", [("Mena Akafor", "Ben Okafor")]),
+        # the show writes it in lower case; a capital only at a sentence start
+        ("to talk about, Pandas groupby, and", [("Pandas groupby", "pandas groupby")]),
     ],
 )
 def test_near_misses_of_names_and_terms_are_found(text, expected):
@@ -44,6 +48,9 @@ def test_near_misses_of_names_and_terms_are_found(text, expected):
         "the meetre mile wrote a query",  # too far from Dmitri Volkov to guess
         "a band of afar travellers",  # sounds close, but not capitalised as a name
         "we group by the station",  # ordinary words
+        "Pandas groupby is where we start.",  # a sentence start keeps its capital
+        "Okafor's notebook and Ben Okafor's chart",  # possessives spelled right
+        "see you next time, Lindqvist said",  # called by one of the name's words
     ],
 )
 def test_ordinary_speech_and_right_spellings_are_left_alone(text):
@@ -69,3 +76,84 @@ def test_the_stage_spells_a_misheard_name_as_the_show_does(tmp_path):
     for name in ("transcript.vtt", "transcript.srt", "transcript.txt", "transcript.json"):
         text = " ".join((out / name).read_text().split())
         assert "Ben Okafor" in text and "O'Caffer" not in text, name
+
+
+def test_a_possessive_keeps_its_ending_and_punctuation_stays():
+    assert pairs("That was Ben O'Caffer's idea.") == [("Ben O'Caffer's", "Ben Okafor's")]
+    (seg,), _ = snap_segments([Segment(0, 1, "That was Ben O'Caffer's idea.")], TERMS)
+    assert seg.text == "That was Ben Okafor's idea."
+
+
+SHOW = ["Sofia Marchetti", "Kwame Mensah", "Ingrid Halvorsen", "Tariq Haddad"]
+SHOW += ["Data After Dark", "NumPy", "Jupyter", "PostgreSQL", "seaborn"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # as many words as the term has, not a piece of it ("Gator Data After Dark")
+        ("welcome to Gator After Dark. My", [("Gator After Dark", "Data After Dark")]),
+        ("a heat map she drew in Sivorn.", [("Sivorn", "seaborn")]),
+        ("answers in Postgresql can", [("Postgresql", "PostgreSQL")]),
+        # a word that sounds the same as the show's term takes the show's spelling
+        ("his first Jupiter notebook", [("Jupiter", "Jupyter")]),
+    ],
+)
+def test_other_shows_terms(text, expected):
+    assert snap_pairs([Segment(0, 1, text)], SHOW) == expected
+
+
+def test_a_name_made_of_ordinary_words_is_not_found_in_ordinary_speech():
+    names = ["Learning Out Loud", "Data After Dark"]
+    assert snap_pairs([Segment(0, 1, "we are learning out loud, data after dark")], names) == []
+    assert snap_pairs([Segment(0, 1, "This is Learning out loud.")], names) == [
+        ("Learning out loud", "Learning Out Loud")
+    ]
+
+
+def test_lower_case_words_do_not_stand_for_a_capitalised_word_of_a_name():
+    """ "says Tariq Haddad and it is fast": "Haddad and it" sounds like Ada Lindqvist."""
+    assert snap_pairs([Segment(0, 1, "says Tariq Haddad and it is fast")], TERMS) == []
+    heard = [Segment(0, 1, "Leon and Out Loud is made by volunteers")]
+    assert snap_pairs(heard, ["Learning Out Loud"]) == [("Leon and Out Loud", "Learning Out Loud")]
+
+
+def test_a_word_that_is_another_of_the_shows_names_stays():
+    """ "Tariq Halvorsen" sounds like Ingrid Halvorsen, but Tariq is the show's own."""
+    assert snap_pairs([Segment(0, 1, "Keeps, Tariq Halvorsen, Kwame")], SHOW) == []
+
+
+ORDINARY = """Good evening and welcome back. Tonight we look at how people learn
+together, why small projects get finished, and what to do when the first week is hard.
+Later we read your letters. After dark the city is quiet, and data from the bike share
+tells us where people ride. The answer is yes, and it is fast. Thank you for joining,
+see you in two weeks. Dark matter, afterwards, Ingrid said, is a different story.
+Nobody has to be an expert; we analyse data after dark. Pandas eat bamboo. Sofia and Marc
+met at the station. Python is a language."""
+
+
+def test_ordinary_sentences_are_left_untouched():
+    """Plain English around the show's words (some of them close: "after dark",
+    "Jupiter", "Sofia") is not rewritten into names."""
+    segments = [Segment(i, i + 1, line) for i, line in enumerate(ORDINARY.splitlines())]
+    assert snap_pairs(segments, SHOW) == []
+    assert snap_pairs(segments, TERMS) == []
+    assert snap_segments(segments, [*SHOW, *TERMS])[0] == segments
+
+
+def test_a_name_heard_in_pieces_keeps_the_times_of_its_pieces():
+    """Whisper's words "Ben" " O" " 'Caffer" become one word "Ben Okafor" from the
+    start of the first to the end of the last; the other words keep their times."""
+    words = [(0.0, 0.4, " And"), (0.4, 0.6, " I'm"), (0.6, 0.9, " Ben"), (0.9, 1.0, " O")]
+    words += [(1.0, 1.5, " 'Caffer."), (1.6, 2.0, " Thanks")]
+    seg = Segment(0.0, 2.0, "And I'm Ben O 'Caffer. Thanks", None, tuple(Word(*w) for w in words))
+    (out,), found = snap_segments([seg], TERMS)
+    assert found == [("Ben O 'Caffer", "Ben Okafor")]
+    assert out.text == "And I'm Ben Okafor. Thanks"
+    assert [(w.start, w.end, w.text.strip()) for w in out.words] == [
+        (0.0, 0.4, "And"),
+        (0.4, 0.6, "I'm"),
+        (0.6, 1.5, "Ben Okafor."),
+        (1.6, 2.0, "Thanks"),
+    ]
+    assert (out.start, out.end, out.speaker) == (seg.start, seg.end, seg.speaker)

@@ -83,6 +83,7 @@ from podpipe.transcribe.gaps import (
 from podpipe.transcribe.guards import (
     LOOP_REPEATS,
     clean_segments,
+    cut_loop,
     drop_repeated_segments,
     is_sound_label,
     isolate_speakers,
@@ -109,7 +110,7 @@ from podpipe.transcribe.review import (
     read_snapped,
     read_words,
 )
-from podpipe.transcribe.snap import snap_pairs
+from podpipe.transcribe.snap import SNAP_VERSION, snap_pairs, snap_segments
 from podpipe.transcribe.stage import (
     EDITED_VERSION,
     STAGE_VERSION,
@@ -144,6 +145,8 @@ __all__ = [
     "read_words",
     "read_snapped",
     "snap_pairs",
+    "snap_segments",
+    "SNAP_VERSION",
     "WORDS_SUFFIX",
     "fetch_model",
     "import_model",
@@ -200,6 +203,7 @@ __all__ = [
     "checkpoint_dir",
     "checkpoint_state",
     "clean_segments",
+    "cut_loop",
     "converted_checkpoint",
     "cue_time",
     "decode_audio",

@@ -1,7 +1,10 @@
 """Speech that batched decoding left without text: found, decoded again, or warned of.
 
 The VAD looks for speech under the stretches without text; each such gap is decoded
-again, sequentially, and what is still missing becomes a warning in the report.
+again, sequentially, and what is still missing becomes a warning in the report. A
+segment whose words run into a decoding loop ("Tariq Halvorsen, Tariq Halvorsen, ...",
+which the glossary can set off) is cut where the loop starts, so the speech the loop
+stood for is such a gap too.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from podpipe.text import clock
 from podpipe.transcribe.cues import Segment, Word
 from podpipe.transcribe.decode import SAMPLE_RATE
 from podpipe.transcribe.engine import Engine
+from podpipe.transcribe.guards import cut_loop
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +37,7 @@ def fill_gaps(
     this costs next to nothing when the text covers the recording.
     """
     duration = len(samples) / SAMPLE_RATE
+    found = [cut_loop(seg) for seg in found]  # a loop stands for speech it did not decode
     spans = [(s.start, s.end) for s in found]
     speech = [
         region

@@ -102,6 +102,21 @@ def remove_repeats(text: str, repeats: int = LOOP_REPEATS, longest: int = 12) ->
     return " ".join(out)
 
 
+def cut_loop(seg: Segment, repeats: int = LOOP_REPEATS, longest: int = 12) -> Segment:
+    """The segment up to a decoding loop in its words (the phrase kept once), ending
+    where that phrase ends: the speech the loop stood for is left without text, so
+    fill_gaps decodes it again. A segment without words or loops is returned as is."""
+    keys = [_norm(w.text) for w in seg.words]
+    for i in range(len(keys)):
+        for n in range(1, longest + 1):
+            phrase = keys[i : i + n]
+            if len(phrase) == n and any(phrase) and keys[i : i + n * repeats] == phrase * repeats:
+                kept = seg.words[: i + n]
+                text = "".join(w.text for w in kept).strip()
+                return Segment(seg.start, max(seg.start, kept[-1].end), text, seg.speaker, kept)
+    return seg
+
+
 def drop_repeated_segments(segments: list[Segment], repeats: int = 3) -> list[Segment]:
     """Keep the first of ``repeats``+ consecutive segments of one speaker with equal text."""
     out: list[Segment] = []

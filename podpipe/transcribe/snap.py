@@ -1,20 +1,39 @@
 """The show's names spelled as the show spells them: a near miss of a vocabulary term
-in Whisper's words ("Ben O'Caffer" for Ben Okafor, "Kiloma Eze" for Chioma Eze) is
-found by how its letters compare, and returned as a ``wrong -> right`` pair for the
-corrections machinery to apply. Only names and listed terms with a capital or a
-non-dictionary shape are snapped, and only when the letters are close, so ordinary
-speech stays as Whisper wrote it."""
+in Whisper's words ("Ben O 'Caffer" for Ben Okafor, "Kiloma Eze" for Chioma Eze,
+"Pandas groupby" mid-sentence for pandas groupby) is found where it was said and
+spelled as the show spells it, in place: the words it replaces give it their start and
+end, so every format and the one timeline keep their times.
+
+A stretch of one to three more words than the term has (a name heard in pieces), or one
+fewer (run together), is compared with each term by a rough sound key of its letters
+joined. Only a stretch Whisper itself wrote as a name (starting with a capital) is
+taken by sound, only when it sounds close, and never over a word that is another of the
+show's terms; the same letters spaced or cased differently ("mat plot lib", "scikit
+learn") are taken at once. So ordinary speech stays as Whisper wrote it
+(tests/test_vocabulary_snap.py). The changes are also returned as ``wrong -> right``
+pairs, kept with the transcript for `podpipe transcript review`.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
-from podpipe.transcribe.cues import Segment
+from podpipe.transcribe.cues import Segment, Word, spread_words
 
-MIN_RATIO = 0.8  # letters alike (difflib ratio) for a window to be taken for the term
-MIN_WORD_RATIO = 0.5  # and each of its words at least this alike the term's word
+SNAP_VERSION = 2  # bump when the snapping changes its output (part of the cache key)
+MIN_RATIO = 0.75  # sound keys alike (difflib ratio) for a stretch to be taken for the term
+START_RATIO = 0.86  # at a sentence start, where any word has a capital, more alike
+MIN_WORD_RATIO = 0.5  # and each heard word (or piece) at least this alike its own
+SIZE_PENALTY = 0.05  # taken off a stretch's score per word more or fewer than the term's
 MIN_LETTERS = 6  # shorter terms are too easy to find by accident
+SENTENCE_END = ".?!"
+CLAUSE_MARKS = ".?!,;:…"
+POSSESSIVE = re.compile(r"(['’]s|s['’])$", re.I)
 
 
 def _letters(text: str) -> str:
@@ -35,62 +54,213 @@ def sound_key(text: str) -> str:
     return re.sub(r"(.)\1+", r"\1", key)
 
 
-def _alike(window: list[str], term: str) -> bool:
-    """Word by word, each sounds at least half alike ("Today" is not "club"); a window
-    one word longer may have one word split in two ("Ben O 'Caffer")."""
-    words = term.split()
-    if len(window) == len(words) + 1:
-        return any(
-            _alike([*window[:i], window[i] + window[i + 1], *window[i + 2 :]], term)
-            for i in range(len(words))
-        )
-    return len(window) == len(words) and all(
-        difflib.SequenceMatcher(None, sound_key(w), sound_key(t)).ratio() >= MIN_WORD_RATIO
-        for w, t in zip(window, words, strict=True)
-    )
+@dataclass(frozen=True)
+class _Term:
+    text: str
+    words: tuple[str, ...]  # lower case
+    letters: str
+    key: str
 
 
-def snap_pairs(cues: list[Segment], terms: list[str]) -> list[tuple[str, str]]:
-    """``(wrong, right)`` for each near miss of a term in the cues' words, most alike
-    first; a window already spelled right, or holding the term, is left alone."""
-    words = [w for c in cues for w in " ".join(c.lines).split()]
-    bare = [re.sub(r"^[^\w']+|[^\w']+$", "", w) for w in words]
-    found: dict[str, tuple[float, str]] = {}
-    for term in terms:
-        target, sound = _letters(term), sound_key(term)
-        size = len(term.split())
-        named = any(ch.isupper() for ch in term)  # a name: near misses count
-        if len(target) < MIN_LETTERS:
+@dataclass(frozen=True)
+class _Edit:
+    start: int  # token index
+    stop: int
+    text: str  # the replacement, with the punctuation around the stretch
+    score: float
+
+
+def _core(text: str) -> tuple[str, str, str]:
+    """(punctuation before, the word, punctuation after)."""
+    m = re.match(r"^([^\w']*)(.*?)([^\w']*)$", text, flags=re.S)
+    return m.group(1), m.group(2).strip("'"), m.group(3)
+
+
+def tokens(seg: Segment) -> list[Word]:
+    """The segment's words as written, one per whitespace-separated word: a piece
+    Whisper gave without a leading space ("-learn") joins the word before it."""
+    out: list[Word] = []
+    for w in seg.words or spread_words(seg):
+        if not w.text.strip():
             continue
-        lowered = [w.lower() for w in bare]
-        exact = [
-            range(i, i + size)
-            for i in range(len(bare) - size + 1)
-            if lowered[i : i + size] == term.lower().split()
-        ]
-        for n in (size, size + 1, size + 2):
-            for i in range(len(bare) - n + 1):
-                window = [w for w in bare[i : i + n] if w]
-                if len(window) != n or any(i < r.stop and r.start < i + n for r in exact):
-                    continue  # a word missing, or overlapping the term spelled right
-                phrase = " ".join(window)
-                got = _letters(phrase)
-                if got == target:  # "pandas group by", "mat plot lib": the same letters
-                    ratio = 1.0
-                elif named and n <= size + 1 and window[0][:1].isupper() and _alike(window, term):
-                    ratio = difflib.SequenceMatcher(None, sound_key(phrase), sound).ratio()
-                else:
-                    continue
-                if ratio >= MIN_RATIO and ratio > found.get(phrase, (0.0, ""))[0]:
-                    found[phrase] = (ratio, term)
-    # the most alike first, then the longest (the whole misheard name, not a piece)
-    pairs = sorted(found.items(), key=lambda kv: (-kv[1][0], -len(kv[0])))
-    # a window inside a longer one taken already is left out (one fix per stretch)
-    taken: list[str] = []
-    out = []
-    for phrase, (_, term) in pairs:
-        if any(phrase.lower() in t.lower() or t.lower() in phrase.lower() for t in taken):
-            continue
-        taken.append(phrase)
-        out.append((phrase, term))
+        if out and not w.text[:1].isspace() and seg.words:
+            last = out[-1]
+            p = min((x for x in (last.probability, w.probability) if x is not None), default=None)
+            out[-1] = Word(last.start, w.end, last.text + w.text.strip(), p)
+        else:
+            out.append(Word(w.start, w.end, w.text.strip(), w.probability))
     return out
+
+
+def snap_segments(
+    segments: Sequence[Segment], terms: Sequence[str]
+) -> tuple[list[Segment], list[tuple[str, str]]]:
+    """The segments with each near miss of a term spelled as the term, and the
+    ``(wrong, right)`` pairs changed (each once, in order)."""
+    known = _terms(terms)
+    vocab = {w for t in known for w in t.words}
+    out: list[Segment] = []
+    pairs: list[tuple[str, str]] = []
+    ended = True  # the text before ended a sentence
+    for seg in segments:
+        toks = tokens(seg)
+        edits = _edits([t.text for t in toks], known, vocab, ended) if known else []
+        if toks:
+            ended = toks[-1].text.rstrip("\"'”)")[-1:] in SENTENCE_END
+        joined = seg.words and len(toks) < sum(1 for w in seg.words if w.text.strip())
+        if not edits and not joined:
+            out.append(seg)
+            continue  # (pieces joined, "scikit" "-learn", are written as one word too)
+        for e in edits:  # as heard, without the punctuation around it
+            heard = " ".join(t.text for t in toks[e.start : e.stop])
+            pairs.append((_core(heard)[1], _core(e.text)[1]))
+        out.append(_applied(seg, toks, edits))
+    return out, list(dict.fromkeys(pairs))
+
+
+def snap_pairs(cues: Sequence[Segment], terms: Sequence[str]) -> list[tuple[str, str]]:
+    """The ``(wrong, right)`` pairs snap_segments would change in ``cues``."""
+    return snap_segments(cues, terms)[1]
+
+
+def _terms(terms: Sequence[str]) -> list[_Term]:
+    out = []
+    for term in dict.fromkeys(" ".join(t.split()) for t in terms):
+        if len(_letters(term)) >= MIN_LETTERS:
+            words = tuple(_core(w)[1].lower() for w in term.split())
+            out.append(_Term(term, words, _letters(term), sound_key(term)))
+    return out
+
+
+def _edits(words: list[str], terms: list[_Term], vocab: set[str], ended: bool) -> list[_Edit]:
+    """The best non-overlapping edits in one segment's words."""
+    cores = [_core(w) for w in words]
+    lowered = [c[1].lower() for c in cores]
+    starts = [
+        ended if i == 0 else words[i - 1].rstrip("\"'”)")[-1:] in SENTENCE_END
+        for i in range(len(words))
+    ]
+    found: list[_Edit] = []
+    right: set[int] = set()  # words that are a term spelled right already
+    for term in terms:
+        size = len(term.words)
+        for i in range(len(words) - size + 1):
+            span = [cores[k][1] for k in range(i, i + size)]
+            if [_bare(w) for w in span] == list(term.words) and _cased(span, term, starts[i]):
+                right.update(range(i, i + size))
+    for term in terms:
+        size = len(term.words)
+        for n in range(max(1, size - 1), size + 3):
+            for i in range(len(words) - n + 1):
+                if any(k in right for k in range(i, i + n)):
+                    continue
+                score = _score(cores[i : i + n], lowered[i : i + n], term, vocab, starts[i])
+                text = _replacement(cores, i, n, term, starts[i]) if score else ""
+                if score and text != " ".join(words[i : i + n]):
+                    # as many words as the term has, when stretches overlap ("Gator After
+                    # Dark", not "After Dark", is Data After Dark)
+                    found.append(_Edit(i, i + n, text, score - SIZE_PENALTY * abs(n - size)))
+    chosen: list[_Edit] = []
+    for e in sorted(found, key=lambda e: (-e.score, -(e.stop - e.start), e.start)):
+        if all(e.stop <= c.start or c.stop <= e.start for c in chosen):
+            chosen.append(e)
+    return sorted(chosen, key=lambda e: e.start)
+
+
+def _bare(word: str) -> str:
+    """A word without its possessive ending, lower case ("Okafor's" is "okafor")."""
+    return POSSESSIVE.sub("", word).lower()
+
+
+def _cased(span: list[str], term: _Term, sentence_start: bool) -> bool:
+    """Whether the words are the term as the show writes it (a capital at a sentence
+    start allowed)."""
+    written = [POSSESSIVE.sub("", w) for w in span]
+    wanted = term.text.split()
+    if sentence_start and written and wanted:
+        written[0], wanted[0] = (
+            written[0][:1].lower() + written[0][1:],
+            wanted[0][:1].lower() + wanted[0][1:],
+        )
+    return [_core(w)[1] for w in wanted] == written
+
+
+def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -> float:
+    """How surely the stretch is the term misheard (0: it is not)."""
+    heard = [c[1] for c in cores]
+    inside = [c[2] for c in cores[:-1]] + [c[0] for c in cores[1:]]
+    if not all(heard) or any(set(p) & set(CLAUSE_MARKS) for p in inside):
+        return 0.0  # a word missing, or a comma or stop inside the stretch (two phrases)
+    letters = _letters(POSSESSIVE.sub("", "".join(heard)))
+    if letters == term.letters:  # "pandas group by", "mat plot lib", "Pandas groupby"
+        # but "we are learning out loud": ordinary words, not the show's name
+        named = len(term.words) > 1 and any(w[:1].isupper() for w in term.text.split())
+        return 0.0 if named and heard == [h.lower() for h in heard] else 1.0
+    if not heard[0][:1].isupper():
+        return 0.0  # Whisper did not take it for a name
+    # a word that is one of the show's own (another name's) stays what it is
+    if any(w in vocab and w not in term.words for w in lowered):
+        return 0.0
+    if len(heard) < len(term.words) and any(w in term.words for w in lowered):
+        return 0.0  # "Okafor said": a person called by one of their names
+    if not _aligned(tuple(heard), tuple(term.text.split())):
+        return 0.0
+    key = sound_key(letters)
+    if not 0.7 <= len(key) / max(1, len(term.key)) <= 1.4:
+        return 0.0
+    ratio = difflib.SequenceMatcher(None, key, term.key).ratio()
+    return ratio if ratio >= (START_RATIO if sentence_start else MIN_RATIO) else 0.0
+
+
+@functools.lru_cache(maxsize=4096)
+def _aligned(heard: tuple[str, ...], words: tuple[str, ...]) -> bool:
+    """Whether the heard words line up with the term's, each a word of it, a word
+    heard in pieces or words run together, every piece sounding at least half like its
+    counterpart ("Today" is not "club"), and a capitalised word of the term heard as
+    a capitalised word ("Haddad and it" is not Ada Lindqvist; "Leon and" may be
+    Learning)."""
+    if not heard or not words:
+        return not heard and not words
+    for h in range(1, min(3, len(heard)) + 1):
+        for w in range(1, min(3, len(words)) + 1):
+            if h > 1 and w > 1:
+                continue  # pieces on one side only
+            if words[0][:1].isupper() and not heard[0][:1].isupper():
+                continue
+            a, b = sound_key("".join(heard[:h])), sound_key("".join(words[:w]))
+            if min(len(a), len(b)) * 2 < max(len(a), len(b)):
+                continue  # a word left out ("Loud" for "loud club"), or one too many
+            if difflib.SequenceMatcher(None, a, b).ratio() >= MIN_WORD_RATIO and _aligned(
+                heard[h:], words[w:]
+            ):
+                return True
+    return False
+
+
+def _replacement(cores, i: int, n: int, term: _Term, sentence_start: bool) -> str:
+    """The term as the show writes it, with the stretch's outer punctuation, its
+    possessive ending, and a capital at a sentence start."""
+    text = term.text
+    if sentence_start and text[:1].islower():
+        text = text[0].upper() + text[1:]
+    ending = POSSESSIVE.search(cores[i + n - 1][1])
+    if ending and not POSSESSIVE.search(text):
+        text += ending.group(1)
+    return cores[i][0] + text + cores[i + n - 1][2]
+
+
+def _applied(seg: Segment, toks: list[Word], edits: list[_Edit]) -> Segment:
+    """``seg`` with the edits made: each replacement one word spanning the times of the
+    words it replaces."""
+    words: list[Word] = []
+    k = 0
+    for e in edits:
+        words += toks[k : e.start]
+        span = toks[e.start : e.stop]
+        p = min((w.probability for w in span if w.probability is not None), default=None)
+        words.append(Word(span[0].start, span[-1].end, e.text, p))
+        k = e.stop
+    words += toks[k:]
+    text = " ".join(w.text for w in words)
+    words = tuple(dataclasses.replace(w, text=" " + w.text) for w in words)
+    return Segment(seg.start, seg.end, text, seg.speaker, words if seg.words else ())

@@ -21,12 +21,12 @@ from podpipe.transcribe.gaps import fill_gaps, gap_warning
 from podpipe.transcribe.guards import clean_segments, isolate_speakers
 from podpipe.transcribe.models import model_identity
 from podpipe.transcribe.pauses import shifted, split_at_pauses
-from podpipe.transcribe.snap import snap_pairs
+from podpipe.transcribe.snap import SNAP_VERSION, snap_segments
 from podpipe.transcribe.writers import WORDS_SUFFIX, write_transcripts, write_words
 
 # bump when podpipe's own processing changes the output (4: <stem>.words.json; 5: cues
-# split at pauses, multitrack)
-STAGE_VERSION = 5
+# split at pauses, multitrack; 6: speech a decoding loop stood for decoded again)
+STAGE_VERSION = 6
 EDITED_VERSION = 1  # bump when the hand-edited or corrected path changes its output
 
 Progress = Callable[[float, float], None]
@@ -42,6 +42,7 @@ def transcribe(
     vocabulary: str = "",
     names: Sequence[str] = (),
     progress: Progress | None = None,
+    engine: Engine | None = None,
 ) -> TranscriptReport:
     """Transcribe ``source`` into ``out_dir/<stem>.{vtt,srt,json,txt}``.
 
@@ -49,13 +50,15 @@ def transcribe(
     on its own and the segments are merged in time order, labelled with the names.
     ``vocabulary`` (vocabulary.decoder_vocabulary) is the glossary the decoder gets;
     a near miss of one of ``names`` (vocabulary.show_terms without titles) is then
-    spelled as the show spells it (snap.snap_pairs; the pairs are kept in <stem>.words.json).
+    spelled as the show spells it, in place (snap.snap_segments; the pairs are kept in
+    <stem>.words.json).
+    ``engine``: an engine loaded already (default: the one ``settings`` name).
     Raises ProcessingError for unreadable audio, a bad model or an unknown language.
     """
     started = time.monotonic()
     source = Path(source)
     speakers = _check_speakers(speakers)
-    engine = load_engine(settings)
+    engine = engine or load_engine(settings)
     channels = decode_audio(source, channels=len(speakers) or 1)
     if len(channels) == 2:
         channels = isolate_speakers(*channels)
@@ -105,14 +108,9 @@ def transcribe_arrays(
         segments, duration = shifted(segments, shift), duration + shift
     # a segment never spans a long pause (the other speaker's turn): text in time order
     segments = clean_segments(split_at_pauses(segments), duration)
-    cues = tidy_times(split_cues(segments), duration)
-    # cues and segments may split a word differently ("O 'Caffer"): both are looked at
-    found = [*snap_pairs(cues, list(names)), *snap_pairs(segments, list(names))] if names else []
-    snapped = list(dict.fromkeys(found))
-    text_segments = segments
-    if snapped:
-        cues = fit_lines(apply_corrections(cues, snapped)[0])
-        text_segments = apply_corrections(segments, snapped)[0]
+    # near misses of the show's names spelled as the show does, where they were said
+    text_segments, snapped = snap_segments(segments, names) if names else (segments, [])
+    cues = tidy_times(split_cues(text_segments), duration)
     files = write_transcripts(out_dir, stem, text_segments, cues)
     write_words(out_dir / f"{stem}{WORDS_SUFFIX}", segments, snapped)
     words = word_count(segments)
@@ -238,6 +236,7 @@ def cache_identity(settings: TranscriptionSettings) -> dict:
         "condition_on_previous_text": False,
         "decoding": decoding_mode(settings),
         "cue_limits": [MAX_LINE, MAX_LINES],
+        "snap": SNAP_VERSION,  # how near misses of the show's names are spelled
         "converter": _converter_version(settings),
     }
 
