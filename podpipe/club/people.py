@@ -18,7 +18,15 @@ from typing import Any
 
 from podpipe.club.cycles import featured_cycle
 from podpipe.club.results import Result, results_dir, url_key
-from podpipe.config import PEOPLE_FILE, Cycle, Episode, Section, Show, line_of, load_document
+from podpipe.config import (
+    PEOPLE_FILE,
+    Cycle,
+    Episode,
+    Section,
+    Show,
+    line_of,
+    load_big_document,
+)
 from podpipe.errors import Problem
 
 DIRECTORY_KEYS = ("name", "link", "aliases", "listed")
@@ -98,7 +106,7 @@ def load_directory(show: Show) -> tuple[list[DirectoryEntry], list[Problem]]:
     file = people_file(show)
     if not file.is_file():
         return [], []
-    doc, problems = load_document(file)
+    doc, problems = load_big_document(file)
     if doc is None:
         return [], problems
     if not isinstance(doc, dict) or not isinstance(doc.get("people", []), list | None):

@@ -28,7 +28,7 @@ from podpipe.config import (
     did_you_mean,
     is_http_url,
     line_of,
-    load_document,
+    load_big_document,
 )
 from podpipe.errors import ConfigError, Problem
 from podpipe.urls import MAX_URL_LENGTH, url_problem
@@ -115,7 +115,7 @@ def check_results(
                 )
             )
             continue
-        doc, found = load_document(file)
+        doc, found = load_big_document(file)
         problems += found
         results[cycle.slug] = results_of(doc, file, cycle, problems)
     return results, problems
