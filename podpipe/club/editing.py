@@ -52,6 +52,8 @@ class ImportReport:
     guessed: dict[str, str] = field(default_factory=dict)  # CSV column -> field, by its words
     # field -> the columns that could each be it (none was taken)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    # what the file's own entries have wrong (left out of the site, kept in the file)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def add_result(
@@ -137,7 +139,7 @@ def merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRepo
 def _merge_unlocked(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportReport:
     file = results_file(show, cycle.slug)
     report = ImportReport(file)
-    checked, text = _checked(file, cycle)
+    checked, text, report.warnings = _checked(file, cycle)
     listed = checked.get("results") if isinstance(checked, dict) else None
     listed = listed if isinstance(listed, list) else []
     known = {url_key(str(item.get("url", ""))) for item in listed if isinstance(item, dict)}
@@ -239,18 +241,20 @@ def _only_added(before: str, after: str) -> bool:
     return all(any(line == other for other in new) for line in before.splitlines())
 
 
-def _checked(file: Path, cycle: Cycle) -> tuple[Any, str]:
-    """The results file read and checked as load_results reads it (dates as text), and
-    its text; ConfigError if it has errors: never rewrite a file the host has to fix
-    first, they would lose track of it. A file not there yet is its header."""
+def _checked(file: Path, cycle: Cycle) -> tuple[Any, str, list[Problem]]:
+    """The results file read and checked as load_results reads it (dates as text), its
+    text and its warnings; ConfigError if it has errors (not YAML, not a results list,
+    over the limit): never rewrite a file the host has to fix first. A participant's
+    broken entry is a warning, as in a publish: the new entries go after it, its lines
+    stay as written. A file not there yet is its header."""
     if not file.exists():
-        return None, _new_results_text(cycle)
+        return None, _new_results_text(cycle), []
     text, checked, problems = load_big_text(file)
     if not problems:
         results_of(checked, file, cycle, problems)
     if any(p.severity == "error" for p in problems):
         raise ConfigError(problems)
-    return checked, text
+    return checked, text, problems
 
 
 def _new_results_text(cycle: Cycle) -> str:

@@ -44,6 +44,8 @@ class IssuesReport:
     skipped: dict[Path, list[str]] = field(default_factory=dict)
     invalid: list[Problem] = field(default_factory=list)
     ignored: list[int] = field(default_factory=list)  # issues not made with the form
+    # what the results files' own entries have wrong (left out of the site, kept)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def parse_issue_body(body: str) -> dict[str, str] | None:
@@ -118,6 +120,7 @@ def import_issues(show: Show, path: Path, *, skip_invalid: bool = False) -> Issu
         merged = merge(show, show.club.cycle(slug), entries)
         report.added[results_file(show, slug)] = merged.added
         report.skipped[results_file(show, slug)] = merged.skipped
+        report.warnings += merged.warnings
     return report
 
 
