@@ -205,7 +205,10 @@ def test_status_lists_invalid_results_as_warnings_and_counts_the_valid_ones(samp
     )
     assert result.exit_code == 0, result.output
     assert "2 results so far" in result.output
-    assert f"warning: {bad}:29: results[3].url: expected an absolute http(s) URL" in result.output
+    assert (
+        f"warning: {bad}:29: results[3].url: result left out: expected an absolute http(s) URL"
+        in result.output
+    )
 
 
 def test_a_follow_up_before_the_cycle_ends_is_a_warning(show):

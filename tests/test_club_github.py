@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from podpipe import club
 from podpipe.cli.main import cli
 from podpipe.config import load_show
+from podpipe.scaffold import CHECK_COMMAND
 from tests.club_helpers import sample_show_copy
 from tests.show_helpers import podpipe
 
@@ -74,7 +75,7 @@ def test_scaffold_writes_a_valid_issue_form_and_workflow(show_dir):
     job = flow["jobs"]["check"]
     assert job["runs-on"] == "ubuntu-latest"
     assert all(("uses" in s) != ("run" in s) for s in job["steps"])
-    assert job["steps"][-1]["run"] == "podpipe check"
+    assert job["steps"][-1]["run"] == "podpipe check --strict"
     again = scaffold(show_dir)
     assert f"kept    {WORKFLOW} (already there)" in again.output.replace(str(show_dir) + "/", "")
 
@@ -90,11 +91,15 @@ def test_the_workflow_command_passes_on_the_sample_show(show_dir):
 
 
 def test_the_workflow_command_fails_on_a_broken_result(show_dir):
+    """A publish leaves the broken entry out and goes on; the pull request's check
+    (`check --strict`) fails on it, before it is merged."""
     file = show_dir / "club" / "pandas-groupby.yaml"
     file.write_text(file.read_text() + "  - name: Eve\n    url: javascript:alert(1)\n")
-    done = podpipe("check", cwd=show_dir)
-    assert done.returncode != 0
-    assert "expected an absolute http(s) URL" in done.stdout + done.stderr
+    done = podpipe(*shlex.split(CHECK_COMMAND)[1:], cwd=show_dir)
+    assert done.returncode == 2
+    assert "result left out: expected an absolute http(s) URL" in done.stdout + done.stderr
+    assert "(--strict)" in done.stdout
+    assert podpipe("check", cwd=show_dir).returncode == 0  # a warning without --strict
 
 
 def test_init_writes_the_github_files(tmp_path):

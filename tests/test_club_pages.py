@@ -131,8 +131,8 @@ def test_script_name_and_javascript_url_never_reach_the_page(template_dir, tmp_p
     # Loading rejects the javascript: URL and names the line...
     results, problems = club.check_results(show)
     assert [str(p) for p in problems] == [
-        f"{show_dir / 'club' / 'plotting-with-matplotlib.yaml'}:6: results[1].url: expected "
-        "an absolute http(s) URL, found 'javascript:alert(3)'"
+        f"{show_dir / 'club' / 'plotting-with-matplotlib.yaml'}:6: results[1].url: result "
+        "left out: expected an absolute http(s) URL, found 'javascript:alert(3)'"
     ]
     # ...and a Result that bypassed validation is still neutralised when rendered.
     results["plotting-with-matplotlib"].append(club.Result(name="Eve", url="javascript:alert(4)"))

@@ -31,9 +31,9 @@ def show_dir(template_dir, tmp_path) -> Path:
 
 
 def _problems(show) -> list[str]:
-    with pytest.raises(ConfigError) as info:
-        club.load_results(show)
-    return [str(p) for p in info.value.problems]
+    """Every problem loading finds in the results files (a participant entry's are
+    warnings: the entry is left out, the publish goes on)."""
+    return [str(p) for p in club.check_results(show)[1]]
 
 
 def _write(show_dir: Path, slug: str, text: str) -> Path:
@@ -72,7 +72,9 @@ def test_dangerous_or_relative_urls_are_rejected_with_file_and_line(show_dir, ur
         f"results:\n  - name: Sam\n    title: Plot\n    url: '{url}'\n",
     )
     problems = _problems(load_show(show_dir))
-    assert problems == [f"{file}:4: results[0].url: {reason}" + problems[0].split(reason, 1)[1]]
+    prefix = f"{file}:4: results[0].url: result left out: {reason}"
+    assert problems == [prefix + problems[0].split(reason, 1)[1]]
+    assert club.load_results(load_show(show_dir))["plotting-with-matplotlib"] == []
 
 
 def test_every_problem_is_reported_with_its_line(show_dir):
@@ -97,18 +99,25 @@ def test_every_problem_is_reported_with_its_line(show_dir):
         ),
     )  # line 14: bad profile link
     problems = _problems(load_show(show_dir))
-    assert f"{file}:5: results[1].name: missing: a result needs a name" in problems
+    out = "result left out: "
+    assert f"{file}:5: results[1].name: {out}missing: a result needs a name" in problems
     assert (
-        f"{file}:7: results[2].url: duplicate result URL 'https://ANN.example.org/plot/' "
+        f"{file}:7: results[2].url: {out}duplicate result URL 'https://ANN.example.org/plot/' "
         "(first listed on line 3)"
     ) in problems
-    assert f"{file}:11: results[3].sumary: unknown key (did you mean 'summary'?)" in problems
-    assert f"{file}:12: results[4].name: too long: 101 characters, at most 100" in problems
+    assert f"{file}:11: results[3].sumary: ignored: unknown key (did you mean 'summary'?)" in (
+        problems
+    )
+    assert f"{file}:12: results[4].name: {out}too long: 101 characters, at most 100" in problems
     assert (
-        f"{file}:14: results[4].links: expected an absolute http(s) URL, found 'notaurl'"
+        f"{file}:14: results[4].links: {out}expected an absolute http(s) URL, found 'notaurl'"
         in problems
     )
     assert len(problems) == 5
+    # every one a warning: the entries that can be read are published (Dee without her
+    # unknown key), the others left out
+    results = club.load_results(load_show(show_dir))["plotting-with-matplotlib"]
+    assert [r.name for r in results] == ["Ann", "Dee"]
 
 
 def test_a_results_file_for_an_unknown_cycle_is_named(show_dir):
@@ -282,10 +291,26 @@ def test_add_to_an_unknown_cycle_says_did_you_mean(show_dir):
     assert "no club cycle 'sql-windows' (did you mean 'sql-window-functions'?)" in result.output
 
 
-def test_add_refuses_to_rewrite_a_results_file_with_problems(show_dir):
-    file = _write(
-        show_dir, "plotting-with-matplotlib", "results:\n  - name: Ann\n    url: javascript:x\n"
+def test_add_goes_on_past_a_broken_entry_and_names_it(show_dir):
+    """A participant's broken entry (merged by pull request) is left out of the site,
+    as in a publish, and kept in the file as written; the add goes on and says so."""
+    text = "results:\n  - name: Ann\n    url: javascript:x\n"
+    file = _write(show_dir, "plotting-with-matplotlib", text)
+    report = club.add_result(
+        load_show(show_dir), "plotting-with-matplotlib", name="Bo", url="https://bo.example.org/"
     )
+    assert [str(p) for p in report.warnings] == [
+        f"{file}:3: results[0].url: result left out: expected an absolute http(s) URL, "
+        "found 'javascript:x'"
+    ]
+    assert file.read_text().startswith(text)
+    assert [r.name for r in club.load_results(load_show(show_dir))["plotting-with-matplotlib"]] == [
+        "Bo"
+    ]
+
+
+def test_add_refuses_to_rewrite_a_results_file_that_is_not_a_results_list(show_dir):
+    file = _write(show_dir, "plotting-with-matplotlib", "results:\n  name: Ann\n")
     before = file.read_bytes()
     with pytest.raises(ConfigError) as info:
         club.add_result(
@@ -294,29 +319,26 @@ def test_add_refuses_to_rewrite_a_results_file_with_problems(show_dir):
             name="Bo",
             url="https://bo.example.org/",
         )
-    assert f"{file}:3: results[0].url" in str(info.value)
+    assert f"{file}:1: results: expected a mapping with a 'results:' list" in str(info.value)
     assert file.read_bytes() == before
 
 
 @pytest.mark.parametrize("submitted", ["2026-13-45", "2026-10-08 14:03:22"])
 def test_add_checks_the_results_file_as_publish_reads_it(show_dir, submitted):
-    """A date that publish rejects is refused by `club add` too (once a traceback, or
-    accepted and written), naming file and line; the file is left alone."""
-    file = _write(
-        show_dir,
-        "plotting-with-matplotlib",
-        f"results:\n  - name: Ann\n    url: https://ann.example.org/\n    submitted: {submitted}\n",
+    """A date that publish rejects (once a traceback, or accepted and written) is named
+    by `club add` too, with file and line, and the entry is left out as publish leaves
+    it out; the host's lines stay as written."""
+    text = (
+        f"results:\n  - name: Ann\n    url: https://ann.example.org/\n    submitted: {submitted}\n"
     )
-    before = file.read_bytes()
-    with pytest.raises(ConfigError) as info:
-        club.add_result(
-            load_show(show_dir),
-            "plotting-with-matplotlib",
-            name="Bo",
-            url="https://bo.example.org/",
-        )
-    assert f"{file}:4: results[0].submitted: expected a date like 2026-11-24" in str(info.value)
-    assert file.read_bytes() == before
+    file = _write(show_dir, "plotting-with-matplotlib", text)
+    report = club.add_result(
+        load_show(show_dir), "plotting-with-matplotlib", name="Bo", url="https://bo.example.org/"
+    )
+    assert f"{file}:4: results[0].submitted: result left out: expected a date like 2026-11-24" in (
+        str(report.warnings[0])
+    )
+    assert file.read_text().startswith(text)
 
 
 # --------------------------------------------------------------------------- club import

@@ -252,8 +252,9 @@ def test_results_files_are_checked_alongside_show_yaml_problems(show):
     result = check(show)
     assert result.exit_code == 2
     assert "club.cycles[1].resources[0].url: expected an absolute http(s) URL" in result.output
-    assert "pandas-groupby.yaml:27: results[3].nmae: unknown key (did you mean 'name'?)" in (
-        result.output
+    assert (
+        "pandas-groupby.yaml:27: results[3].nmae: ignored: unknown key (did you mean 'name'?)"
+        in result.output
     )
 
 

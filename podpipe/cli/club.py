@@ -37,6 +37,12 @@ def _club_show(ctx: click.Context, show_dir: Path):
     return show
 
 
+def _file_warnings(ctx: click.Context, report) -> None:
+    """What the results file's own entries have wrong: left out of the site until fixed."""
+    for problem in report.warnings:
+        console_of(ctx).warn(str(problem))
+
+
 @click.group(short_help="The learning club: results, import, status.")
 def club() -> None:
     """The learning club: record participant results, see where the club stands."""
@@ -84,6 +90,7 @@ def club_add(ctx, cycle, name, url, title, summary, learned, links, submitted, s
         links=links,
         submitted=submitted,
     )
+    _file_warnings(ctx, report)
     click.echo(terminal_safe(f"added {url} to {report.file}"))
     ended = show.club.cycle(cycle).end
     if submitted > ended:
@@ -133,6 +140,7 @@ def club_import(ctx, cycle, csv_file, maps, skip_invalid, show_dir):
         )
     for problem in report.invalid:
         console.warn(f"skipped: {problem}")
+    _file_warnings(ctx, report)
     click.echo(
         f"{len(report.added)} added, {len(report.skipped)} already there, "
         f"{len(report.invalid)} invalid: {report.file}"
@@ -177,6 +185,7 @@ def club_import_issues(ctx, json_file, skip_invalid, show_dir):
     console = console_of(ctx)
     for problem in report.invalid:
         console.warn(f"skipped: {problem}")
+    _file_warnings(ctx, report)
     if report.ignored:
         numbers = ", ".join(f"#{n}" for n in report.ignored)
         console.info(f"not made with the club's issue form, left alone: {numbers}")

@@ -24,13 +24,19 @@ from podpipe.text import terminal_safe
 
 @click.command(short_help="Validate the show and lint the built feed and site.")
 @show_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 2 when a participant's entry (a results file, people.yaml) has a warning: "
+    "publish leaves it out or cleans it; a pull-request check should fail on it.",
+)
 @click.pass_context
-def check(ctx: click.Context, show_dir: Path) -> None:
+def check(ctx: click.Context, show_dir: Path, strict: bool) -> None:
     """Validate show.yaml, every episode.yaml and the built feed; print every problem.
 
     Exits 2 when the configuration has errors, 1 when the built site has errors.
     """
-    from podpipe import pipeline
+    from podpipe import club, pipeline
 
     # The report is this command's output: stdout, so `podpipe check > report.txt` works.
     try:
@@ -42,6 +48,13 @@ def check(ctx: click.Context, show_dir: Path) -> None:
         sys.exit(err.exit_code)
     for line in report.lines():
         click.echo(terminal_safe(line))
+    flagged = [p for p in report.problems if strict and club.from_participants(report.show, p)]
+    if flagged:
+        click.echo(
+            f"error: {len(flagged)} warning(s) in the participants' files (--strict): fix "
+            "the entries above before merging"
+        )
+        sys.exit(2)
     sys.exit(report.exit_code)
 
 

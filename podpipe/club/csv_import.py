@@ -166,6 +166,7 @@ def import_csv(
         )
     merged = merge(show, cycle, entries)
     report.added, report.skipped, report.invalid = merged.added, merged.skipped, problems
+    report.warnings = merged.warnings
     return report
 
 

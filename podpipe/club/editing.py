@@ -25,16 +25,17 @@ from podpipe.club.results import (
     url_key,
 )
 from podpipe.config import (
-    INVALID,
+    FALLBACK,
     Cycle,
+    LimitError,
     Section,
     Show,
+    block_items,
     dump,
+    fast_load,
     guess_indent,
-    load_document,
-    plain_values,
+    load_big_text,
     read_back,
-    read_text,
     round_trip,
 )
 from podpipe.errors import ConfigError, Problem, ProcessingError
@@ -51,6 +52,8 @@ class ImportReport:
     guessed: dict[str, str] = field(default_factory=dict)  # CSV column -> field, by its words
     # field -> the columns that could each be it (none was taken)
     ambiguous: dict[str, list[str]] = field(default_factory=dict)
+    # what the file's own entries have wrong (left out of the site, kept in the file)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def add_result(
@@ -136,7 +139,7 @@ def merge(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportRepo
 def _merge_unlocked(show: Show, cycle: Cycle, entries: list[dict[str, Any]]) -> ImportReport:
     file = results_file(show, cycle.slug)
     report = ImportReport(file)
-    checked, text = _checked(file, cycle)
+    checked, text, report.warnings = _checked(file, cycle)
     listed = checked.get("results") if isinstance(checked, dict) else None
     listed = listed if isinstance(listed, list) else []
     known = {url_key(str(item.get("url", ""))) for item in listed if isinstance(item, dict)}
@@ -160,20 +163,20 @@ def _new_text(text: str, new: list[dict[str, Any]], listed: int, file: Path) -> 
     """The file's text with ``new`` entries at the end of its results.
 
     First as text appended after the host's lines (which leaves every one of them as it
-    was, and costs only the new entries' dump: a club of 10,000 results is not parsed
-    again), checked by reading it back. Where that does not read back as the same list
-    plus the new entries (`results: []`, a flow list), ruamel's round trip rewrites the
-    file, keeping comments and order; if that would change a line the host wrote, the
-    add is refused."""
-    yaml = round_trip(guess_indent(text), preserve_quotes=True)
-    appended = text.rstrip("\n") + "\n" + _dumped(yaml, new)
-    if _reads_back(appended, listed + len(new), new[-1]["url"]):
+    was, and costs only the new entries' lines: written by a small emitter, read back by
+    libyaml's parser, 20,000 entries in about a second), checked by reading it back.
+    Where that does not read back as the same list plus the new entries (`results: []`,
+    a flow list), ruamel's round trip rewrites the file, keeping comments and order; if
+    that would change a line the host wrote, the add is refused."""
+    indent = guess_indent(text)
+    appended = text.rstrip("\n") + "\n" + block_items(new, indent)
+    if _reads_back(appended, listed, new):
         return appended
-    return _round_trip(yaml, text, new, file)
+    return _round_trip(round_trip(indent, preserve_quotes=True), text, new, file)
 
 
 def _dumped(yaml, entries: list[dict[str, Any]]) -> str:
-    """Entries as the list items of a ``results:`` list, in the file's own layout."""
+    """Entries as the list items of a ``results:`` list, written by ruamel."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     items = CommentedSeq()
@@ -185,15 +188,26 @@ def _dumped(yaml, entries: list[dict[str, Any]]) -> str:
     return dump(yaml, {"results": items}).split("\n", 1)[1]
 
 
-def _reads_back(text: str, count: int, last_url: str) -> bool:
-    doc = read_back(text)
+def _reads_back(text: str, listed: int, new: list[dict[str, Any]]) -> bool:
+    """Whether ``text`` reads as a results list of ``listed`` entries and then ``new``."""
+    try:
+        doc = fast_load(text)
+    except LimitError:
+        return False
+    if doc is FALLBACK:
+        doc = read_back(text)
     results = doc.get("results") if isinstance(doc, dict) else None
-    return (
-        isinstance(results, list)
-        and len(results) == count
-        and isinstance(results[-1], dict)
-        and results[-1].get("url") == last_url
-    )
+    if not isinstance(results, list) or len(results) != listed + len(new):
+        return False
+    return all(_same(got, want) for got, want in zip(results[listed:], new, strict=True))
+
+
+def _same(got: Any, want: dict[str, Any]) -> bool:
+    """An entry read back is the one written (dates may read back as text or dates)."""
+    if not isinstance(got, dict) or list(got) != list(want):
+        return False
+    return all(str(got[k]) == str(v) if not isinstance(v, list) else got[k] == v
+               for k, v in want.items())  # fmt: skip
 
 
 def _round_trip(yaml, text: str, new: list[dict[str, Any]], file: Path) -> str:
@@ -227,31 +241,20 @@ def _only_added(before: str, after: str) -> bool:
     return all(any(line == other for other in new) for line in before.splitlines())
 
 
-def _checked(file: Path, cycle: Cycle) -> tuple[Any, str]:
-    """The results file read and checked as load_results reads it (dates as text), and
-    its text; ConfigError if it has errors: never rewrite a file the host has to fix
-    first, they would lose track of it. A file not there yet is its header."""
+def _checked(file: Path, cycle: Cycle) -> tuple[Any, str, list[Problem]]:
+    """The results file read and checked as load_results reads it (dates as text), its
+    text and its warnings; ConfigError if it has errors (not YAML, not a results list,
+    over the limit): never rewrite a file the host has to fix first. A participant's
+    broken entry is a warning, as in a publish: the new entries go after it, its lines
+    stay as written. A file not there yet is its header."""
     if not file.exists():
-        return None, _new_results_text(cycle)
-    try:
-        text = read_text(file)
-    except (UnicodeDecodeError, ConfigError):
-        text, checked = "", INVALID
-    else:
-        # The plain safe loader first (within the same limits, twice as fast as the
-        # round trip on a big club); a file with problems is read again for their lines.
-        checked = plain_values(text, dates_as_text=True)
-    quick: list[Problem] = []
-    if checked is not INVALID:
-        results_of(checked, file, cycle, quick)
-        if not any(p.severity == "error" for p in quick):
-            return checked, text
-    checked, problems = load_document(file)
+        return None, _new_results_text(cycle), []
+    text, checked, problems = load_big_text(file)
     if not problems:
         results_of(checked, file, cycle, problems)
     if any(p.severity == "error" for p in problems):
         raise ConfigError(problems)
-    return checked, text
+    return checked, text, problems
 
 
 def _new_results_text(cycle: Cycle) -> str:

@@ -44,6 +44,8 @@ class IssuesReport:
     skipped: dict[Path, list[str]] = field(default_factory=dict)
     invalid: list[Problem] = field(default_factory=list)
     ignored: list[int] = field(default_factory=list)  # issues not made with the form
+    # what the results files' own entries have wrong (left out of the site, kept)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def parse_issue_body(body: str) -> dict[str, str] | None:
@@ -59,28 +61,51 @@ def parse_issue_body(body: str) -> dict[str, str] | None:
     return values if {"cycle", "name", "url"} <= set(values) else None
 
 
+# An export beyond this is not one club's submissions (GitHub bodies are at most 64 KiB).
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
+
+
 def read_issues(path: Path) -> list[dict[str, Any]]:
+    """The exported issues: a JSON list of objects; ConfigError naming the file (and
+    line) for anything else, an export over the size limit, or nesting too deep to read."""
+    hint = "export it with gh issue list --json number,title,body,url,createdAt"
     try:
+        size = path.stat().st_size
+        if size > MAX_EXPORT_BYTES:
+            raise ConfigError(
+                [
+                    Problem(
+                        path,
+                        None,
+                        "",
+                        f"{size:,} bytes, more than the {MAX_EXPORT_BYTES // 1024**2} MiB an "
+                        "issue export may have (the limit): export fewer issues",
+                    )
+                ]
+            )
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError([Problem(path, None, "", f"cannot read: {e.strerror}")]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         line = getattr(e, "lineno", None)
         raise ConfigError(
-            [
-                Problem(
-                    path,
-                    line,
-                    "",
-                    f"not a JSON issue list ({e}); export it with gh issue list --json number,title,body,url,createdAt",
-                )
-            ]
+            [Problem(path, line, "", f"not a JSON issue list ({e}); {hint}")]
+        ) from None
+    except RecursionError:
+        raise ConfigError(
+            [Problem(path, None, "", f"not a JSON issue list (nested too deep to read); {hint}")]
         ) from None
     if not isinstance(data, list) or not all(isinstance(i, dict) for i in data):
         raise ConfigError(
             [Problem(path, None, "", "expected a JSON list of issues (gh issue list --json ...)")]
         )
     return data
+
+
+def _number(issue: dict[str, Any]) -> int:
+    """The issue's number (0 when the export has none, or not a number)."""
+    value = issue.get("number")
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def import_issues(show: Show, path: Path, *, skip_invalid: bool = False) -> IssuesReport:
@@ -90,10 +115,11 @@ def import_issues(show: Show, path: Path, *, skip_invalid: bool = False) -> Issu
     report = IssuesReport()
     by_cycle: dict[str, list[dict]] = {}
     for i, issue in enumerate(read_issues(path)):
-        where = f"[{i}] issue #{issue.get('number', '?')}"
-        values = parse_issue_body(str(issue.get("body") or ""))
+        where = f"[{i}] issue #{_number(issue) or '?'}"
+        body = issue.get("body")
+        values = parse_issue_body(body) if isinstance(body, str) else None
         if values is None:
-            report.ignored.append(int(issue.get("number") or 0))
+            report.ignored.append(_number(issue))
             continue
         slug = values.pop("cycle").strip()
         cycle = show.club.cycle(slug)
@@ -118,6 +144,7 @@ def import_issues(show: Show, path: Path, *, skip_invalid: bool = False) -> Issu
         merged = merge(show, show.club.cycle(slug), entries)
         report.added[results_file(show, slug)] = merged.added
         report.skipped[results_file(show, slug)] = merged.skipped
+        report.warnings += merged.warnings
     return report
 
 

@@ -18,7 +18,15 @@ from typing import Any
 
 from podpipe.club.cycles import featured_cycle
 from podpipe.club.results import Result, results_dir, url_key
-from podpipe.config import PEOPLE_FILE, Cycle, Episode, Section, Show, line_of, load_document
+from podpipe.config import (
+    PEOPLE_FILE,
+    Cycle,
+    Episode,
+    Section,
+    Show,
+    line_of,
+    load_big_document,
+)
 from podpipe.errors import Problem
 
 DIRECTORY_KEYS = ("name", "link", "aliases", "listed")
@@ -98,7 +106,7 @@ def load_directory(show: Show) -> tuple[list[DirectoryEntry], list[Problem]]:
     file = people_file(show)
     if not file.is_file():
         return [], []
-    doc, problems = load_document(file)
+    doc, problems = load_big_document(file)
     if doc is None:
         return [], problems
     if not isinstance(doc, dict) or not isinstance(doc.get("people", []), list | None):
@@ -183,16 +191,14 @@ def participants(
         groups.setdefault(find(i), []).append(i)
     people = [_participant(show, [nodes[i] for i in sorted(g)]) for g in groups.values()]
     people = [p for p in people if p.entries]
-    people.sort(key=lambda p: (p.entries[0].cycle.start, _order(nodes, p)))
+    # in order of their first result: its place among the nodes (one lookup each; a
+    # search per participant was quadratic, minutes for a club of 20,000)
+    place = {id(n[1]): i for i, n in enumerate(nodes) if isinstance(n, tuple)}
+    people.sort(key=lambda p: (p.entries[0].cycle.start, place[id(p.entries[0].result)]))
     _assign_slugs(people)
     for p in people:
         p.featured = [e for e in show.episodes if _features(show, e, p)]
     return people
-
-
-def _order(nodes: list, p: Participant) -> int:
-    first = p.entries[0].result
-    return next(i for i, n in enumerate(nodes) if isinstance(n, tuple) and n[1] is first)
 
 
 def _keys(node: Any) -> set[str]:

@@ -12,6 +12,7 @@ publish. `club add` and `club import` refuse the same input outright.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 from dataclasses import dataclass
@@ -27,8 +28,9 @@ from podpipe.config import (
     Show,
     did_you_mean,
     is_http_url,
+    kind_of,
     line_of,
-    load_document,
+    load_big_document,
 )
 from podpipe.errors import ConfigError, Problem
 from podpipe.urls import MAX_URL_LENGTH, url_problem
@@ -115,7 +117,7 @@ def check_results(
                 )
             )
             continue
-        doc, found = load_document(file)
+        doc, found = load_big_document(file)
         problems += found
         results[cycle.slug] = results_of(doc, file, cycle, problems)
     return results, problems
@@ -132,13 +134,24 @@ def _results_seq(doc: Any, file: Path, problems: list[Problem]) -> list:
     unknown = [str(k) for k in doc if k != "results"]
     for key in unknown:
         problems.append(
-            Problem(file, line_of(doc, key), key, f"unknown key{did_you_mean(key, ['results'])}")
+            Problem(
+                file,
+                line_of(doc, key),
+                key,
+                f"ignored: unknown key{did_you_mean(key, ['results'])}",
+                "warning",
+            )
         )
     return doc.get("results") or []
 
 
 def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> list[Result]:
-    """The valid results in a loaded results file; problems (and duplicates) recorded."""
+    """The valid results in a loaded results file; problems (and duplicates) recorded.
+
+    The file is the participants' (pull requests): an entry that cannot be read (a
+    missing url, a list where its mapping belongs, a duplicate URL) is left out with a
+    warning naming the file, line and entry, so one broken entry never blocks a
+    publish; an unknown key in an entry is ignored with a warning."""
     out: list[Result] = []
     seen: dict[str, int | None] = {}
     seq = _results_seq(doc, file, problems)
@@ -146,25 +159,59 @@ def results_of(doc: Any, file: Path, cycle: Cycle, problems: list[Problem]) -> l
         problems.append(too_many(file, len(seq), "results", line_of(doc, "results")))
         return out
     for i, item in enumerate(seq):
-        sec = Section(file, item, f"results[{i}]", problems, seq, i, untrusted=True)
+        line = line_of(seq, i)
+        if not isinstance(item, dict):
+            problems.append(
+                Problem(
+                    file,
+                    line,
+                    f"results[{i}]",
+                    f"result left out: expected a mapping of keys (name, url, ...), found "
+                    f"{kind_of(item)}",
+                    "warning",
+                )
+            )
+            continue
+        found: list[Problem] = []
+        sec = Section(file, item, f"results[{i}]", found, seq, i, untrusted=True)
         result = read_result(sec, cycle)
+        problems += [_left_out(p, result is None) for p in found]
         if result is None:
             continue
         key = url_key(result.url)
-        line = line_of(seq, i)
         if key in seen:
             problems.append(
                 Problem(
                     file,
                     line,
                     f"results[{i}].url",
-                    f"duplicate result URL {result.url!r} (first listed on line {seen[key]})",
+                    f"result left out: duplicate result URL {result.url!r} (first listed on "
+                    f"line {seen[key]})",
+                    "warning",
                 )
             )
             continue
         seen[key] = line
         out.append(result)
     return out
+
+
+def _left_out(problem: Problem, skipped: bool) -> Problem:
+    """A participant entry's error as the warning it is: the result is left out (or,
+    for an unknown key in a result that is kept, the key is ignored)."""
+    if problem.severity != "error":
+        return problem
+    what = "result left out" if skipped and "unknown key" not in problem.message else "ignored"
+    return dataclasses.replace(problem, message=f"{what}: {problem.message}", severity="warning")
+
+
+def from_participants(show: Show, problem: Problem) -> bool:
+    """Whether a problem is in a file participants write (a results file or people.yaml,
+    sent by pull request), for `podpipe check --strict`."""
+    try:
+        return Path(problem.file).resolve().is_relative_to(results_dir(show).resolve())
+    except (OSError, ValueError):
+        return False
 
 
 def too_many(file: Path, count: int, what: str, line: int | None = None) -> Problem:
@@ -200,8 +247,9 @@ def read_result(sec: Section, cycle: Cycle) -> Result | None:
     if len(links) > MAX_LINKS:
         sec.problem("links", f"at most {MAX_LINKS} profile links, found {len(links)}")
     submitted = sec.date("submitted")
-    sec.finish()
-    if _errors(sec) > before or values["url"] is None:
+    failed = _errors(sec) > before or values["url"] is None
+    sec.finish()  # an unknown key alone does not make the entry unreadable
+    if failed:
         return None
     return Result(
         name=values["name"],

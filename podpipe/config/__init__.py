@@ -16,6 +16,13 @@ the pipeline or the command line.
 
 from podpipe.config.categories import APPLE_CATEGORIES
 from podpipe.config.deploy import DEFAULT_BRANCH, folder_conflict, parse_target
+from podpipe.config.fastyaml import (
+    FALLBACK,
+    block_items,
+    fast_load,
+    load_big_document,
+    load_big_text,
+)
 from podpipe.config.model import (
     AUDIO_SUFFIXES,
     DEPLOY_KINDS,
@@ -55,6 +62,7 @@ from podpipe.config.sections import unknown_cycle
 from podpipe.config.show import find_show_root, load_show, load_show_with_warnings
 from podpipe.config.yamlio import (
     INVALID,
+    LimitError,
     dump,
     guess_indent,
     line_of,
@@ -69,6 +77,12 @@ from podpipe.config.yamlio import (
 )
 
 __all__ = [
+    "FALLBACK",
+    "LimitError",
+    "block_items",
+    "fast_load",
+    "load_big_document",
+    "load_big_text",
     "DEFAULT_BRANCH",
     "DEPLOY_KINDS",
     "DeploySettings",

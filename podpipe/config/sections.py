@@ -205,10 +205,42 @@ def _check_model_name(sec: Section, model: str, engine: str) -> None:
         )
 
 
+# More than this is not a list a host wrote by hand (a pasted dictionary, a runaway
+# script): refused, naming the limit, before the transcripts are touched.
+MAX_LIST_ITEMS = {"corrections": 2000, "vocabulary": 2000}
+MAX_ITEM_CHARS = 500
+
+
+def _list_items(sec: Section, key: str):
+    """(index, item, line) of the ``key`` list within its limits; text items under the
+    text policy (a control character is an error naming the line)."""
+    value = sec.node.get(key)
+    if isinstance(value, list) and len(value) > MAX_LIST_ITEMS[key]:
+        sec.raw(key)
+        sec.problem(
+            key,
+            f"{len(value):,} items, more than the {MAX_LIST_ITEMS[key]:,} a {key} list may "
+            "have (the limit)",
+        )
+        return
+    for i, item, _ in sec.items(key):
+        line = line_of(sec.node.get(key), i)
+        if isinstance(item, str):
+            if len(item) > MAX_ITEM_CHARS:
+                sec.problem(
+                    key,
+                    f"item {i + 1}: {len(item):,} characters, at most {MAX_ITEM_CHARS} (the limit)",
+                    line=line,
+                )
+                continue
+            item = sec.text(key, item, line=line)
+        yield i, item, line
+
+
 def read_corrections(sec: Section) -> tuple[tuple[str, str], ...]:
     """``corrections``: a list of "wrong -> right" strings (right may be empty: a deletion)."""
     out = []
-    for i, item, _ in sec.items("corrections"):
+    for i, item, line in _list_items(sec, "corrections"):
         wrong, arrow, right = str(item).partition("->") if isinstance(item, str) else ("", "", "")
         if not arrow or not wrong.strip() or "->" in right:
             sec.problem(
@@ -216,7 +248,7 @@ def read_corrections(sec: Section) -> tuple[tuple[str, str], ...]:
                 f'item {i + 1}: expected a string like "Ben O\'Caffer -> Ben Okafor" '
                 f"(the words Whisper wrote, ->, the right words), found {kind_of(item)}"
                 + (f" {item!r}" if isinstance(item, str) else ""),
-                line=line_of(sec.node.get("corrections"), i),
+                line=line,
             )
             continue
         out.append((" ".join(wrong.split()), " ".join(right.split())))
@@ -226,12 +258,12 @@ def read_corrections(sec: Section) -> tuple[tuple[str, str], ...]:
 def read_vocabulary(sec: Section) -> tuple[str, ...]:
     """``vocabulary``: names and terms the decoder is told to expect."""
     out = []
-    for i, item, _ in sec.items("vocabulary"):
+    for i, item, line in _list_items(sec, "vocabulary"):
         if not isinstance(item, str | int | float) or not str(item).strip():
             sec.problem(
                 "vocabulary",
                 f"item {i + 1}: expected a word or phrase, found {kind_of(item)}",
-                line=line_of(sec.node.get("vocabulary"), i),
+                line=line,
             )
             continue
         out.append(" ".join(str(item).split()))

@@ -18,7 +18,7 @@ from podpipe.scaffold.templates import environment
 
 ISSUE_FORM = Path(".github/ISSUE_TEMPLATE/club-result.yml")
 WORKFLOW = Path(".github/workflows/club-check.yml")
-CHECK_COMMAND = "podpipe check"
+CHECK_COMMAND = "podpipe check --strict"  # a broken entry fails the pull request
 
 
 @dataclass(frozen=True)
