@@ -176,7 +176,7 @@ def main() -> None:
 
         publish = [["publish", "--today", "2026-11-24"]]
         case("publish, 20,000 results in a cycle", big_club, lambda _: publish, trees, 1,
-             opts.cap, after=lambda show: largest_text_nodes(show / "site"))  # fmt: skip
+             max(opts.cap, 900), after=lambda show: largest_text_nodes(show / "site"))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ SOUNDS = (("ph", "f"), ("ck", "k"), ("ch", "k"), ("sch", "sk"), ("c", "k"), ("q"
 SOUNDS += (("x", "ks"), ("z", "s"), ("y", "i"), ("w", "v"), ("h", ""))
 
 
+@functools.lru_cache(maxsize=65536)
 def sound_key(text: str) -> str:
     """A rough key of how a word sounds: spellings of one sound made alike, vowel runs
     as one vowel, doubled letters as one ("O'Caffer" and "Okafor" share "akafar")."""
@@ -60,6 +61,14 @@ class _Term:
     words: tuple[str, ...]  # lower case
     letters: str
     key: str
+
+    @property
+    def short(self) -> int:  # the fewest letters a near miss may have (a quick filter)
+        return len(self.letters) // 2
+
+    @property
+    def long(self) -> int:
+        return len(self.letters) * 2 + 2
 
 
 @dataclass(frozen=True)
@@ -140,6 +149,8 @@ def _edits(words: list[str], terms: list[_Term], vocab: set[str], ended: bool) -
         ended if i == 0 else words[i - 1].rstrip("\"'”)")[-1:] in SENTENCE_END
         for i in range(len(words))
     ]
+    sizes = [len(_letters(c[1])) for c in cores]
+    capital = [c[1][:1].isupper() for c in cores]
     found: list[_Edit] = []
     right: set[int] = set()  # words that are a term spelled right already
     for term in terms:
@@ -154,6 +165,11 @@ def _edits(words: list[str], terms: list[_Term], vocab: set[str], ended: bool) -
             for i in range(len(words) - n + 1):
                 if any(k in right for k in range(i, i + n)):
                     continue
+                length = sum(sizes[i : i + n])
+                if length not in (len(term.letters), len(term.letters) + 1) and (
+                    not capital[i] or not term.short <= length <= term.long
+                ):
+                    continue  # neither the same letters nor a name of about its length
                 score = _score(cores[i : i + n], lowered[i : i + n], term, vocab, starts[i])
                 text = _replacement(cores, i, n, term, starts[i]) if score else ""
                 if score and text != " ".join(words[i : i + n]):
@@ -203,13 +219,18 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
         return 0.0
     if len(heard) < len(term.words) and any(w in term.words for w in lowered):
         return 0.0  # "Okafor said": a person called by one of their names
-    if not _aligned(tuple(heard), tuple(term.text.split())):
-        return 0.0
     key = sound_key(letters)
     if not 0.7 <= len(key) / max(1, len(term.key)) <= 1.4:
         return 0.0
-    ratio = difflib.SequenceMatcher(None, key, term.key).ratio()
-    return ratio if ratio >= (START_RATIO if sentence_start else MIN_RATIO) else 0.0
+    ratio = _ratio(key, term.key)
+    if ratio < (START_RATIO if sentence_start else MIN_RATIO):
+        return 0.0
+    return ratio if _aligned(tuple(heard), tuple(term.text.split())) else 0.0
+
+
+@functools.lru_cache(maxsize=65536)
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio()
 
 
 @functools.lru_cache(maxsize=4096)
@@ -230,9 +251,7 @@ def _aligned(heard: tuple[str, ...], words: tuple[str, ...]) -> bool:
             a, b = sound_key("".join(heard[:h])), sound_key("".join(words[:w]))
             if min(len(a), len(b)) * 2 < max(len(a), len(b)):
                 continue  # a word left out ("Loud" for "loud club"), or one too many
-            if difflib.SequenceMatcher(None, a, b).ratio() >= MIN_WORD_RATIO and _aligned(
-                heard[h:], words[w:]
-            ):
+            if _ratio(a, b) >= MIN_WORD_RATIO and _aligned(heard[h:], words[w:]):
                 return True
     return False
 
