@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -46,6 +47,19 @@ def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (ffmpeg): a load-proof measure."""
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def timed_cpu(fn) -> tuple[float, float]:
+    """(wall, CPU) seconds of ``fn()``."""
+    cpu = cpu_seconds()
+    wall = timed(fn)
+    return wall, cpu_seconds() - cpu
 
 
 def plain(src: Path, out: Path) -> None:
@@ -78,12 +92,18 @@ def make_input(work: Path, minutes: float) -> Path:
 
 
 def versus(name: str, fn, src: Path, out: Path, repeat: int) -> tuple[float, float]:
-    """(least plain, least fn) seconds, alternating."""
-    t_plain = t_fn = float("inf")
+    """(least plain, least fn) wall seconds, alternating; the CPU seconds are printed."""
+    t_plain = t_fn = c_plain = c_fn = float("inf")
     for _ in range(repeat):
-        t_plain = min(t_plain, timed(lambda: plain(src, out.with_name("plain.mp3"))))
-        t_fn = min(t_fn, timed(lambda: fn(src, out)))
-        print(f"  {name}: plain {t_plain:.1f} s, stage {t_fn:.1f} s (least so far); {load()}")
+        wall, cpu = timed_cpu(lambda: plain(src, out.with_name("plain.mp3")))
+        t_plain, c_plain = min(t_plain, wall), min(c_plain, cpu)
+        wall, cpu = timed_cpu(lambda: fn(src, out))
+        t_fn, c_fn = min(t_fn, wall), min(c_fn, cpu)
+        print(
+            f"  {name}: plain {t_plain:.1f} s, stage {t_fn:.1f} s wall "
+            f"(least so far); CPU plain {c_plain:.1f} s, stage {c_fn:.1f} s "
+            f"({c_fn / c_plain:.2f}x); {load()}"
+        )
     return t_plain, t_fn
 
 
