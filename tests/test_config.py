@@ -433,7 +433,16 @@ def test_audio_denoise_and_trim_pauses_are_read_and_checked(show):
     assert load_show(show).audio.denoise == "off"
     edit(show / "show.yaml", "  denoise: false\n", "  denoise: light\n  trim_pauses: true\n")
     audio = load_show(show).audio
-    assert audio.denoise == "light" and audio.trim_pauses == (1.5, 0.7)
+    assert audio.denoise == "light" and audio.trim_pauses == (1.5, 0.7) and audio.dehum == "auto"
+    edit(show / "show.yaml", "  trim_pauses: true\n", "  trim_pauses: true\n  dehum: false\n")
+    assert load_show(show).audio.dehum == "off"
+    edit(show / "show.yaml", "  dehum: false\n", "  dehum: of\n")
+    result = check(show)
+    assert result.exit_code == 2, result.output
+    assert f"show.yaml:{line_of(show / 'show.yaml', 'dehum:')}: audio.dehum: " in result.output
+    assert "expected one of auto, off, found 'of' (did you mean" in result.output, result.output
+    edit(show / "show.yaml", "  dehum: of\n", "  dehum: off\n")
+    assert load_show(show).audio.dehum == "off"
     edit(show / "show.yaml", "  trim_pauses: true\n", "  trim_pauses:\n    min: 2.5\n")
     assert load_show(show).audio.trim_pauses == (2.5, 0.7)
     edit(show / "show.yaml", "    min: 2.5\n", "    min: 1.0\n    target: 1.2\n    mni: 3\n")

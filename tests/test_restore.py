@@ -180,6 +180,14 @@ def test_mains_hum_is_found_and_notched(speech, tmp_path, mains):
             h,
             prominence_db(freqs, after, mains * h),
         )
+    if mains == 60:  # audio.dehum: off leaves it, and says what it left
+        kept = tmp_path / "kept.mp3"
+        report = audio.master(noisy, kept, AudioSettings(dehum="off"))
+        assert report.hum_hz is None and report.hum_db is None
+        assert "audio.dehum: off" in report.restoration_note and "60.0 Hz" in (
+            report.restoration_note
+        )
+        assert prominence_db(*spectrum(decode(kept)), mains) >= 20
 
 
 def test_clean_speech_gets_no_notch(speech, tmp_path):

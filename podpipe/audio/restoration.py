@@ -106,9 +106,12 @@ def plan_restoration(settings: AudioSettings, survey: Survey, hum: Hum | None) -
     if settings.trim_pauses:
         min_s, target_s = settings.trim_pauses
         cuts = pauses.plan_cuts(survey.power, levels, survey.frames, min_s, target_s)
+    if hum and settings.dehum == "off":
+        left = f"hum notch skipped (audio.dehum: off): mains hum at {hum.hz:.1f} Hz found"
+        note = f"{note}; {left}" if note else left
     return Restoration(
         highpass=settings.highpass,
-        notches=hum.notches if hum else (),
+        notches=hum.notches if hum and settings.dehum != "off" else (),
         denoise=mode,
         denoise_db=cap,
         cuts=tuple(cuts),

@@ -15,6 +15,7 @@ on mains hum where the analysis pass found it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from podpipe.audio.frames import RATE
@@ -50,7 +51,7 @@ class HumMeter:
         if len(x) < RATE:  # a last scrap: too short to resolve hum lines
             return
         mono = x[:FFT_SIZE].mean(axis=1, dtype=np.float64)
-        spectrum = np.abs(np.fft.rfft(mono * np.hanning(len(mono)), FFT_SIZE)) ** 2
+        spectrum = np.abs(np.fft.rfft(mono * _hanning(len(mono)), FFT_SIZE)) ** 2
         top = int(SPECTRUM_TOP_HZ * FFT_SIZE / RATE)
         self._sum = spectrum[:top] if self._sum is None else self._sum + spectrum[:top]
         self._windows += 1
@@ -61,6 +62,13 @@ class HumMeter:
         found = [_lines(self._sum, base) for base in MAINS_HZ]
         hums = [h for h in found if h is not None]
         return max(hums, key=lambda h: h.db) if hums else None
+
+
+@functools.cache
+def _hanning(n: int):
+    import numpy as np
+
+    return np.hanning(n)
 
 
 def _lines(spectrum, base: float) -> Hum | None:

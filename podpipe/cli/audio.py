@@ -79,6 +79,9 @@ def _as_shown(bounds: tuple[float, float]) -> tuple[float, float]:
     "--no-highpass", is_flag=True, help="Keep the rumble below 75 Hz (no speech high-pass)."
 )
 @click.option(
+    "--no-dehum", is_flag=True, help="Leave mains hum in (no 50/60 Hz notches when found)."
+)
+@click.option(
     "--denoise",
     type=click.Choice(defaults.DENOISE),
     default=defaults.DENOISE[0],
@@ -108,6 +111,7 @@ def audio(
     bitrate,
     no_leveler,
     no_highpass,
+    no_dehum,
     denoise,
     trim_pauses,
     report_file,
@@ -126,6 +130,7 @@ def audio(
         ),
         leveler=not no_leveler,
         highpass=not no_highpass,
+        dehum="off" if no_dehum else "auto",
         denoise=denoise,
         trim_pauses=(defaults.TRIM_PAUSES_MIN_S, defaults.TRIM_PAUSES_TARGET_S)
         if trim_pauses

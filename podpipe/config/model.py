@@ -117,6 +117,7 @@ class AudioSettings:
     crossfade_ms: int = defaults.CROSSFADE_MS
     highpass: bool = True  # the rumble filter (audio/restore.py)
     denoise: str = defaults.DENOISE[0]  # auto | off | light | strong (audio/restoration.py)
+    dehum: str = defaults.DEHUM[0]  # auto | off: the mains hum notches (audio/restore.py)
     trim_pauses: tuple[float, float] | None = None  # (min_s, target_s); None: off
 
     @property

@@ -78,19 +78,21 @@ def read_audio(sec: Section, root: Path) -> AudioSettings:
             "crossfade_ms", default=defaults.CROSSFADE_MS, minimum=lo_fade, maximum=hi_fade
         ),
         highpass=sec.bool("highpass", True),
-        denoise=_read_denoise(sec),
+        denoise=_read_off_or(sec, "denoise", defaults.DENOISE),
+        dehum=_read_off_or(sec, "dehum", defaults.DEHUM),
         trim_pauses=_read_trim_pauses(sec),
     )
     sec.finish()
     return settings
 
 
-def _read_denoise(sec: Section) -> str:
-    """``audio.denoise``: auto, off, light or strong (``false`` is off too)."""
-    if sec.node.get("denoise") is False:
-        sec.raw("denoise")
+def _read_off_or(sec: Section, key: str, choices: tuple[str, ...]) -> str:
+    """``audio.denoise`` (auto, off, light, strong) or ``audio.dehum`` (auto, off): one of
+    ``choices``, the first the default; ``false`` is off too."""
+    if sec.node.get(key) is False:
+        sec.raw(key)
         return "off"
-    return sec.choice("denoise", defaults.DENOISE, defaults.DENOISE[0])
+    return sec.choice(key, choices, choices[0])
 
 
 def _read_trim_pauses(sec: Section) -> tuple[float, float] | None:
