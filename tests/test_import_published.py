@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -163,6 +164,12 @@ def test_transcription_off_publishes_a_hand_written_transcript_and_no_other(host
     assert "transcript.vtt" in notes[guids[first.slug]]
     assert "transcript" not in notes[guids[second.slug]]
     assert stage_engines(show_dir) == {"hand-edited"}
+
+    # The show's language is the transcript's: changing it republishes the language.
+    yaml.write_text(re.sub(r"(?m)^language: .*$", "language: de", yaml.read_text()))
+    assert podpipe("publish", "--show", str(show_dir)).returncode == 0
+    feed = etree.fromstring((site / "feed.xml").read_bytes())
+    assert {t.get("language") for t in feed.iterfind(".//podcast:transcript", PODCAST)} == {"de"}
 
     # The file moved away: the episode publishes without a transcript again.
     shutil.move(first.folder / "transcript.vtt", tmp_path / "kept.vtt")

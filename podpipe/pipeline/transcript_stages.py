@@ -46,7 +46,8 @@ class TranscriptStage:
         if ep.transcript:
             # Its content, not the audio's: editing it redoes the formats, nothing else.
             edited = job.hashes.of(ep.transcript)
-            return ("hand-edited", transcribe.EDITED_VERSION, edited, corrections)
+            language = job.show.transcription.language  # the report's (feed, site, tags)
+            return ("hand-edited", transcribe.EDITED_VERSION, edited, corrections, language)
         whisper = self.whisper_identity(job)
         if not corrections:
             return whisper
