@@ -21,7 +21,7 @@ def transcript_wanted(show: Show, episode: Episode | None) -> bool:
     """The transcript's stages run for an episode that has a transcript (Show.has_transcript:
     transcription on, or a hand-edited one); ``None``: for any episode of the show."""
     if episode is None:
-        return any(show.has_transcript(ep) for ep in show.episodes) or show.transcription.enabled
+        return show.transcription.enabled or any(ep.transcript for ep in show.episodes)
     return show.has_transcript(episode)
 
 

@@ -87,7 +87,7 @@ def correction_problems(show: Show, results: dict) -> list[Problem]:
     checked = 0
     problems: list[Problem] = []
     for ep in show.episodes:
-        if not show_level and not ep.corrections or not show.has_transcript(ep):
+        if (not show_level and not ep.corrections) or not show.has_transcript(ep):
             continue
         cues = _uncorrected(show, ep, results)
         if cues is None:

@@ -10,7 +10,9 @@
   "use strict";
   var audio = document.getElementById("player");
   if (!audio) return;
-  var follow = null;  // the "Follow along" box, made with the cue list
+  // The "Follow along" box: made with the fetched cue list (a show's own template may
+  // still inline its cues and the box).
+  var follow = document.getElementById("follow");
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var RATES = [0.8, 1, 1.1, 1.25, 1.5, 1.75, 2];
   var SAVE_KEY = "podpipe:position:" + location.pathname, RATE_KEY = "podpipe:rate";
