@@ -29,7 +29,8 @@ def render_notes(
 
     ``results`` (club.load_results) lists the featured cycle's results in a follow-up
     episode's notes; without it the notes link the results page only. ``transcript``
-    says whether to link transcript files (default: the show's transcription setting).
+    says whether to link transcript files (default: whether the episode has a transcript,
+    Show.has_transcript).
     """
     env = environment(show)
     announced = club.announced_cycle(show, episode)
@@ -73,7 +74,7 @@ def render_notes(
 
 
 def transcript_links(show: Show, episode: Episode, enabled: bool | None) -> dict | None:
-    if not (show.transcription.enabled if enabled is None else enabled):
+    if not (show.has_transcript(episode) if enabled is None else enabled):
         return None
     return {
         fmt: urls.absolute(show.base_url, urls.transcript(episode.slug, fmt))

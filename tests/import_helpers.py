@@ -12,7 +12,7 @@ from pathlib import Path
 from tests.feed_helpers import make_artwork, make_mp3
 
 DATA = Path(__file__).resolve().parent / "data" / "import"
-FEEDS = ("libsyn", "buzzsprout", "podlove", "wordpress")
+FEEDS = ("libsyn", "buzzsprout", "podlove", "wordpress", "castopod")
 
 
 @dataclass
@@ -76,6 +76,17 @@ def serve(media: dict[str, bytes]):
     up = "/wordpress/wp-content/uploads"
     host.files[f"{up}/2023/11/first-season.mp3"] = (media["ep1.mp3"], mp3)
     host.files[f"{up}/2023/12/winter-beds.mp3"] = (media["ep2.mp3"], mp3)
+    # Castopod: a French show; the audio through an analytics redirect, transcripts
+    # (SubRip, Podcasting 2.0 JSON) and chapters beside each episode.
+    host.redirects["/castopod/audio/"] = "/castopod/media/"
+    host.files["/castopod/media/@potager/tomates.mp3"] = (media["ep2.mp3"], mp3)
+    host.files["/castopod/media/@potager/compost.mp3"] = (media["ep1.mp3"], mp3)
+    for path, name, ctype in (
+        ("tomates/transcript.srt", "castopod-transcript.srt", "application/x-subrip"),
+        ("tomates/chapters.json", "castopod-chapters.json", "application/json+chapters"),
+        ("compost/transcript.json", "castopod-transcript.json", "application/json"),
+    ):
+        host.files[f"/castopod/@potager/{path}"] = ((DATA / name).read_bytes(), ctype)
     for name in (*FEEDS, "messy"):
         host.files[f"/feeds/{name}.xml"] = (
             feed_text(name, host.base, media).encode(),

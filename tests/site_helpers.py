@@ -290,6 +290,22 @@ def build_fixture(base: Path, media_cache: Path) -> FixtureSite:
     return FixtureSite(show, published, www, site, all_cues)
 
 
+def page_weight(page: Path) -> dict[str, int]:
+    """Bytes of a page's HTML and of the CSS and JS it loads (audio, images, transcript
+    files and other data it fetches excluded): {"html": n, "<file name>": n, ...}."""
+    import lxml.html
+
+    parts = {"html": page.stat().st_size}
+    doc = lxml.html.fromstring(page.read_bytes())
+    for el in doc.iter("script", "link"):
+        if el.tag == "link" and el.get("rel") != "stylesheet":
+            continue
+        src = el.get("src") or el.get("href")
+        if src:
+            parts[Path(src).name] = (page.parent / src).stat().st_size
+    return parts
+
+
 def fixture_site(tmp_path_factory, name: str) -> FixtureSite:
     """A fresh fixture site under a new temp folder; speech is generated once per session."""
     import pytest

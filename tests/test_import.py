@@ -155,8 +155,16 @@ def test_round_trip_the_published_feed_keeps_guids_titles_dates_and_order(host, 
     parsed = podcastparser.parse(url, io.BytesIO(published))["episodes"]
     assert [e["guid"] for e in parsed] == [e["guid"] for e in old]
     assert [e["title"] for e in parsed] == [e["title"] for e in old]
-    if name in ("buzzsprout", "podlove"):  # the chapters are in the new feed
+    if name in ("buzzsprout", "podlove", "castopod"):  # the chapters are in the new feed
         assert b"<podcast:chapters" in published
+    # Each episode's chapters as gPodder reads them (psc:chapters), and the transcripts
+    # the old feed linked, published although transcription is off here.
+    chapters = {ep.title: [c.title for c in ep.chapters] for ep in load_show(show_dir).episodes}
+    assert {e["title"]: [c["title"] for c in e.get("chapters", [])] for e in parsed} == chapters
+    had = {e.id for e in src if e.get("podcast_transcript")}
+    assert {e.id for e in new if e.get("podcast_transcript")} == had
+    if name in ("buzzsprout", "castopod"):
+        assert len(had) == 2
     # A second publish keeps guids.yaml as the import wrote it.
     before = (show_dir / "guids.yaml").read_bytes()
     assert podpipe("publish", "--show", str(show_dir)).returncode == 0
@@ -280,3 +288,26 @@ def test_xml_with_an_external_entity_is_not_expanded(tmp_path):
     )
     import_feed(str(feed), tmp_path / "show", audio=False)
     assert "TOP SECRET" not in (tmp_path / "show" / "show.yaml").read_text()
+
+
+def test_an_enclosure_far_larger_than_announced_is_not_kept(host, media, tmp_path):
+    """A file more than twice the announced length (plus 1 MB) is not the episode, or
+    never ends: it is stopped, nothing is left behind, and the item needs attention."""
+    host.files["/media/huge.mp3"] = (media["ep1.mp3"] * 60, "audio/mpeg")  # ~1.6 MB
+    text = feed_text("wordpress", host.base, media).replace(
+        "\t<item>",
+        "\t<item><title>Huge</title><pubDate>Sun, 07 Jan 2024 08:00:00 +0000</pubDate>"
+        "<guid>huge-1</guid>"
+        f'<enclosure url="{host.base}/media/huge.mp3" length="1000" type="audio/mpeg"/></item>'
+        "\n\t<item>",
+        1,
+    )
+    host.files["/feeds/huge.xml"] = (text.encode(), "application/rss+xml")
+    out = podpipe("import", f"{host.base}/feeds/huge.xml", str(tmp_path))
+    assert out.returncode == 0, out.stderr  # the other two are usable
+    assert "the file is far larger than the feed announces (1000 bytes): not kept" in out.stderr
+    assert "3 episodes imported; audio fetched for 2" in out.stdout
+    huge = next(p for p in (tmp_path / "episodes").iterdir() if p.name.endswith("-huge"))
+    assert [p.name for p in huge.iterdir()] == ["episode.yaml"]  # no audio, no part file
+    assert "audio_url:" in (huge / "episode.yaml").read_text()
+    assert "Traceback" not in out.stderr

@@ -118,6 +118,7 @@ def test_on_a_phone_too(fx, base_url, browser):  # noqa: F811
     try:
         page.goto(base_url + f"episodes/{EP1}/")
         page.wait_for_function("document.querySelector('.pp')")
+        page.locator(".cues li").first.wait_for()  # the cues fetched from transcript.json
         assert [v for v in violations(page) if v["impact"] in BAD] == []
     finally:
         context.close()

@@ -23,7 +23,14 @@ from podpipe.render import safe_url
 from podpipe.site import Cue, build_site, group_words, note_paragraphs, parse_segments
 from podpipe.text import clock, duration
 from podpipe.transcribe import html_cues
-from tests.site_helpers import TODAY, XSS_GUEST, XSS_SPEAKER, XSS_TITLE, fixture_site
+from tests.site_helpers import (
+    TODAY,
+    XSS_GUEST,
+    XSS_SPEAKER,
+    XSS_TITLE,
+    fixture_site,
+    page_weight,
+)
 
 EP1, EP2 = "001-why-a-learning-club", "002-groupby-stories"
 PAGE_BUDGET = 60_000
@@ -137,11 +144,11 @@ def test_episode_page_contents(fx):
     )
     assert '<track kind="captions" src="transcript.vtt" srclang="en"' in page
     assert "<strong>learning together</strong>" in page  # notes HTML is rendered, not escaped
-    assert fx.cues[EP1][3]["startTime"] == 10.09
-    assert '<li class="cue" data-start="10.09" data-end="13.318">' in page
-    assert "Because a deadline shared with friends is hard to ignore." in page
-    assert page.count('class="cue"') == len(fx.cues[EP1])
-    assert page.count('class="spk">Ben<') == 3
+    # The cues are not in the page: the player fetches them from transcript.json (beside
+    # it); the page links the transcript page, which has them.
+    assert '<div id="cues" data-src="transcript.json"></div>' in page
+    assert '<a href="transcript.html">Read the transcript</a> (6 lines' in page
+    assert 'class="cue"' not in page and "hard to ignore" not in page
     assert "Why study groups work" in page and 'href="#t=6.46"' in page
     for fmt in ("vtt", "srt", "json", "txt"):
         assert f'href="transcript.{fmt}" download' in page
@@ -151,6 +158,11 @@ def test_episode_page_contents(fx):
     assert page.count(cycle.title) == 1, page
     transcript = (fx.site / "episodes" / EP1 / "transcript.html").read_text(encoding="utf-8")
     assert 'href="./#t=10.09"' in transcript
+    assert fx.cues[EP1][3]["startTime"] == 10.09
+    assert '<li class="cue" data-start="10.09" data-end="13.318">' in transcript
+    assert "Because a deadline shared with friends is hard to ignore." in transcript
+    assert transcript.count('class="cue"') == len(fx.cues[EP1])
+    assert transcript.count('class="spk">Ben<') == 3
 
 
 def test_search_index(fx):
@@ -189,16 +201,6 @@ def test_search_indexes_the_notes_the_page_shows(fx):
     )
     notes = [e["x"] for e in search_entries(pub, []) if e["k"] == "n"]
     assert notes == ["Body text."]
-
-
-def page_weight(page: Path) -> dict[str, int]:
-    """Bytes of a page's HTML and of the CSS and JS it loads (audio, images, VTT excluded)."""
-    parts = {"html": page.stat().st_size}
-    for tag, attrs in parse(page).tags:
-        if tag == "script" or (tag == "link" and attrs.get("rel") == "stylesheet"):
-            src = attrs.get("src") or attrs["href"]
-            parts[Path(src).name] = (page.parent / src).stat().st_size
-    return parts
 
 
 def test_episode_page_weight_is_under_budget(fx, capsys):

@@ -94,6 +94,7 @@ def test_a_transcript_prints_without_the_site_around_it(fx, base_url, browser, s
         page.goto(base_url + PAGES["episode"])
         page.wait_for_function("document.querySelector('.pp')")
         assert page.locator(".player").is_hidden() and page.locator(".pp").is_hidden()
+        page.locator("#transcript .cue").first.wait_for()  # fetched from transcript.json
         assert page.locator("#transcript .cue").first.is_visible()
     finally:
         context.close()

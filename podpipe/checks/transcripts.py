@@ -1,10 +1,11 @@
 """Rules on hand-edited transcripts, checked when the show loads: each one parses (a
-mistake is a configuration error naming the file and line), and is published."""
+mistake is a configuration error naming the file and line). It is published whether
+transcription is on or off (Show.has_transcript)."""
 
 from __future__ import annotations
 
 from podpipe import transcribe
-from podpipe.config import SHOW_FILE, Show
+from podpipe.config import Show
 from podpipe.errors import ConfigError, Problem
 
 
@@ -17,16 +18,4 @@ def transcript_problems(show: Show) -> list[Problem]:
             transcribe.read_cue_file(ep.transcript)
         except ConfigError as err:
             problems += err.problems
-            continue
-        if not show.transcription.enabled:
-            problems.append(
-                Problem(
-                    ep.transcript,
-                    None,
-                    "",
-                    f"this hand-edited transcript is not published: transcription.enabled "
-                    f"is false in {SHOW_FILE}",
-                    "warning",
-                )
-            )
     return problems

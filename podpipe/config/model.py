@@ -241,6 +241,12 @@ class Show:
     def episode(self, number: int) -> Episode | None:
         return next((e for e in self.episodes if e.number == number), None)
 
+    def has_transcript(self, episode: Episode) -> bool:
+        """Whether the episode publishes a transcript: Whisper's (transcription on), or
+        its hand-edited transcript.vtt/.srt, which is published with transcription off
+        too (an imported show in a language the bundled model does not know)."""
+        return self.transcription.enabled or episode.transcript is not None
+
 
 @dataclass(frozen=True)
 class Episode:

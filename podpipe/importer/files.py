@@ -72,7 +72,8 @@ def show_yaml(
         attention.append(
             f"the show is in {language!r}: transcription is off in show.yaml, because the "
             "bundled model tiny.en understands only English; it names the multilingual "
-            "model small: set enabled: true to download it and transcribe"
+            "model small: set enabled: true to download it and transcribe (the "
+            "transcripts the feed links are published either way)"
         )
     if not categories:
         attention.append(

@@ -85,8 +85,9 @@ class EpisodeBuilder:
             shared=self.shared,
             runner=self.runner,
         )
-        wanted = {s.name for s in self.stages}
-        for stage in self.stages:
+        stages = [s for s in self.stages if s.wanted(self.show, ep)]
+        wanted = {s.name for s in stages}
+        for stage in stages:
             if any(n in wanted and n not in job.outputs for n in stage.needs):
                 # an input is missing (a dry run, or not selected): it would run after it
                 if stage.reported:

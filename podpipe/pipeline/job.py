@@ -60,7 +60,8 @@ class Stage(Protocol):
     always: bool
     reported: bool  # shown in the summary and in status
 
-    def wanted(self, show: Show) -> bool: ...
+    # Whether it runs for ``episode`` (None: for any episode of the show).
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool: ...
 
     def identity(self, job: EpisodeJob) -> tuple: ...
 

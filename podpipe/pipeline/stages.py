@@ -42,7 +42,7 @@ INTRO_CHAPTER = "Intro"  # the chapter the intro gets when the host has chapters
 class AudioStage:
     name, needs, always, reported = "audio", (), False, True
 
-    def wanted(self, show: Show) -> bool:
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool:
         return True
 
     def identity(self, job: EpisodeJob) -> tuple:
@@ -80,7 +80,7 @@ class NotesStage:
     # The notes list the chapters, at their times in the published audio.
     name, needs, always, reported = "notes", ("audio",), False, True
 
-    def wanted(self, show: Show) -> bool:
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool:
         return True
 
     def identity(self, job: EpisodeJob) -> tuple:
@@ -103,7 +103,7 @@ class TagsStage:
 
     name, needs, always, reported = "tags", ("audio", "timeline", "notes"), True, False
 
-    def wanted(self, show: Show) -> bool:
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool:
         return True
 
     def identity(self, job: EpisodeJob) -> tuple:

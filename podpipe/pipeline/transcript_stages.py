@@ -8,13 +8,21 @@ from pathlib import Path
 
 from podpipe import audio, speakers, transcribe
 from podpipe.cache import StageCache, digest, link_tree, write_atomic
-from podpipe.config import Show
+from podpipe.config import Episode, Show
 from podpipe.pipeline.job import EpisodeJob, audio_timeline, read_transcript
 from podpipe.records import output_time
 
 WHISPER_DIR = "whisper"  # Whisper's own output, kept inside a corrected transcript's folder
 
 TIMELINE_VERSION = 1  # bump when retiming changes its output
+
+
+def transcript_wanted(show: Show, episode: Episode | None) -> bool:
+    """The transcript's stages run for an episode that has a transcript (Show.has_transcript:
+    transcription on, or a hand-edited one); ``None``: for any episode of the show."""
+    if episode is None:
+        return show.transcription.enabled or any(ep.transcript for ep in show.episodes)
+    return show.has_transcript(episode)
 
 
 def tracks_identity(job: EpisodeJob) -> list:
@@ -30,15 +38,16 @@ class TranscriptStage:
 
     name, needs, always, reported = "transcript", (), False, True
 
-    def wanted(self, show: Show) -> bool:
-        return show.transcription.enabled
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool:
+        return transcript_wanted(show, episode)
 
     def identity(self, job: EpisodeJob) -> tuple:
         ep, corrections = job.episode, corrections_of(job)
         if ep.transcript:
             # Its content, not the audio's: editing it redoes the formats, nothing else.
             edited = job.hashes.of(ep.transcript)
-            return ("hand-edited", transcribe.EDITED_VERSION, edited, corrections)
+            language = job.show.transcription.language  # the report's (feed, site, tags)
+            return ("hand-edited", transcribe.EDITED_VERSION, edited, corrections, language)
         whisper = self.whisper_identity(job)
         if not corrections:
             return whisper
@@ -146,8 +155,8 @@ class SpeakersStage:
 
     name, needs, always, reported = "speakers", ("transcript",), False, False
 
-    def wanted(self, show: Show) -> bool:
-        return show.transcription.enabled
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool:
+        return transcript_wanted(show, episode)
 
     def identity(self, job: EpisodeJob) -> tuple:
         todo, model = speakers.plan(job.show, job.episode), speakers.availability()
@@ -175,8 +184,8 @@ class TimelineStage:
 
     name, needs, always, reported = "timeline", ("audio", "speakers"), False, False
 
-    def wanted(self, show: Show) -> bool:
-        return show.transcription.enabled
+    def wanted(self, show: Show, episode: Episode | None = None) -> bool:
+        return transcript_wanted(show, episode)
 
     def identity(self, job: EpisodeJob) -> tuple:
         return (TIMELINE_VERSION, job.outputs["speakers"].name, audio_timeline(job))

@@ -82,14 +82,12 @@ def correction_problems(show: Show, results: dict) -> list[Problem]:
     """Warnings for corrections that match nothing in their episode's transcript (as
     Whisper wrote it, or the hand-edited one); a show-level one, in none of them.
     Episodes not transcribed yet are left out: there is nothing to match."""
-    if not show.transcription.enabled:
-        return []
     show_level = show.transcription.corrections
     show_hits: dict[str, int] = {}
     checked = 0
     problems: list[Problem] = []
     for ep in show.episodes:
-        if not show_level and not ep.corrections:
+        if (not show_level and not ep.corrections) or not show.has_transcript(ep):
             continue
         cues = _uncorrected(show, ep, results)
         if cues is None:

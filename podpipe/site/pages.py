@@ -3,9 +3,10 @@
 ``build_site`` renders into a folder the orchestrator has already filled with the
 media (MP3s, transcript files, chapters JSON, artwork) at the URLs fixed in
 ARCHITECTURE.md. Every link is relative (the ``root`` prefix each page gets), so
-the folder works from any host and any sub-path. Transcripts are rendered on the
-server side from the Podcasting 2.0 JSON; the little JavaScript there only
-makes cues seek the player and searches a static index.
+the folder works from any host and any sub-path. The transcript page is rendered on
+the server side from the Podcasting 2.0 JSON; the episode page links it, and its
+player (static/player.js) fetches that JSON for the follow-along, so the page's weight
+does not grow with the episode's length. search.js searches a static index.
 """
 
 from __future__ import annotations
@@ -135,6 +136,7 @@ def _write_episode(env, show: Show, pub: PublishedEpisode, out_dir: Path, reuse:
                 club_links=club_links(pub),
                 card=sharing.episode_card(show, pub),
                 captions=captions(show, pub, out_dir),
+                transcript_json=beside(pub.transcript_path("json"), out_dir),
             )
         return full
 
@@ -229,6 +231,12 @@ def captions(show: Show, pub: PublishedEpisode, out_dir: Path) -> dict | None:
         return None
     language = (pub.transcript.language if pub.transcript else None) or show.language
     return {"src": file.name, "language": language}
+
+
+def beside(path: str, out_dir: Path) -> str | None:
+    """A published file's name as the episode page beside it links it (None: not there)."""
+    file = out_dir / path
+    return file.name if file.is_file() else None
 
 
 def downloads(pub: PublishedEpisode, out_dir: Path) -> list[dict]:

@@ -2,23 +2,29 @@
    browser's own controls stay). Chapter marks on the timeline and a chapter list that
    follows playback, speed 0.8-2x, skip back 15 s / on 30 s, keyboard shortcuts, resume
    where the listener stopped (localStorage), "share this moment", #t= deep links, and the
-   transcript cue being played highlighted. No dependencies, nothing from other hosts. */
+   transcript cue being played highlighted. The cues come from the episode's transcript.json
+   (published beside the page), not the page itself, so an hour-long episode's page stays
+   small; without JavaScript the page links the transcript page. No dependencies, nothing
+   from other hosts. */
 (function () {
   "use strict";
   var audio = document.getElementById("player");
   if (!audio) return;
+  // The "Follow along" box: made with the fetched cue list (a show's own template may
+  // still inline its cues and the box).
   var follow = document.getElementById("follow");
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var RATES = [0.8, 1, 1.1, 1.25, 1.5, 1.75, 2];
   var SAVE_KEY = "podpipe:position:" + location.pathname, RATE_KEY = "podpipe:rate";
 
   // Each timed list (chapters, cues) with its items' start/end times, in time order.
-  var lists = Array.prototype.map.call(document.querySelectorAll(".timed"), function (list) {
+  function timedList(list) {
     var items = Array.prototype.map.call(list.children, function (el) {
       return { el: el, start: parseFloat(el.dataset.start), end: parseFloat(el.dataset.end) };
     });
     return { el: list, items: items, current: null };
-  });
+  }
+  var lists = Array.prototype.map.call(document.querySelectorAll(".timed"), timedList);
   var chapterList = lists.filter(function (l) { return l.el.classList.contains("chapters"); })[0];
 
   // "90", "90.5", "1:30", "1:02:03" -> seconds; null for anything else.
@@ -82,7 +88,10 @@
     return found < items.length - 1 || !(t > item.end + 1) ? item : null;
   }
 
+  var lastT = 0, jumpPending = false;  // for the cue list, when it comes
   function highlight(t, jump) {
+    lastT = t;
+    if (jump && !cueList) jumpPending = true;
     lists.forEach(function (list) {
       var item = active(list.items, t);
       if (item === list.current) return;
@@ -229,6 +238,77 @@
 
   var ui = build();
   ui.place();
+
+  // ------------------------------------------------------------------ the transcript
+
+  // 12.5 -> "12.5", 3 -> "3": the numbers of #t= links, as the pages write them.
+  function num(t) { return (+t).toFixed(3).replace(/0+$/, "").replace(/\.$/, ""); }
+
+  // Word-level segments joined into sentence-sized cues, as on the transcript page
+  // (podpipe/site/transcripts.py group_words); phrase-level ones pass through.
+  function words(text) { return text.split(/\s+/).length; }
+  function group(cues) {
+    var counts = cues.map(function (c) { return words(c.body); }).sort(function (a, b) { return a - b; });
+    if (!cues.length || counts[counts.length >> 1] > 2) return cues;
+    var out = [cues[0]];
+    cues.slice(1).forEach(function (c) {
+      var last = out[out.length - 1];
+      if (c.speaker === last.speaker && c.start - last.end <= 1.5 &&
+          !/[.!?\u2026]['")\]]*$/.test(last.body) && words(last.body) < 30) {
+        out[out.length - 1] = { start: last.start, end: c.end, speaker: last.speaker, body: last.body + " " + c.body };
+      } else {
+        out.push(c);
+      }
+    });
+    return out;
+  }
+
+  var cueBox = document.getElementById("cues"), cueList = null;
+  function showCues(data) {
+    var cues = ((data && data.segments) || []).map(function (s) {
+      var start = parseFloat(s && s.startTime), end = parseFloat(s && s.endTime);
+      return { start: start, end: Math.max(start, end || start), speaker: String((s && s.speaker) || ""),
+        body: String(s && s.body != null ? s.body : "").trim() };
+    }).filter(function (c) { return c.body && isFinite(c.start); });
+    cues.sort(function (a, b) { return a.start - b.start; });
+    var hint = el("p", { "class": "hint" },
+      "Select a time to play from there; each time is a link to that moment, to share. ");
+    var label = el("label");
+    follow = el("input", { type: "checkbox", id: "follow" });
+    label.appendChild(follow);
+    label.appendChild(document.createTextNode(" Follow along"));
+    hint.appendChild(label);
+    var list = el("ol", { "class": "cues timed" });
+    group(cues).forEach(function (c) {
+      var t = num(c.start), li = el("li", { "class": "cue", "data-start": t, "data-end": num(c.end) });
+      li.appendChild(el("a", { "class": "ts", href: "#t=" + t, "data-t": t, "aria-label": "Play from " + clock(c.start) },
+        clock(c.start)));
+      if (c.speaker) {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", { "class": "spk" }, c.speaker));  // text, never markup
+      }
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("span", { "class": "txt" }, c.body));
+      list.appendChild(li);
+    });
+    cueBox.textContent = "";
+    cueBox.appendChild(hint);
+    cueBox.appendChild(list);
+    cueList = timedList(list);
+    lists.push(cueList);
+    highlight(lastT, jumpPending);
+    jumpPending = false;
+  }
+
+  if (cueBox && window.fetch) {
+    fetch(cueBox.dataset.src, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.json();
+    }).then(showCues).catch(function () {
+      cueBox.appendChild(el("p", { role: "status" },
+        "The transcript did not load here: read it on the transcript page."));
+    });
+  }
 
   // ------------------------------------------------------------------ events
 

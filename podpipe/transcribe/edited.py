@@ -132,7 +132,8 @@ def _speaker(text_lines: list[str], srt: bool) -> tuple[str | None, list[str]]:
     first = text_lines[0].strip()
     speaker = None
     if srt:
-        m = re.match(r"^([^:]{1,40}):\s+(.*)$", first)
+        # "Name: text"; not "Aujourd'hui : ..." (French sets a space before a colon)
+        m = re.match(r"^([^:]{0,39}[^:\s]):\s+(.*)$", first)
         if m and not m.group(1).strip().isdigit():
             speaker, first = m.group(1).strip(), m.group(2)
     else:
