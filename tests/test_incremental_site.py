@@ -97,12 +97,12 @@ def test_a_large_site_leaves_its_folders_for_the_next_build(show, monkeypatch):
     skeleton = assemble.staging_dir(pipeline.load(show)[0])
     edit_title(show, 2, "Two, once")
     pipeline.publish(show, today=TODAY)
-    files = [p for p in skeleton.rglob("*") if not p.is_dir()]
-    assert [p.name for p in files] == [assemble.EMPTIED]
+    assert [p for p in skeleton.rglob("*") if not p.is_dir()] == []
+    assert (show / ".podpipe" / assemble.EMPTIED).is_file()
     assert (skeleton / "episodes" / episode_folder(2)).is_dir()
     shutil.rmtree(show / "episodes" / episode_folder(5))
     (skeleton / "episodes" / "left-over.html").write_text("a killed run's")
-    (skeleton / assemble.EMPTIED).unlink()
+    (show / ".podpipe" / assemble.EMPTIED).unlink()
     edit_title(show, 2, "Two, twice")
     result = pipeline.publish(show, today=TODAY)
     assert result.site_updated and not result.failed

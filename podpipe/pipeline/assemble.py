@@ -50,7 +50,7 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
     path: the staging folder is removed and the previous site stays as it was."""
     staging = staging_dir(show)
     try:
-        if not take_marker(staging):  # else a killed run's left-overs: their files go
+        if not take_marker(show.work_dir / EMPTIED):  # else a killed run's files go
             empty_files(staging)
     except OSError as e:
         raise _left_over(staging, e) from e
@@ -66,7 +66,7 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
             with template_errors():
                 site.build_site(show, published, staging, today=today)
             drop_empty_folders(staging)  # an episode removed since the skeleton was left
-        return warnings + swap_into_place(staging, show.site_dir)
+        return warnings + swap_into_place(staging, show.site_dir, emptied=show.work_dir / EMPTIED)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise write_failure(None, e) from e
@@ -91,16 +91,19 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def swap_into_place(new: Path, target: Path) -> list[str]:
+def swap_into_place(new: Path, target: Path, *, emptied: Path | None = None) -> list[str]:
     """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE).
 
     The previous site is removed after the swap. A large one (thousands of files) leaves
     its folders behind at ``new``, emptied of files: the next publish builds into them,
     as creating a thousand folders costs more than the rest of a one-edit publish on some
     disks. An old site that cannot be deleted stays where it was swapped to, with a
-    warning saying so (the new site is published all the same)."""
+    warning saying so (the new site is published all the same). ``emptied``: the file
+    that says the folders left hold no file (kept outside them: no file in the skeleton
+    for git or a backup to see)."""
     if target.exists() and exchange(new, target):
-        return _drop_old(new, keep_folders=_large(new))  # now holds the previous site
+        keep = emptied if emptied is not None and _large(new) else None
+        return _drop_old(new, emptied=keep)  # now holds the previous site
     if target.exists():
         old = target.with_name(f".{target.name}.old")
         if old.exists():
@@ -112,12 +115,13 @@ def swap_into_place(new: Path, target: Path) -> list[str]:
     return []
 
 
-def _drop_old(old: Path, *, keep_folders: bool = False) -> list[str]:
-    """Remove the previous site (``keep_folders``: its files only), saying what could not go."""
+def _drop_old(old: Path, *, emptied: Path | None = None) -> list[str]:
+    """Remove the previous site (with ``emptied``: its files only, then ``emptied`` made),
+    saying what could not go."""
     try:
-        if keep_folders:
+        if emptied is not None:
             empty_files(old)
-            (old / EMPTIED).touch()
+            emptied.touch()
         else:
             shutil.rmtree(old)
     except OSError as e:
@@ -139,13 +143,13 @@ def _large(site_dir: Path) -> bool:
         return False
 
 
-EMPTIED = ".emptied"  # in a skeleton whose files are all gone: no need to look again
+EMPTIED = "staging.emptied"  # in .podpipe/: the skeleton holds no file, no need to look
 
 
-def take_marker(skeleton: Path) -> bool:
-    """Whether ``skeleton`` was left emptied (its marker, removed now: writes follow)."""
+def take_marker(marker: Path) -> bool:
+    """Whether the skeleton was left emptied (``marker``, removed now: writes follow)."""
     try:
-        os.unlink(skeleton / EMPTIED)
+        os.unlink(marker)
     except OSError:
         return False
     return True
