@@ -14,6 +14,7 @@ import sys
 import pytest
 
 from podpipe import pipeline, uptodate
+from podpipe.feed import guid_cache
 from tests.scale_helpers import edit_title, episode_folder, generated_show
 from tests.show_helpers import podpipe
 
@@ -25,6 +26,13 @@ def show(tmp_path_factory):
     root = generated_show(tmp_path_factory.mktemp("uptodate") / "show", 3)
     assert not pipeline.publish(root, today=TODAY).failed
     return root
+
+
+def test_the_first_publish_keeps_guids_yaml_for_the_next(show):
+    """A publish that added GUID records keeps the registry read back (the plain no-op
+    after it never reads guids.yaml, so the first edit would parse it otherwise)."""
+    kept = guid_cache.cached(show / "guids.yaml", show / ".podpipe")
+    assert kept is not None and len(kept.records) == 3
 
 
 def test_an_unchanged_show_has_nothing_to_do(show):
