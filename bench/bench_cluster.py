@@ -25,17 +25,37 @@ sys.path.insert(0, str(REPO))
 from tests.scale_helpers import generated_show  # noqa: E402
 
 
-def timed_publish(show: Path, address: str) -> float:
+class Timeline:
+    """When the publish's messages came: the last job back, the local site build."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.last_job = self.site = 0.0
+
+    def callback(self, label):
+        return lambda done, total: None
+
+    def message(self, text):
+        now = time.perf_counter() - self.started
+        if "jobs done)" in text:
+            self.last_job = now
+        elif text.startswith("building the feed and site"):
+            self.site = now
+
+
+def timed_publish(show: Path, address: str) -> tuple[float, Timeline]:
+    """The publish's seconds, and when (seconds in) the last job came back and the
+    local site build began: what is cluster work and what is the local part."""
     from podpipe import pipeline
 
     for folder in (show / ".podpipe", show / "site"):
         shutil.rmtree(folder, ignore_errors=True)
-    started = time.perf_counter()
-    result = pipeline.publish(show, cluster=address)
-    seconds = time.perf_counter() - started
+    timeline = Timeline()
+    result = pipeline.publish(show, cluster=address, progress=timeline)
+    seconds = time.perf_counter() - timeline.started
     if result.failed:
         raise SystemExit(f"publish failed: {[o.error for o in result.failed]}")
-    return seconds
+    return seconds, timeline
 
 
 def main() -> int:
@@ -66,16 +86,24 @@ def main() -> int:
                     client.run(lambda: __import__("podpipe.pipeline.remote"))
             timed_publish(show, clusters[2].scheduler_address)
             best = {n: float("inf") for n in clusters}
+            parts: dict[int, str] = {}
             for _ in range(args.repeats):
                 for n, c in clusters.items():
-                    best[n] = min(best[n], timed_publish(show, c.scheduler_address))
+                    seconds, timeline = timed_publish(show, c.scheduler_address)
+                    if seconds < best[n]:
+                        best[n] = seconds
+                        parts[n] = (
+                            f"last job back at {timeline.last_job:.1f} s, local site "
+                            f"build from {timeline.site:.1f} s ({seconds - timeline.site:.1f} s)"
+                        )
         finally:
             for c in clusters.values():
                 c.close()
     print(f"8 episodes of {args.seconds} s, transcription on, least of {args.repeats}")
     for n, s in best.items():
-        print(f"{n} single-thread worker(s): {s:8.2f} s")
+        print(f"{n} single-thread worker(s): {s:8.2f} s; {parts[n]}")
     print(f"speed-up 2 workers / 1: {best[1] / best[2]:.2f}x (target >= 1.7x)")
+    print(f"load average at the end: {os.getloadavg()}")
     return 0
 
 

@@ -33,8 +33,14 @@ def digest(*parts: Any) -> str:
     return h.hexdigest()[:24]
 
 
+# Folders (with a trailing separator) whose files write_atomic does not fsync one by one:
+# synced_at_end() syncs them all at once.
+_SYNC_AT_END: set[str] = set()
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write a file so readers see the old or the new content, never a mix.
+    """Write a file so readers see the old or the new content, never a mix; on disk
+    before it replaces the old one (fsync), unless it lies in a synced_at_end() folder.
 
     The file keeps the mode of the file it replaces, else gets the usual one for the
     umask (0644): mkstemp's private 0600 would travel to the web host with rsync. A
@@ -51,7 +57,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if not _SYNC_AT_END or not _synced_later(path):
+                os.fsync(f.fileno())
         try:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
@@ -64,6 +71,45 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _synced_later(path: Path) -> bool:
+    name = os.fspath(path)
+    return any(name.startswith(folder) for folder in _SYNC_AT_END)
+
+
+@contextmanager
+def synced_at_end(root: Path) -> Iterator[None]:
+    """Files write_atomic writes under ``root`` skip their own fsync; when the block
+    succeeds, one ``syncfs`` of root's file system puts all of them (and the folders and
+    links made there) on disk. For a tree that is only used once complete, say a staging
+    site swapped in by a rename afterwards: the rename must come after this returns, so
+    a crash leaves the old tree or the whole new one, never new names on unwritten data.
+    """
+    folder = os.path.join(os.fspath(root), "")
+    _SYNC_AT_END.add(folder)
+    try:
+        yield
+    finally:
+        _SYNC_AT_END.discard(folder)
+    sync_file_system(root)
+
+
+def sync_file_system(path: Path) -> None:
+    """Flush every write on ``path``'s file system to disk (Linux syncfs, else sync)."""
+    import ctypes  # stdlib, loaded only when a tree is synced
+    import ctypes.util
+
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        done = libc.syncfs(fd) == 0
+    except (OSError, AttributeError):
+        done = False
+    finally:
+        os.close(fd)
+    if not done:
+        os.sync()
 
 
 @contextmanager

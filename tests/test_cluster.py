@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from podpipe import pipeline
+from podpipe.pipeline import cluster as cluster_module
+from podpipe.pipeline import remote
 from tests.scale_helpers import generated_show
 from tests.show_helpers import REPO, podpipe, tree_bytes
 
@@ -71,13 +73,43 @@ def fresh(sources: Path, tmp_path: Path) -> Path:
     return show
 
 
-def test_cluster_site_is_byte_identical_to_a_local_publish(sources, local_site, cluster, tmp_path):
+class Recorded:
+    """A publish's progress, kept: messages and the cluster-wide bar's calls."""
+
+    def __init__(self):
+        self.messages: list[str] = []
+        self.bars: dict[str, list[tuple[float, float]]] = {}
+
+    def callback(self, label):
+        calls = self.bars.setdefault(label, [])
+        return lambda done, total: calls.append((done, total))
+
+    def message(self, text):
+        self.messages.append(text)
+
+
+@pytest.mark.parametrize("files", ["paths", "bytes"])
+def test_cluster_site_is_byte_identical_to_a_local_publish(
+    sources, local_site, cluster, tmp_path, monkeypatch, files
+):
+    """LocalCluster's workers share this file system: found by the probe, jobs get
+    paths; with PODPIPE_CLUSTER_FILES=bytes they get the inputs as bytes. The same site
+    either way, and one count of jobs done across the workers."""
+    if files == "bytes":
+        monkeypatch.setenv(cluster_module.FILES_ENV, "bytes")
     show = fresh(sources, tmp_path)
-    result = pipeline.publish(show, today=TODAY, cluster=cluster.scheduler_address)
+    progress = Recorded()
+    address = cluster.scheduler_address
+    result = pipeline.publish(show, today=TODAY, cluster=address, progress=progress)
     assert not result.failed, [o.error for o in result.outcomes]
     done = {o.episode.slug: o.done for o in result.outcomes}
     assert all(d["audio"] == "done" and d["transcript"] == "done" for d in done.values())
     assert tree_bytes(show / "site") == local_site
+    counts = [m for m in progress.messages if "jobs done)" in m]
+    assert len(counts) == 6 and any(m.endswith("(6 of 6 jobs done)") for m in counts), counts
+    bar = progress.bars[f"all jobs on {address}"]  # the workers' seconds of audio, summed
+    assert bar and all(0 <= d <= t for d, t in bar), bar
+    assert not list((show / ".podpipe" / "stages").rglob(".cluster-probe-*"))
     again = pipeline.publish(show, today=TODAY, force=False, cluster=cluster.scheduler_address)
     assert again.nothing_changed
 
@@ -107,6 +139,27 @@ def test_a_worker_killed_mid_job_and_the_publish_completes(sources, local_site, 
     result = outcome["result"]
     assert not result.failed, [o.error for o in result.outcomes]
     assert tree_bytes(show / "site") == local_site
+
+
+def test_the_probe_finds_the_shared_file_system(cluster, tmp_path, monkeypatch):
+    executor = cluster_module.ClusterExecutor(cluster.scheduler_address)
+    try:
+        assert executor.shares(tmp_path)
+        monkeypatch.setenv(cluster_module.FILES_ENV, "bytes")
+        assert not executor.shares(tmp_path)
+    finally:
+        executor.shutdown()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_shared_path_job_with_an_input_changed_there_asks_for_bytes(tmp_path):
+    source = tmp_path / "in.mp3"
+    source.write_bytes(b"audio")
+    st = source.stat()
+    stamps = {"source": (str(source), st.st_size + 1, st.st_mtime_ns)}
+    assert remote.run_job("audio", stamps, {}, str(tmp_path / "out")) == remote.NOT_HERE
+    missing = {"source": (str(tmp_path / "gone.mp3"), 1, 1)}
+    assert remote.run_job("audio", missing, {}, str(tmp_path / "out")) == remote.NOT_HERE
 
 
 def free_port() -> int:

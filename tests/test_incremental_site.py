@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from podpipe import pipeline
+from podpipe import cache, pipeline
+from podpipe.pipeline import assemble
 from podpipe.site.reuse import INDEX_FILE
 from tests.scale_helpers import edit_title, episode_folder, generated_show
 from tests.show_helpers import tree_bytes
@@ -86,3 +87,47 @@ def test_a_page_changed_by_hand_is_rendered_again(show):
     result = pipeline.publish(show, today=TODAY)
     assert result.site_updated
     assert page.read_bytes() == good
+
+
+def test_a_large_site_leaves_its_folders_for_the_next_build(show, monkeypatch):
+    """From SKELETON_FROM episodes the previous site's folders are kept, emptied, beside
+    site/ and the next publish builds into them: the same site as a build from nothing,
+    no file of the old one left, no folder of a removed episode."""
+    monkeypatch.setattr(assemble, "SKELETON_FROM", 1)
+    skeleton = assemble.staging_dir(pipeline.load(show)[0])
+    edit_title(show, 2, "Two, once")
+    pipeline.publish(show, today=TODAY)
+    assert [p for p in skeleton.rglob("*") if not p.is_dir()] == []
+    assert (show / ".podpipe" / assemble.EMPTIED).is_file()
+    assert (skeleton / "episodes" / episode_folder(2)).is_dir()
+    shutil.rmtree(show / "episodes" / episode_folder(5))
+    (skeleton / "episodes" / "left-over.html").write_text("a killed run's")
+    (show / ".podpipe" / assemble.EMPTIED).unlink()
+    edit_title(show, 2, "Two, twice")
+    result = pipeline.publish(show, today=TODAY)
+    assert result.site_updated and not result.failed
+    built = tree_bytes(show / "site")
+    assert not (show / "site" / "episodes" / episode_folder(5)).exists()
+    assert "left-over.html" not in str(sorted(built))
+    shutil.rmtree(show / "site")
+    shutil.rmtree(skeleton)
+    (show / ".podpipe" / INDEX_FILE).unlink()
+    pipeline.publish(show, today=TODAY, force=True)
+    assert tree_bytes(show / "site") == built
+
+
+def test_write_atomic_leaves_a_staging_tree_to_one_sync(tmp_path, monkeypatch):
+    synced, fsynced = [], []
+    monkeypatch.setattr(cache, "sync_file_system", synced.append)
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: fsynced.append(fd) or real_fsync(fd))
+    staging = tmp_path / "staging"
+    with cache.synced_at_end(staging):
+        cache.write_atomic(staging / "a" / "page.html", "in staging")
+        cache.write_atomic(tmp_path / "index.json", "elsewhere")
+    assert synced == [staging] and len(fsynced) == 1  # index.json's own
+    cache.write_atomic(staging / "b.html", "after")
+    assert len(fsynced) == 2
+    with pytest.raises(RuntimeError), cache.synced_at_end(staging):
+        raise RuntimeError("a failed build is not synced (it is thrown away)")
+    assert synced == [staging]

@@ -22,7 +22,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "podpipe"
 LAYERS = {
     0: {"podpipe", "errors", "text", "urls", "cache", "defaults"},
     1: {"config"},
-    2: {"records", "media", "render"},
+    2: {"records", "media", "render", "uptodate"},
     3: {"audio", "transcribe", "speakers", "club", "notes", "tags", "feed", "site"},  # the stages
     4: {"checks", "scaffold", "importer", "deploy"},
     5: {"pipeline"},

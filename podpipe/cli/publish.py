@@ -101,9 +101,18 @@ def publish(
     today: dt.date | None,
 ) -> None:
     """Process every episode (audio, transcript, notes) and build the feed and site/."""
-    from podpipe import pipeline
+    from podpipe import uptodate
 
     console = console_of(ctx)
+    options = {"only": only, "force": force, "dry_run": dry_run, "cluster": cluster}
+    site = uptodate.nothing_to_do(show_dir, today, **options)
+    if site is not None:  # as the last publish left it: no need to load the show
+        if console.verbosity >= 0:
+            click.echo(terminal_safe(uptodate.NOTHING_CHANGED.format(site=site)))
+        sys.exit(0)
+
+    from podpipe import pipeline
+
     progress = TerminalProgress(console)
     result = run_command(
         ctx,

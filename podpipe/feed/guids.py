@@ -114,8 +114,10 @@ def assign(show: Show, registry_path: Path) -> Assigned:
         out[episode.slug] = str(record["guid"])
     if changed:
         _save(registry_path, doc, indent)
-    else:  # the lines of its records are known: keep it for the next run
-        guid_cache.keep(registry_path, show.work_dir, doc)
+        # read back for the lines of its records, so the next run needs no round trip (a
+        # plain publish that finds nothing changed stops before it comes here)
+        doc, _ = _load(registry_path)
+    guid_cache.keep(registry_path, show.work_dir, doc)  # the lines of its records known
     # The canonical spelling (lower case, dashes) whatever form a hand edit used.
     return Assigned(str(uuid.UUID(str(doc["podcast_guid"]))), out, tuple(warnings))
 

@@ -11,18 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import subprocess
-import time
 from pathlib import Path
 
 from podpipe import feed, site, urls
-from podpipe.cache import link_or_copy
+from podpipe.cache import link_or_copy, synced_at_end
 from podpipe.config import Show
 from podpipe.errors import ProcessingError, write_failure
 from podpipe.records import PublishedEpisode
 from podpipe.render import template_errors
-
-TRASH_DIR = "trash"  # in .podpipe/: previous sites being removed in the background
 
 
 def staging_dir(show: Show) -> Path:
@@ -54,19 +50,23 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
     path: the staging folder is removed and the previous site stays as it was."""
     staging = staging_dir(show)
     try:
-        remove(staging)  # left over from a killed run
+        if not take_marker(show.work_dir / EMPTIED):  # else a killed run's files go
+            empty_files(staging)
     except OSError as e:
         raise _left_over(staging, e) from e
     try:
-        staging.mkdir(parents=True)
+        staging.mkdir(parents=True, exist_ok=True)
         (staging / urls.SITE_MARKER).write_text(
             "Built by podpipe. This folder is replaced on every publish: edit the show, not it.\n"
         )
-        place_media(show, published, staging)
-        warnings = feed.build_feed(show, published, staging / urls.FEED)
-        with template_errors():
-            site.build_site(show, published, staging, today=today)
-        return warnings + swap_into_place(staging, show.site_dir, trash=show.work_dir / TRASH_DIR)
+        # One sync of the whole staging site before the swap, not an fsync per file.
+        with synced_at_end(staging):
+            place_media(show, published, staging)
+            warnings = feed.build_feed(show, published, staging / urls.FEED)
+            with template_errors():
+                site.build_site(show, published, staging, today=today)
+            drop_empty_folders(staging)  # an episode removed since the skeleton was left
+        return warnings + swap_into_place(staging, show.site_dir, emptied=show.work_dir / EMPTIED)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise write_failure(None, e) from e
@@ -91,16 +91,19 @@ def remove(path: Path) -> None:
         path.unlink()
 
 
-def swap_into_place(new: Path, target: Path, *, trash: Path | None = None) -> list[str]:
+def swap_into_place(new: Path, target: Path, *, emptied: Path | None = None) -> list[str]:
     """Replace directory ``target`` by ``new`` atomically (Linux: renameat2 EXCHANGE).
 
-    The previous site (thousands of files in a large show) is removed after the swap;
-    with ``trash`` (a folder on the same file system) it is moved there and removed by a
-    background process, so the publish does not wait for it. An old site that cannot be
-    deleted stays where it was swapped to, with a warning saying so (the new site is
-    published all the same)."""
+    The previous site is removed after the swap. A large one (thousands of files) leaves
+    its folders behind at ``new``, emptied of files: the next publish builds into them,
+    as creating a thousand folders costs more than the rest of a one-edit publish on some
+    disks. An old site that cannot be deleted stays where it was swapped to, with a
+    warning saying so (the new site is published all the same). ``emptied``: the file
+    that says the folders left hold no file (kept outside them: no file in the skeleton
+    for git or a backup to see)."""
     if target.exists() and exchange(new, target):
-        return _drop_old(new, trash)  # now holds the previous site
+        keep = emptied if emptied is not None and _large(new) else None
+        return _drop_old(new, emptied=keep)  # now holds the previous site
     if target.exists():
         old = target.with_name(f".{target.name}.old")
         if old.exists():
@@ -112,11 +115,15 @@ def swap_into_place(new: Path, target: Path, *, trash: Path | None = None) -> li
     return []
 
 
-def _drop_old(old: Path, trash: Path | None = None) -> list[str]:
-    """Remove the previous site: here, so a file that cannot go is said (a small show),
-    or for a large one in the background (``trash``), so the publish does not wait."""
+def _drop_old(old: Path, *, emptied: Path | None = None) -> list[str]:
+    """Remove the previous site (with ``emptied``: its files only, then ``emptied`` made),
+    saying what could not go."""
     try:
-        discard(old, trash if trash is not None and _large(old) else None)
+        if emptied is not None:
+            empty_files(old)
+            emptied.touch()
+        else:
+            shutil.rmtree(old)
     except OSError as e:
         return [
             f"the new site is in place, but the previous one could not be removed from "
@@ -125,42 +132,49 @@ def _drop_old(old: Path, trash: Path | None = None) -> list[str]:
     return []
 
 
-BACKGROUND_FROM = 200  # episodes in a previous site that is removed in the background
+SKELETON_FROM = 200  # episodes in a previous site whose folders are kept for the next build
 
 
 def _large(site_dir: Path) -> bool:
     try:
         with os.scandir(site_dir / urls.EPISODES) as entries:
-            return sum(1 for _ in entries) >= BACKGROUND_FROM
+            return sum(1 for _ in entries) >= SKELETON_FROM
     except OSError:
         return False
 
 
-def discard(folder: Path, trash: Path | None) -> None:
-    """Remove ``folder``: now, or (moved into ``trash``) in a background ``rm -rf``."""
-    if trash is not None:
-        try:
-            for left in trash.glob("*"):  # a run killed before its rm finished
-                if left.lstat().st_ctime < time.time() - 600:
-                    shutil.rmtree(left, ignore_errors=True)
-            trash.mkdir(parents=True, exist_ok=True)
-            moved = trash / f"{folder.name}-{os.getpid()}"
-            os.rename(folder, moved)
-        except OSError:
-            pass  # another file system, say: remove it here
-        else:
+EMPTIED = "staging.emptied"  # in .podpipe/: the skeleton holds no file, no need to look
+
+
+def take_marker(marker: Path) -> bool:
+    """Whether the skeleton was left emptied (``marker``, removed now: writes follow)."""
+    try:
+        os.unlink(marker)
+    except OSError:
+        return False
+    return True
+
+
+def empty_files(folder: Path) -> None:
+    """Unlink every file under ``folder``, keeping the folders (a path that is not a
+    folder is removed). Each file is a link of its own: the live site and the stage
+    cache keep theirs."""
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        folder.unlink()
+        return
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            os.unlink(os.path.join(dirpath, name))
+
+
+def drop_empty_folders(root: Path) -> None:
+    """Remove the folders under ``root`` that hold nothing (deepest first)."""
+    for dirpath, _, files in os.walk(root, topdown=False):
+        if not files and dirpath != str(root):
             try:
-                subprocess.Popen(
-                    ["rm", "-rf", "--", str(moved)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                    start_new_session=True,
-                )
-                return
+                os.rmdir(dirpath)  # fails (kept) when a subfolder is still there
             except OSError:
-                folder = moved
-    shutil.rmtree(folder)
+                pass
 
 
 def exchange(a: Path, b: Path) -> bool:

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import secrets
 import socket
 import threading
 from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import urlsplit
 
+from podpipe.cache import write_atomic
 from podpipe.config import Show
-from podpipe.errors import ProcessingError
-from podpipe.pipeline.remote import Runner
+from podpipe.errors import PodpipeError, ProcessingError
+from podpipe.pipeline.remote import PROGRESS_TOPIC, JobBoard, Runner, probe_answer
 
 ENV = "PODPIPE_CLUSTER"
 CONNECT_TIMEOUT_S = 10
@@ -56,14 +59,20 @@ def check_cluster(address: str) -> None:
         ) from err
 
 
-class ClusterExecutor(Executor):
-    """``Client.get_executor()`` of a Dask client connected on the first job."""
+FILES_ENV = "PODPIPE_CLUSTER_FILES"  # "bytes" or "paths" instead of probing the workers
 
-    def __init__(self, address: str):
+
+class ClusterExecutor(Executor):
+    """``Client.get_executor()`` of a Dask client connected on the first job; the
+    workers' progress events go to ``board``."""
+
+    def __init__(self, address: str, board: JobBoard | None = None):
         self.address = address
+        self.board = board
         self._lock = threading.Lock()
         self._client = None
         self._executor: Executor | None = None
+        self._shares: dict[Path, bool] = {}
 
     def _connect(self) -> Executor:
         with self._lock:
@@ -78,11 +87,43 @@ class ClusterExecutor(Executor):
                     raise ProcessingError(
                         f"cannot reach the Dask scheduler at {self.address}: {err}"
                     ) from err
+                if self.board is not None:
+                    self._client.subscribe_topic(PROGRESS_TOPIC, self.board.on_event)
                 self._executor = self._client.get_executor(pure=False)
             return self._executor
 
     def submit(self, fn, /, *args, **kwargs) -> Future:
         return self._connect().submit(fn, *args, **kwargs)
+
+    def shares(self, folder: Path) -> bool:
+        """Whether the workers see ``folder`` as this machine does (asked once per
+        folder): then jobs get paths and write their output in place, not bytes."""
+        choice = os.environ.get(FILES_ENV, "").strip().lower()
+        if choice in ("bytes", "paths"):
+            return choice == "paths"
+        self._connect()
+        with self._lock:
+            if folder not in self._shares:
+                self._shares[folder] = self._probe(folder)
+            return self._shares[folder]
+
+    def _probe(self, folder: Path) -> bool:
+        """A file with a random token written here, read by every worker, each writing
+        one back beside it that this machine reads: one file system, the same paths."""
+        token = secrets.token_hex(16)
+        probe = folder / f".cluster-probe-{token}"
+        answers: dict = {}
+        try:
+            write_atomic(probe, token)
+            answers = self._client.run(probe_answer, str(probe), token)
+            return bool(answers) and all(
+                a is not None and Path(a).read_text() == token for a in answers.values()
+            )
+        except (OSError, PodpipeError):
+            return False
+        finally:
+            for answer in [probe, *(Path(a) for a in answers.values() if a)]:
+                Path(answer).unlink(missing_ok=True)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._client is not None:
@@ -93,15 +134,17 @@ class ClusterExecutor(Executor):
 def runner_for(address: str | None, jobs: int, progress) -> Iterator[tuple[Runner, int]]:
     """The Runner for a publish and how many episodes it works on at once."""
     if address:
-        executor = ClusterExecutor(address)
-        runner = Runner(executor, shared_files=False, where=f"on {address}", done=progress.message)
+        board = JobBoard(progress, where=f"on {address}")
+        executor = ClusterExecutor(address, board)
+        runner = Runner(executor, shared_files=None, where=f"on {address}", board=board)
         at_once = max(jobs, CLUSTER_EPISODES_AT_ONCE)
     elif jobs > 1:
         import multiprocessing
 
         # spawn: the builder's threads must not be forked; each process loads its model
         executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"))
-        runner, at_once = Runner(executor, shared_files=True), jobs
+        board = JobBoard(progress, where=f"in {jobs} processes")
+        runner, at_once = Runner(executor, shared_files=True, board=board), jobs
     else:
         yield Runner(), 1
         return

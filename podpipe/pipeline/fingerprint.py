@@ -33,24 +33,33 @@ TOOL_DISTS = (
 
 
 def input_files(show: Show) -> list[str]:
-    """Every file whose change can change the published site (os.walk, not pathlib:
-    thousands of episode files)."""
+    """Every file whose change can change the published site."""
+    return input_paths(show)[0]
+
+
+def input_paths(show: Show) -> tuple[list[str], list[str]]:
+    """Every file whose change can change the published site, and every folder listed
+    to find them (os.walk, not pathlib: thousands of episode files)."""
     files = {str(show.root / "show.yaml"), str(show.root / "guids.yaml")}
+    folders: list[str] = []
     for folder in (
         show.root / "episodes",
         show.club.results_dir,
-        show.templates_dir,
+        show.templates_dir or show.root / "templates",  # one made later is found then
         PACKAGE_DIR / "templates",
         PACKAGE_DIR / "static",
     ):
+        if folder:
+            folders.append(str(folder))  # one made later, or removed, is a change
         if folder and folder.is_dir():
             for dirpath, _, names in os.walk(folder):
+                folders.append(dirpath)
                 files.update(os.path.join(dirpath, name) for name in names)
     files.update(str(p) for p in (show.artwork, show.audio.intro, show.audio.outro) if p)
     files.update(str(e.audio) for e in show.episodes)
     files.update(str(e.artwork) for e in show.episodes if e.artwork)
     files.update(str(t.file) for e in show.episodes for t in e.tracks[1:])
-    return sorted(files)
+    return sorted(files), sorted(set(folders))
 
 
 def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> str:

@@ -18,7 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from podpipe import club, speakers
+from podpipe import club, speakers, uptodate
 from podpipe.cache import SourceHashes, StageCache, exclusive, write_atomic
 from podpipe.checks import (
     artwork_problems,
@@ -33,7 +33,13 @@ from podpipe.feed import guids
 from podpipe.pipeline.assemble import build_site
 from podpipe.pipeline.builder import EpisodeBuilder, planner
 from podpipe.pipeline.cluster import check_cluster, cluster_address, runner_for
-from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current, site_stamp, stamp_file
+from podpipe.pipeline.fingerprint import (
+    input_fingerprint,
+    input_paths,
+    site_is_current,
+    site_stamp,
+    stamp_file,
+)
 from podpipe.pipeline.load import load, select
 from podpipe.pipeline.report import NullProgress, PublishResult
 
@@ -88,6 +94,7 @@ def publish(
         warnings += assigned.warnings
         fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
         if not force and not only and site_is_current(show, fingerprint):
+            record_inputs(show, today)  # the next plain publish may tell without this
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
         artwork = artwork_problems(show)
         if any(p.severity == "error" for p in artwork):
@@ -112,9 +119,25 @@ def publish(
                 # the episodes kept as last published are what a full publish would make:
                 # `status` and the next plain publish may treat this site as complete
                 fingerprint = input_fingerprint(show, today, {"only": []})
+                only = ()
             write_atomic(stamp_file(show), site_stamp(fingerprint, show))
+            if not only:
+                record_inputs(show, today)
         result.seconds = time.monotonic() - started
         return result
+
+
+def record_inputs(show: Show, today: dt.date) -> None:
+    """What this publish read, for podpipe.uptodate (a plain publish that may stop early)."""
+    files, folders = input_paths(show)
+    uptodate.record(
+        show.root,
+        files=files,
+        folders=folders,
+        site_dir=show.site_dir,
+        today=today,
+        cluster=bool(show.cluster),
+    )
 
 
 def publish_locked(

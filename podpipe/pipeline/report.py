@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from podpipe import uptodate
 from podpipe.config import Episode, Show
 from podpipe.records import AudioReport, PublishedEpisode
 from podpipe.text import duration, table
@@ -96,7 +97,7 @@ class PublishResult:
     def summary_lines(self) -> list[str]:
         site = self.show.site_dir
         if self.nothing_changed:
-            return [f"Nothing changed since the last publish; {site} is up to date."]
+            return [uptodate.NOTHING_CHANGED.format(site=site)]
         rows = [
             (
                 "#",

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from podpipe import club
+from podpipe import club, uptodate
 from podpipe.checks import future_episodes, site_problems, source_problems
 from podpipe.config import Cycle, Episode, Show
 from podpipe.errors import ConfigError, Problem, exit_code
@@ -132,7 +132,9 @@ def status(show_dir: Path, today: dt.date, *, all_rows: bool = False) -> StatusR
         problems=[*problems, *source_problems(show), *future_episodes(show, today)],
         results=results,
         site_built=show.site_dir.is_dir(),
-        site_current=site_is_current(show, input_fingerprint(show, today, {"only": []})),
+        # the last publish's record says so in a stat per file; else the full check
+        site_current=uptodate.nothing_to_do(show.root, today) is not None
+        or site_is_current(show, input_fingerprint(show, today, {"only": []})),
         all_rows=all_rows,
     )
     builder = planner(show, results)

@@ -35,6 +35,7 @@ def environment(show: Show | None = None):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(show),
     )
     env.filters.update(
         clock=clock,
@@ -51,6 +52,22 @@ def environment(show: Show | None = None):
     if show and show.templates_dir:
         _refuse_include_loops(env, show.templates_dir)
     return env
+
+
+def bytecode_cache(show: Show | None):
+    """Compiled templates kept in the show's .podpipe/ (Jinja checks each against its
+    source): a publish that renders a few pages does not compile every template again.
+    None before the first publish made .podpipe/ (a check or status never creates it)."""
+    import jinja2
+
+    if show is None or not show.work_dir.is_dir():
+        return None
+    folder = show.work_dir / "jinja"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _refuse_include_loops(env, own: Path) -> None:
