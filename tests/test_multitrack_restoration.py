@@ -14,6 +14,7 @@ from podpipe.config import AudioSettings, Track
 from podpipe.media import measure
 from podpipe.pipeline.report import track_note
 from tests.multitrack_helpers import RATE, conversation, make_tracks, speak_all
+from tests.show_helpers import REPO
 
 SECONDS = 40
 STARTS = {"Ada Lindqvist": 0.0, "Ben Okafor": 0.6, "Chioma Eze": -0.4}
@@ -83,3 +84,16 @@ def test_the_same_noisy_tracks_give_the_same_bytes(noisy_tracks, tmp_path):
     audio.master_tracks(noisy_tracks, b, AudioSettings())
     assert rows_of(report)[NOISY]["denoise"] == "auto"
     assert a.read_bytes() == b.read_bytes()
+
+
+def test_the_sample_episodes_tracks_give_the_same_bytes(tmp_path):
+    """The sample show's multitrack episode, mastered twice into fresh folders."""
+    folder = REPO / "episodes/001-why-a-learning-club"
+    names = {"ada.mp3": "Ada Lindqvist", "ben.mp3": "Ben Okafor", "elena.mp3": "Elena Sato"}
+    tracks = tuple(Track(folder / f, who) for f, who in names.items())
+    first, second = tmp_path / "1" / "a.mp3", tmp_path / "2" / "a.mp3"
+    report = audio.master_tracks(tracks, first, AudioSettings())
+    audio.master_tracks(tracks, second, AudioSettings())
+    assert first.read_bytes() == second.read_bytes()
+    late = rows_of(report)["Ben Okafor"]
+    assert late["offset_s"] == pytest.approx(0.8, abs=0.002)  # tools/make_sample_show.py
