@@ -19,6 +19,7 @@ from tests.show_helpers import REPO
 SECONDS = 40
 STARTS = {"Ada Lindqvist": 0.0, "Ben Okafor": 0.6, "Chioma Eze": -0.4}
 NOISY = "Ben Okafor"
+pytestmark = pytest.mark.slow  # the model on a track, several masterings
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,7 @@ from podpipe.config import AudioSettings, Track
 from podpipe.pipeline.remote import LOCAL, Runner
 from tests.show_helpers import REPO
 
+pytestmark = pytest.mark.slow  # four masterings, one in a new process
 FOLDER = REPO / "episodes/001-why-a-learning-club"
 TRACKS = (
     Track(FOLDER / "ada.mp3", "Ada Lindqvist"),
