@@ -14,7 +14,7 @@ from podpipe.config import load_show_with_warnings
 from tests.club_helpers import sample_show_copy
 from tests.hostile_helpers import assert_clean_failure, run_cli
 
-EPISODE = Path("episodes/001-why-a-learning-club")
+EPISODE = Path("episodes/002-groupby-stories")  # a one-file episode (1 is multitrack)
 
 
 @pytest.fixture(scope="module")

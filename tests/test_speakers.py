@@ -232,7 +232,7 @@ def test_without_the_speaker_model_publish_says_once_how_to_turn_it_on(monkeypat
     monkeypatch.setattr(speakers.stage, "availability", embed.availability)
     notice = speakers.setup_notice(show)
     assert len(notice) == 1
-    assert "2 episode(s)" in notice[0] and "pip install 'podpipe[speakers]'" in notice[0]
+    assert "1 episode(s)" in notice[0] and "pip install 'podpipe[speakers]'" in notice[0]
     off = dataclasses.replace(
         show, transcription=dataclasses.replace(show.transcription, speaker_labels="off")
     )

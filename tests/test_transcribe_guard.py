@@ -15,7 +15,7 @@ from tests.show_helpers import podpipe
 from tests.transcribe_helpers import JFK, ffmpeg, normalize, wer
 
 ROOT = Path(__file__).resolve().parent.parent
-EPISODE = ROOT / "episodes" / "001-why-a-learning-club" / "interview.mp3"
+EPISODE = ROOT / "tests" / "data" / "interview-one-file.mp3"  # episode 1 as one recording
 
 
 def _podpipe(*args: str) -> subprocess.CompletedProcess:
@@ -151,7 +151,7 @@ def test_speech_still_without_text_is_a_warning_in_the_report(tmp_path, monkeypa
     monkeypatch.setattr(stage.FasterWhisper, "retry", lambda self, audio, **options: iter(()))
     report = stage.transcribe(EPISODE, tmp_path, TranscriptionSettings(beam_size=3))
     [warning] = report.warnings
-    assert warning.startswith("interview.mp3: no text for 1")  # 17-18 s of speech
+    assert warning.startswith("interview-one-file.mp3: no text for 1")  # 17-18 s of speech
     assert warning.endswith(" of speech at 1:02-1:20")
 
 

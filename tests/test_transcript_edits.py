@@ -256,7 +256,9 @@ def test_corrections_and_vocabulary_keys(tmp_path):
     first = show.episodes[0]
     assert first.corrections == (("Ben O'Caffer", "Ben Okafor"), ("uh", ""))
     words = transcribe.decoder_vocabulary(show, first)
-    assert words.startswith("Okafor, Ben Okafor, Ada Lindqvist, DataTalksClub, Learning Out Loud")
+    assert words.startswith(
+        "Okafor, Ben Okafor, Elena Sato, Ada Lindqvist, DataTalksClub, Learning Out Loud"
+    )
     assert "Split-apply-combine with pandas groupby" in words and "Learning in public" in words
     assert len(words) <= transcribe.vocabulary.MAX_CHARS
     # repr (and so the notes stage's key) does not change with the new fields

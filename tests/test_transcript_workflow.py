@@ -14,6 +14,7 @@ import srt
 import webvtt
 from mutagen.id3 import ID3
 
+from podpipe import media
 from podpipe.transcribe import bundled_model_dir
 from tests.show_helpers import copy_sample_show, podpipe
 
@@ -131,7 +132,8 @@ def test_a_hand_edited_transcript_wins_and_survives(show, tmp_path):
     assert f"wrote {edited}" in out
     cues = list(webvtt.read(str(edited)))
     assert all("\n" not in c.text for c in cues) and len(cues) > 10
-    assert "NOTE podpipe: timed against interview.mp3 (sha256 " in edited.read_text()
+    # episode 1 is a multitrack episode: the first track is its timeline
+    assert "NOTE podpipe: timed against ada.mp3 (sha256 " in edited.read_text()
     # it is the episode's transcript now: never overwritten by a second export
     again = run(show, "transcript", "export", EP1, code=2)
     assert "exists already" in again.stderr and "never overwrites it" in again.stderr
@@ -159,11 +161,13 @@ def test_a_hand_edited_transcript_wins_and_survives(show, tmp_path):
         assert_everywhere(show, "every Thursday at noon", absent="every Friday")
         assert edited.read_bytes() == before  # never overwritten
 
-    # a new recording: its times may no longer match
-    shutil.copyfile(show / "episodes/002-groupby-stories/interview.mp3", folder / "interview.mp3")
+    # a new recording (the first track exported again): its times may no longer match
+    again = tmp_path / "ada.mp3"
+    media.run(["-i", str(folder / "ada.mp3"), "-c:a", "libmp3lame", "-b:a", "32k", str(again)])
+    shutil.copyfile(again, folder / "ada.mp3")
     result = publish(show, "--only", "1")
     assert (
-        f"warning: {EP1}: transcript.vtt: the recording interview.mp3 changed after this "
+        f"warning: {EP1}: transcript.vtt: the recording ada.mp3 changed after this "
         "transcript was written; its times may no longer match" in result.stdout
     )
 

@@ -67,7 +67,7 @@ def test_the_stage_spells_a_misheard_name_as_the_show_does(tmp_path):
     """Without the hot words tiny.en writes the sample guest as "Ben O'Caffer"; with his
     name among the show's names, every format has the show's spelling, and transcript.words.json
     keeps the decoder's word probabilities and the pair."""
-    audio = REPO / "episodes" / "001-why-a-learning-club" / "interview.mp3"
+    audio = REPO / "tests" / "data" / "interview-one-file.mp3"  # episode 1 as one recording
     out = tmp_path / "out"
     transcribe(audio, out, TranscriptionSettings(), names=["Ben Okafor", "Ada Lindqvist"])
     words = json.loads((out / "transcript.words.json").read_text())

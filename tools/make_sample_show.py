@@ -26,7 +26,7 @@ GAP = 0.45  # seconds of silence between turns
 THIRD_VOICE = "en+f4"
 BLEED_DB = -24  # what each microphone hears of the other speakers
 LATE_START_S = 0.8  # multitrack: the guest's recorder started this much later
-TRACKS = {"host": ("ada", 0), "guest": ("ben", -10), "guest2": ("priya", -4)}  # file, gain dB
+TRACKS = {"host": ("ada", 0), "guest": ("ben", -10), "guest2": ("elena", -4)}  # file, gain dB
 VOICES = {"host": HOST_VOICE, "guest": GUEST_VOICE, "guest2": THIRD_VOICE}
 
 EPISODES = {
@@ -56,7 +56,7 @@ EPISODES = {
             ),
             (
                 "guest2",
-                "I am Priya Raman. I joined Ben's group last spring. What helped me most "
+                "I am Elena Sato. I joined Ben's group last spring. What helped me most "
                 "was seeing other people's unfinished work.",
             ),
             ("host", "And how do you pick a topic?"),
@@ -160,6 +160,8 @@ EPISODES = {
 
 
 def sh(*cmd: str) -> None:
+    if cmd[0] == "sox":  # repeatable: the same noise and dither on every run
+        cmd = ("sox", "-R", *cmd[1:])
     subprocess.run(cmd, check=True)
 
 
@@ -267,7 +269,7 @@ def make_tracks(folder: str, turns: list[tuple[str, str]], tmp: Path) -> None:
         out = ROOT / "episodes" / folder / f"{name}.mp3"
         sh(
             ffmpeg(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(track),
-            "-codec:a", "libmp3lame", "-b:a", "24k", str(out),
+            "-codec:a", "libmp3lame", "-b:a", "16k", str(out),
         )  # fmt: skip
         print(f"{out.relative_to(ROOT)}: {out.stat().st_size // 1024} KB")
     (ROOT / "episodes" / folder / "interview.mp3").unlink(missing_ok=True)

@@ -12,7 +12,7 @@ from podpipe.audio.plan import plan
 from podpipe.audio.program import Program, check_paths
 from podpipe.audio.render import render
 from podpipe.audio.report import report
-from podpipe.audio.restoration import plan_restoration, restored
+from podpipe.audio.restoration import Restoration, plan_restoration, restored
 from podpipe.audio.spool import Spool
 from podpipe.config import AudioSettings
 from podpipe.media import ffmpeg_version
@@ -44,13 +44,22 @@ def master(
 
 
 def master_program(
-    program: Program, out_mp3: Path, settings: AudioSettings, progress: Progress | None
+    program: Program,
+    out_mp3: Path,
+    settings: AudioSettings,
+    progress: Progress | None,
+    restoration: Restoration | None = None,
 ) -> AudioReport:
     """The two streaming passes over a programme (a recording, or a multitrack mix):
     analysis, restoration when it rewrites the audio (restored once into a spool that
-    the second analysis and the render read), gain plan, render, report."""
+    the second analysis and the render read), gain plan, render, report. A given
+    ``restoration`` was planned (and done) upstream: a multitrack mix, whose tracks are
+    restored one by one before the crossgate."""
     first = analysis = analyse(program, progress)
-    restoration = plan_restoration(settings, first.survey, first.hum)
+    if restoration is None:
+        restoration = plan_restoration(settings, first.survey, first.hum)
+    else:
+        first.hum = None  # nothing is notched here
     out_mp3.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_mp3.with_name(f".{out_mp3.name}.{os.getpid()}.part")
     spool = Spool(

@@ -1,7 +1,8 @@
 """Where the heavy stage work runs: in this process, in local processes (``--jobs N``),
 or on a Dask cluster (``--cluster``), behind one ``concurrent.futures`` executor.
 
-The audio stage's mastering and the transcript stage's Whisper run are *jobs*: a module
+The audio stage's mastering (one recording, or a multitrack episode's tracks) and the
+transcript stage's Whisper run are *jobs*: a module
 function of (input files, output folder, settings) that knows nothing of caching. The
 builder decides what runs and keeps the cache; a :class:`Runner` decides where:
 
@@ -46,6 +47,15 @@ def master_audio(inputs: dict[str, Path], out: Path, *, settings, progress=None)
     report.save(out / "report.json")
 
 
+def master_multitrack(inputs: dict[str, Path], out: Path, *, settings, tracks, progress=None):
+    """A multitrack episode's audio job: ``tracks`` (speakers, offsets, gains) with their
+    files given as the inputs ``track1``, ``track2``, ...; the mixed MP3 and its report."""
+    settings = dataclasses.replace(settings, intro=inputs.get("intro"), outro=inputs.get("outro"))
+    files = tuple(dataclasses.replace(t, file=inputs[f"track{i}"]) for i, t in enumerate(tracks, 1))
+    report = audio.master_tracks(files, out / "audio.mp3", settings, progress=progress)
+    report.save(out / "report.json")
+
+
 def whisper(
     inputs: dict[str, Path],
     out: Path,
@@ -70,7 +80,11 @@ def whisper(
     report.save(out / "report.json")
 
 
-JOBS: dict[str, Callable[..., None]] = {"audio": master_audio, "whisper": whisper}
+JOBS: dict[str, Callable[..., None]] = {
+    "audio": master_audio,
+    "tracks": master_multitrack,
+    "whisper": whisper,
+}
 
 
 PROGRESS_TOPIC = "podpipe-progress"  # the Dask event topic a worker's job reports on

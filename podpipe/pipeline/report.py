@@ -157,22 +157,28 @@ def noteworthy(o: EpisodeOutcome, known: frozenset[str]) -> bool:
 
 def restoration_note(a: AudioReport) -> str | None:
     """What restoration found and did beyond the default rumble filter, or None."""
+    return restoration_phrases(vars(a), a.noise_floor_lufs, a.output_noise_floor_lufs, "LUFS")
+
+
+def restoration_phrases(r: dict, before: float | None, after: float | None, unit: str):
+    """The same for an episode (its AudioReport's fields) or a multitrack episode's
+    track (its row: the same keys, floors in dBFS)."""
     notes = []
-    if a.hum_hz is not None:
+    if r.get("hum_hz") is not None:
         notes.append(
-            f"mains hum at {a.hum_hz:.1f} Hz ({a.hum_db:.0f} dB above its neighbours) notched"
+            f"mains hum at {r['hum_hz']:.1f} Hz ({r['hum_db']:.0f} dB above its neighbours) notched"
         )
-    if a.denoise:
+    if r.get("denoise"):
         floors = ""
-        if a.noise_floor_lufs is not None and a.output_noise_floor_lufs is not None:
-            floors = (
-                f": noise floor {a.noise_floor_lufs:.0f} > {a.output_noise_floor_lufs:.0f} LUFS"
-            )
-        notes.append(f"noise reduced ({a.denoise}, up to {a.denoise_db:g} dB){floors}")
-    elif a.restoration_note and "skipped" in a.restoration_note:
-        notes.append(a.restoration_note)
-    if a.pauses_cut:
-        notes.append(f"{a.pauses_cut} long pauses shortened ({a.pauses_removed_s:.1f} s removed)")
+        if before is not None and after is not None:
+            floors = f": noise floor {before:.0f} > {after:.0f} {unit}"
+        notes.append(f"noise reduced ({r['denoise']}, up to {r['denoise_db']:g} dB){floors}")
+    elif r.get("restoration_note") and "skipped" in r["restoration_note"]:
+        notes.append(r["restoration_note"])
+    if r.get("pauses_cut"):
+        notes.append(
+            f"{r['pauses_cut']} long pauses shortened ({r['pauses_removed_s']:.1f} s removed)"
+        )
     return "; ".join(notes) or None
 
 
@@ -215,10 +221,12 @@ def track_lines(outcomes: list[EpisodeOutcome]) -> list[str]:
 
 def track_note(row: dict) -> str:
     level = row.get("loudness_in_db")
+    before, after = row.get("noise_floor_db"), row.get("output_noise_floor_db")
+    done = restoration_phrases(row, before, after, "dBFS")
     return (
         f"track {row['file']} ({row['speaker']}): offset {row['offset_s']:+.3f} s "
         f"({row['offset']}, confidence {row['confidence']:.0%}), drift "
         f"{round(row['drift_ppm']) + 0:+d} ppm, speech {'-' if level is None else f'{level:.1f}'} "
         f"dBFS in, gain {row['gain_db']:+.1f} dB, gated {row['gated_percent']:.0f} % "
-        f"of the time (-{row['gate_depth_db']:.0f} dB)"
+        f"of the time (-{row['gate_depth_db']:.0f} dB)" + (f"; {done}" if done else "")
     )

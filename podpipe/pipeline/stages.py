@@ -62,17 +62,20 @@ class AudioStage:
     def run(self, job: EpisodeJob, out: Path) -> None:
         ep, s = job.episode, job.show.audio
         progress = job.progress(f"{ep.slug}: audio")
-        if ep.tracks:  # a multitrack episode is mastered here (its tracks stay local)
-            report = audio.master_tracks(ep.tracks, out / "audio.mp3", s, progress=progress)
-            report.save(out / "report.json")
-            return
+        inputs, extra = {"intro": s.intro, "outro": s.outro}, {}
+        if ep.tracks:  # a multitrack episode: its tracks go where a recording would
+            inputs |= {f"track{i}": t.file for i, t in enumerate(ep.tracks, 1)}
+            extra = {"tracks": ep.tracks}
+        else:
+            inputs["source"] = ep.audio
         job.runner.run(
-            "audio",
-            {"source": ep.audio, "intro": s.intro, "outro": s.outro},
+            "tracks" if ep.tracks else "audio",
+            inputs,
             out,
             label=f"{ep.slug}: audio",
             progress=progress,
             settings=s,
+            **extra,
         )
 
 

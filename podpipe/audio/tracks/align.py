@@ -19,6 +19,7 @@ with the track's name and how to set its offset by hand.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,8 +63,9 @@ class Alignment:
     auto: bool
 
 
-def envelope(path: Path) -> TrackEnvelope:
-    """Pass 1 over one track: the 10 ms level envelope, and its length."""
+def envelope(path: Path, tap: Callable | None = None) -> TrackEnvelope:
+    """Pass 1 over one track: the 10 ms level envelope, and its length; ``tap`` sees
+    every decoded chunk on the way (restoration's analysis: stage.py)."""
     import numpy as np
 
     parts = []
@@ -76,6 +78,8 @@ def envelope(path: Path) -> TrackEnvelope:
                 raise ProcessingError(
                     "the audio contains NaN or infinite samples (damaged float data)", file=path
                 )
+            if tap is not None:
+                tap(chunk)
             frames += len(x)
             x = np.concatenate([carry, x]) if len(carry) else x
             n = len(x) // FRAME

@@ -9,11 +9,14 @@ same code for one file and for many.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from podpipe.audio.frames import CHUNK, RATE
 from podpipe.audio.program import Program
+from podpipe.audio.spool import Spool
 from podpipe.audio.tracks.gate import MIX_DEPTH_DB, Timeline, TrackPlan, gate_gains, sample_gains
 from podpipe.audio.tracks.reader import TrackReader
+from podpipe.audio.tracks.restoring import TrackRestoration
 from podpipe.config import AudioSettings, Track
 
 SPREAD = 0.3  # stereo: speakers from 30 % left to 30 % right (0 = centre, 1 = hard)
@@ -24,6 +27,7 @@ class MixedTracks:
     tracks: tuple[Track, ...]
     timeline: Timeline
     plans: list[TrackPlan]
+    restorations: list[TrackRestoration] = field(default_factory=list)  # none: raw tracks
     gains: list = field(default_factory=list)  # crossgate gain per 10 ms frame, per track
 
     @property
@@ -47,11 +51,12 @@ class MixSource:
     """What the Decoder is to a single file: chunks of the mix, ``frames``,
     ``declared_duration``."""
 
-    def __init__(self, mixed: MixedTracks, channels: int):
+    def __init__(self, mixed: MixedTracks, channels: int, spool: Spool | None = None):
         self.mixed = mixed
         self.channels = channels
         self.frames = 0
-        self.declared_duration = None
+        self.declared_duration = mixed.frames / RATE  # known: the progress has its total
+        self.spool = spool  # written on the way, when restoring the tracks is costly
         self._readers: list[TrackReader] = []
 
     def __enter__(self) -> MixSource:
@@ -60,8 +65,11 @@ class MixSource:
             mixed.gains = [gate_gains(p.speaks, MIX_DEPTH_DB) for p in mixed.plans]
         start = mixed.timeline.start_r
         try:
-            for track, alignment in zip(mixed.tracks, mixed.timeline.alignments, strict=True):
-                reader = TrackReader(track.file, alignment.mapping, RATE, start, CHUNK)
+            for k, (track, alignment) in enumerate(
+                zip(mixed.tracks, mixed.timeline.alignments, strict=True)
+            ):
+                restore = mixed.restorations[k].stream if mixed.restorations else None
+                reader = TrackReader(track.file, alignment.mapping, RATE, start, CHUNK, restore)
                 self._readers.append(reader.__enter__())
         except BaseException as e:
             self.__exit__(type(e), e, None)
@@ -74,6 +82,13 @@ class MixSource:
         self._readers = []
 
     def __iter__(self):
+        if self.spool is None:
+            yield from self._mix()
+            return
+        yield from self.spool.tee(self._mix())
+        self.spool.frames = self.frames
+
+    def _mix(self):
         import numpy as np
 
         weights = pan(len(self._readers), self.channels)
@@ -91,11 +106,24 @@ class MixSource:
 
 
 class MixProgram(Program):
-    def __init__(self, mixed: MixedTracks, settings: AudioSettings):
+    """The mix as the recording. When a track's restoration rewrites it (noise
+    reduction), the first pass writes the mix to ``spool`` and the passes after read
+    that, so the model runs once per track."""
+
+    def __init__(self, mixed: MixedTracks, settings: AudioSettings, spool: Path | None = None):
         super().__init__(mixed.tracks[0].file, settings)
         self.mixed = mixed
+        rewrites = any(r.plan.rewrites for r in mixed.restorations)
+        self._spool = Spool(spool, self.channels, 0, None) if spool and rewrites else None
+
+    def remove_spool(self) -> None:
+        if self._spool is not None:
+            self._spool.remove()
 
     def open_recording(self):
-        if self.spool is not None:  # the restored mix, once restoration wrote one
+        if self.spool is not None:  # the mix, once a pass has written it
             return self.spool
-        return MixSource(self.mixed, self.channels)
+        if self._spool is not None and self._spool.written == self.mixed.frames > 0:
+            self.spool = self._spool
+            return self.spool
+        return MixSource(self.mixed, self.channels, self._spool)

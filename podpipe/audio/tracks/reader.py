@@ -9,7 +9,7 @@ track starts and after it ends it gives silence.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,10 +41,20 @@ class Mapping:
 
 class TrackReader:
     """``read(n)`` gives the next ``n`` frames (mono float32) of the track on a timeline
-    that starts at reference time ``start_r``, at ``rate`` frames per second."""
+    that starts at reference time ``start_r``, at ``rate`` frames per second; ``restore``
+    runs on the track's own samples (its clock, before the mapping)."""
 
-    def __init__(self, path: Path, mapping: Mapping, rate: int, start_r: float, chunk: int):
+    def __init__(
+        self,
+        path: Path,
+        mapping: Mapping,
+        rate: int,
+        start_r: float,
+        chunk: int,
+        restore: Callable[[Iterable], Iterable] | None = None,
+    ):
         self.path = path
+        self._restore = restore  # a stream transform of the decoded chunks (restoration)
         self.rate = rate
         self.mapping = mapping
         self._next = 0  # output frames given so far
@@ -61,7 +71,8 @@ class TrackReader:
         import numpy as np
 
         self._decoder.__enter__()
-        self._chunks = iter(self._decoder)
+        chunks = iter(self._decoder)
+        self._chunks = iter(self._restore(chunks)) if self._restore else chunks
         self._buf = np.zeros(0, np.float32)
         return self
 

@@ -1,8 +1,9 @@
 """master_tracks(): a multitrack episode's tracks -> the episode's MP3.
 
-Envelope pass and alignment (align.py), the per-track plan (gate.py), then the
-single-file stage's two streaming passes over the mix (mix.py): analysis, gain plan,
-render with limiter and encoder. Memory does not grow with the length: the tracks are
+Envelope pass and alignment (align.py), the per-track plan (gate.py) and restoration
+(restoring.py, measured in the envelope pass), then the single-file stage's two
+streaming passes over the mix (mix.py): analysis, gain plan, render with limiter and
+encoder. Memory does not grow with the length: the tracks are
 read 10 s at a time; what is kept per track is a level every 10 ms.
 """
 
@@ -18,20 +19,25 @@ from podpipe.audio.stage import master_program
 from podpipe.audio.tracks.align import Alignment, align, envelope
 from podpipe.audio.tracks.gate import MIX_DEPTH_DB, TrackPlan, plan_tracks, timeline
 from podpipe.audio.tracks.mix import MixedTracks, MixProgram
+from podpipe.audio.tracks.restoring import MIX, TrackRestoration
 from podpipe.config import AudioSettings, Track
 from podpipe.errors import ProcessingError
 from podpipe.records import AudioReport
 
-MULTITRACK_VERSION = 1  # bump when a change makes the same tracks sound different
+MULTITRACK_VERSION = 2  # bump when a change makes the same tracks sound different
 
 
-def prepare(tracks: tuple[Track, ...]) -> MixedTracks:
-    """Alignment and per-track plan: everything before the audio is mixed."""
+def prepare(tracks: tuple[Track, ...], settings: AudioSettings | None = None) -> MixedTracks:
+    """Alignment and per-track plan: everything before the audio is mixed; with
+    ``settings``, each track's restoration too (measured in the same pass)."""
     if len(tracks) < 2:
         raise ProcessingError("a multitrack episode needs at least two tracks")
     for track in tracks:
         check_paths(track.file, Path(os.devnull))
-    envelopes = [envelope(t.file) for t in tracks]
+    restorations = [TrackRestoration(settings) for _ in tracks] if settings else []
+    envelopes = [
+        envelope(t.file, restorations[i] if restorations else None) for i, t in enumerate(tracks)
+    ]
     for env in envelopes:
         declared = env.declared_s
         if declared and declared > 5 and env.duration_s < declared * 0.98 - 0.5:
@@ -43,7 +49,7 @@ def prepare(tracks: tuple[Track, ...]) -> MixedTracks:
     alignments = align(envelopes, [t.offset for t in tracks])
     tl = timeline(envelopes, alignments)
     plans = plan_tracks(envelopes, tl, [t.gain_db for t in tracks])
-    return MixedTracks(tracks, tl, plans)
+    return MixedTracks(tracks, tl, plans, [r.finish() for r in restorations])
 
 
 def master_tracks(
@@ -58,17 +64,24 @@ def master_tracks(
     for track in tracks:
         if out_mp3.exists() and out_mp3.resolve() == track.file.resolve():
             raise ProcessingError("the output would overwrite a track", file=track.file)
-    mixed = prepare(tracks)
-    # Restoration runs on the mix (noise, hum, rumble); pause trimming is left to
-    # single-file episodes, whose timeline it owns.
+    mixed = prepare(tracks, settings)
+    # Restoration runs on each track before the crossgate (restoring.py), not on the
+    # mix; pause trimming is left to single-file episodes, whose timeline it owns.
     settings = dataclasses.replace(settings, trim_pauses=None)
-    program = MixProgram(mixed, settings)
-    result = master_program(program, Path(out_mp3), settings, progress)
+    out_mp3.parent.mkdir(parents=True, exist_ok=True)
+    spool = out_mp3.with_name(f".{out_mp3.name}.{os.getpid()}.mix")
+    program = MixProgram(mixed, dataclasses.replace(settings, highpass=False), spool)
+    try:
+        result = master_program(program, out_mp3, settings, progress, restoration=MIX)
+    finally:
+        program.remove_spool()
     start = mixed.timeline.start_r
     if start < 0 or program.source_start:
         end = round(start + program.source_frames / RATE, 6)
         result.timeline = [[round(start, 6), end, round(program.source_start / RATE, 6)]]
     result.tracks = track_rows(tracks, mixed.timeline.alignments, mixed.plans)
+    for row, restoration in zip(result.tracks, mixed.restorations, strict=True):
+        row.update(restoration.row())
     return result
 
 
