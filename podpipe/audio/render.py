@@ -62,6 +62,8 @@ def render(
         empty = np.zeros((0, program.channels), np.float32)
         written += _write(encoder, limiter.push(empty, final=True), analysis.frames - written)
         encoder.close()
+        if progress:  # done, also where the chunks end short of the analysed length
+            progress(analysis.duration_s, analysis.duration_s)
     except BaseException:
         encoder.kill()
         raise

@@ -29,6 +29,7 @@ class TerminalProgress:
 
     def callback(self, label: str) -> Callable[[float, float], None]:
         started = time.monotonic()
+        said_done: list[float] = []  # the total a finished line was written for
 
         def report(done: float, total: float) -> None:
             if not self.enabled:
@@ -36,8 +37,11 @@ class TerminalProgress:
             now = time.monotonic()
             finished = total > 0 and done >= total
             with self._lock:
+                if finished and said_done == [total]:
+                    return  # a task's last line once, however often it says so
                 if not finished and now - self._last < self.min_interval:
                     return
+                said_done[:] = [total] if finished else []
                 self._last = now
                 fraction = min(1.0, done / total) if total > 0 else 0.0
                 elapsed = now - started
