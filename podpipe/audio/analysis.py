@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 
 from podpipe.audio.envelope import profile
 from podpipe.audio.frames import BLOCK, MINI, MINI_PER_BLOCK, RATE, Progress, pad
-from podpipe.audio.meter import KWeighting, add_true_peaks, integrated_loudness, sample_peaks
+from podpipe.audio.meter import (
+    KWeighting,
+    add_true_peaks,
+    integrated_loudness,
+    mini_peaks,
+    sample_peaks,
+)
 from podpipe.audio.pauses import Survey
 from podpipe.audio.program import Program
 from podpipe.audio.restore import AnalysisFilter, Hum
@@ -56,12 +62,12 @@ class _Analyser:
         n = len(x)
         sq = pad(self._k.power(x), BLOCK)
         peaks = pad(sample_peaks(x), BLOCK)
-        mb_peak = peaks.reshape(-1, MINI).max(axis=1)
+        self.clipped += int(np.count_nonzero(peaks >= 0.999))  # samples at full scale
+        mb_peak = mini_peaks(peaks)
         # oversample only near the loudest peak seen so far: that is where the maximum is
         bar = 0.8 * max(self.true_peak, float(mb_peak.max()))
-        add_true_peaks(x, peaks, mb_peak, np.flatnonzero(mb_peak >= bar))
+        add_true_peaks(x, mb_peak, np.flatnonzero(mb_peak >= bar))
         self.true_peak = max(self.true_peak, float(mb_peak.max()))
-        self.clipped += int(np.count_nonzero(peaks >= 0.999))
         power = sq.reshape(-1, BLOCK).mean(axis=1)
         if n % BLOCK:  # the last, partial block: mean over its real frames
             power[-1] *= BLOCK / (n % BLOCK)

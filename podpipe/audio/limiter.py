@@ -3,9 +3,11 @@ what it lets out."""
 
 from __future__ import annotations
 
+import functools
+
 from podpipe.audio.envelope import ATTACK_MB, HOLD_MB
 from podpipe.audio.frames import BLOCK, MINI, MINI_PER_BLOCK, pad
-from podpipe.audio.meter import add_true_peaks, sample_peaks
+from podpipe.audio.meter import add_true_peaks, mini_peaks, sample_peaks
 from podpipe.audio.plan import Plan
 
 CONTEXT = (HOLD_MB + 2 * ATTACK_MB + 8) * MINI  # frames each side a frame's gain depends on
@@ -63,11 +65,10 @@ class Limiter:
         mbs = len(work) // MINI
         centers = self._start + (np.arange(mbs) + 0.5) * MINI
         level = np.interp(centers, self._centers, self._level)
-        peaks = sample_peaks(work)
-        mb_peak = peaks.reshape(-1, MINI).max(axis=1)
+        mb_peak = mini_peaks(sample_peaks(work))
         # 4.4 dB below the ceiling: after the low-pass no inter-sample overshoot is larger
         hot = np.flatnonzero(mb_peak * level >= 0.6 * self.ceiling)
-        add_true_peaks(work, peaks, mb_peak, hot)
+        add_true_peaks(work, mb_peak, hot)
         peak = mb_peak * level
         if peak.max(initial=0) <= self.ceiling:
             return level, mb_peak
@@ -79,8 +80,7 @@ class Limiter:
     def _apply(self, work, gain_mb, ready: int):
         import numpy as np
 
-        frames = np.arange(CONTEXT, CONTEXT + ready, dtype=np.float64)
-        gain = np.interp(frames, (np.arange(len(gain_mb)) + 0.5) * MINI, gain_mb).astype(np.float32)
+        gain = _per_frame(gain_mb, CONTEXT // MINI, (CONTEXT + ready) // MINI)
         out = np.empty((ready, work.shape[1]), np.float32)
         for ch in range(work.shape[1]):
             np.multiply(work[CONTEXT : CONTEXT + ready, ch], gain, out=out[:, ch])
@@ -99,6 +99,31 @@ class Limiter:
         self.weighted += np.bincount(block, energy * gain**2, minlength=len(self.energy))
         self.energy += np.bincount(block, energy, minlength=len(self.energy))
         self.true_peak = max(self.true_peak, float((mb_peak[lo:hi] * gain).max(initial=0)))
+
+
+def _per_frame(gain_mb, lo: int, hi: int):
+    """The gain at every frame of mini-blocks lo..hi-1, interpolated linearly between
+    mini-block centres (as np.interp would, without its search): frame i of a mini-block
+    lies between the centre before it and its own (i < MINI / 2) or its own and the next."""
+    import numpy as np
+
+    g = gain_mb.astype(np.float32)
+    step = np.diff(g)
+    t, half = _phases()
+    out = np.empty((hi - lo, MINI), np.float32)
+    out[:, :half] = g[lo - 1 : hi - 1, None] + step[lo - 1 : hi - 1, None] * t[:half]
+    out[:, half:] = g[lo:hi, None] + step[lo:hi, None] * t[half:]
+    return out.reshape(-1)
+
+
+@functools.cache
+def _phases():
+    """Where each frame of a mini-block sits between the two centres around it (0..1)."""
+    import numpy as np
+
+    i = np.arange(MINI) - MINI / 2  # from the mini-block's centre (at 10.5), in frames
+    half = int(np.count_nonzero(i < 0))
+    return (np.where(i < 0, i + MINI, i) / MINI).astype(np.float32), half
 
 
 def _shift(values, d: int):

@@ -136,24 +136,54 @@ def _interpolator():
     return (taps / taps.sum(axis=0)).astype(np.float32), offsets
 
 
-def add_true_peaks(x, peaks, mb_peak, hot_mb) -> None:
-    """Raise ``peaks`` (per frame) and ``mb_peak`` (per mini-block) in the mini-blocks
-    ``hot_mb`` to their 4x oversampled (true) peak. Only where the level matters is it
-    worth the cost; frames within 8 of the buffer's ends keep their sample peak."""
+@functools.cache
+def _window_matrix():
+    """The interpolator as one matrix: a mini-block's window of 7 + MINI + 8 frames times
+    it gives the 3 in-between values of each of its MINI frames (column 3 * frame + phase)."""
     import numpy as np
+
+    taps, offsets = _interpolator()
+    matrix = np.zeros((MINI + len(offsets) - 1, 3 * MINI), np.float32)
+    for j in range(MINI):
+        matrix[j : j + len(offsets), 3 * j : 3 * j + 3] = taps
+    return matrix
+
+
+def add_true_peaks(x, mb_peak, hot_mb) -> None:
+    """Raise ``mb_peak`` (per mini-block of ``x``) in the mini-blocks ``hot_mb`` to their
+    4x oversampled (true) peak. Only where the level matters is it worth the cost; frames
+    within 8 of the buffer's ends keep their sample peak.
+
+    Each hot mini-block's window of frames, gathered as one row, is multiplied by
+    :func:`_window_matrix`: one small matrix product per channel (einsum, not @: BLAS
+    would start threads that fight the encoder for the cores)."""
+    import numpy as np
+    from numpy.lib.stride_tricks import sliding_window_view
 
     if not len(hot_mb):
         return
-    taps, offsets = _interpolator()
-    frames = (hot_mb[:, None] * MINI + np.arange(MINI)[None, :]).ravel()
-    frames = frames[(frames >= 7) & (frames < len(x) - 9)]
-    for start in range(0, len(frames), 1 << 15):  # bounds the gather's memory
-        cand = frames[start : start + (1 << 15)]
-        idx = cand[:, None] + offsets[None, :]
-        between = np.zeros(len(cand), np.float32)
-        for ch in range(x.shape[1]):
-            # einsum, not @: BLAS would start threads that fight the encoder for the cores
-            phases = np.einsum("ij,jk->ik", x[idx, ch], taps)
-            np.maximum(between, np.abs(phases).max(axis=1), out=between)
-        peaks[cand] = np.maximum(peaks[cand], between)
-    mb_peak[hot_mb] = peaks[: len(mb_peak) * MINI].reshape(-1, MINI)[hot_mb].max(axis=1)
+    matrix = _window_matrix()
+    before = 7  # frames of context before a frame (after: 8)
+    n = len(x)
+    found = None
+    for ch in range(x.shape[1]):
+        # zero-padded so every mini-block has a full window; frames whose window
+        # leaves ``x`` are masked below
+        col = np.zeros(before + max(n, len(mb_peak) * MINI) + len(matrix), np.float32)
+        col[before : before + n] = x[:, ch]
+        rows = sliding_window_view(col, len(matrix))[hot_mb * MINI]
+        values = np.abs(np.einsum("ij,jk->ik", rows, matrix))
+        edge = np.flatnonzero((hot_mb * MINI < before) | ((hot_mb + 1) * MINI > n - 9))
+        if len(edge):
+            frame = hot_mb[edge, None] * MINI + np.arange(3 * MINI)[None, :] // 3
+            values[edge] *= (frame >= before) & (frame < n - 9)
+        top = values.max(axis=1)
+        found = top if found is None else np.maximum(found, top)
+    mb_peak[hot_mb] = np.maximum(mb_peak[hot_mb], found)
+
+
+def mini_peaks(peaks):
+    """Per-mini-block maximum of per-frame ``peaks`` (a whole number of mini-blocks)."""
+    import numpy as np
+
+    return np.maximum.reduceat(peaks, np.arange(0, len(peaks), MINI)) if len(peaks) else peaks
