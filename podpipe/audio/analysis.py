@@ -18,6 +18,7 @@ from podpipe.audio.meter import (
 from podpipe.audio.pauses import Survey
 from podpipe.audio.program import Program
 from podpipe.audio.restore import AnalysisFilter, Hum
+from podpipe.audio.spool import Spool
 from podpipe.errors import ProcessingError
 from podpipe.media import truncation
 
@@ -95,15 +96,22 @@ def analyse(
     program: Program,
     progress: Progress | None,
     restore: Callable[[Iterable], Iterable] | None = None,
+    spool: Spool | None = None,
 ) -> Analysis:
     """Pass 1 over the programme. Without ``restore`` (a stream transform of the
     recording's chunks), the recording is high-passed and surveyed for hum, noise and
-    pauses on the way; with it, what it yields is analysed (the restored recording)."""
+    pauses on the way (and the high-passed recording written to ``spool``, for the
+    passes after); with it, what it yields is analysed (the restored recording)."""
     import numpy as np
 
     analyser = _Analyser(program.channels)
     survey = AnalysisFilter(program.channels, highpass=program.settings.highpass)
-    for chunk in program.chunks(restore or (lambda chunks: map(survey, chunks))):
+
+    def measured(chunks: Iterable) -> Iterable:
+        filtered = map(survey, chunks)
+        return spool.tee(filtered) if spool is not None else filtered
+
+    for chunk in program.chunks(restore or measured):
         if not np.isfinite(chunk).all():
             raise ProcessingError(
                 "the audio contains NaN or infinite samples (damaged float data)",

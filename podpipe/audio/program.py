@@ -34,7 +34,7 @@ class Program:
         self.source_frames = 0
         self.source_start = 0  # the frame of the programme where the recording starts
         self.declared_s: float | None = None
-        self.spool = None  # the restored recording (spool.Spool), read instead of the source
+        self.spool = None  # the recording as a pass left it (spool.Spool), read instead
         self.edits: list[list[float]] = []  # cut pauses: restoration.Restoration.timeline()
         self._intro = self._clip(settings.intro)
         self._outro = self._clip(settings.outro)
@@ -56,8 +56,8 @@ class Program:
 
     def open_recording(self):
         """The recording as a stream of chunks with ``frames`` and ``declared_duration``
-        (a multitrack episode's mix replaces it: audio/tracks/mix.py); the restored
-        spool instead, once restoration has written one."""
+        (a multitrack episode's mix replaces it: audio/tracks/mix.py); the spool
+        instead, once a pass has written one (audio/spool.py)."""
         if self.spool is not None:
             return self.spool
         return Decoder(self.source, sample_rate=RATE, channels=self.channels, chunk_frames=CHUNK)

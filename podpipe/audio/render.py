@@ -1,8 +1,10 @@
-"""Pass 2: decode again, low-pass, gain and limit, and pipe the result to the MP3 encoder
-(which runs on the other core); meter what goes out."""
+"""Pass 2: read the recording again (the spool the analysis pass wrote), low-pass, gain
+and limit, and pipe the result to the MP3 encoder (which runs on the other core); meter
+what goes out."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +15,6 @@ from podpipe.audio.limiter import Limiter
 from podpipe.audio.meter import integrated_loudness, loudness_range
 from podpipe.audio.plan import Plan
 from podpipe.audio.program import Program
-from podpipe.audio.restoration import Restoration, restored
 from podpipe.config import AudioSettings
 from podpipe.errors import ProcessingError
 from podpipe.media import Mp3Encoder
@@ -40,17 +41,15 @@ def render(
     analysis: Analysis,
     settings: AudioSettings,
     progress: Progress | None,
-    restoration: Restoration,
+    restore: Callable[[Iterable], Iterable] | None,
 ) -> OutputMeter:
-    """Pass 2. The recording is restored on the way unless the programme reads an
-    already restored spool (then it is read as it is)."""
+    """Pass 2. ``restore`` (a stream transform of the recording's chunks: the hum
+    notches, say) is what is left to do to the recording as the programme reads it."""
     import numpy as np
 
     limiter = Limiter(plan, program.channels, len(analysis.power))
     lowpass = Lowpass(program.channels)
     encoder = open_encoder(out, channels=program.channels, bitrate_kbps=settings.bitrate)
-    channels = program.channels
-    restore = None if program.spool else (lambda s: restored(s, channels, restoration))
     written = decoded = 0
     try:
         for chunk in program.chunks(restore):

@@ -20,6 +20,7 @@ LUFS) and then removes enough to put the floor 45 dB under the speech (15 to 40 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -66,6 +67,10 @@ class Restoration:
     @property
     def removed_s(self) -> float:
         return round(self.removed_frames / RATE, 3)
+
+    def high_passed(self) -> Restoration:
+        """What is left to do once the rumble filter has run (the analysis pass's spool)."""
+        return dataclasses.replace(self, highpass=False)
 
     def timeline(self) -> list[list[float]]:
         return pauses.stretches(list(self.cuts), self.frames)

@@ -51,32 +51,43 @@ def master_program(
     restoration: Restoration | None = None,
 ) -> AudioReport:
     """The two streaming passes over a programme (a recording, or a multitrack mix):
-    analysis, restoration when it rewrites the audio (restored once into a spool that
-    the second analysis and the render read), gain plan, render, report. A given
-    ``restoration`` was planned (and done) upstream: a multitrack mix, whose tracks are
-    restored one by one before the crossgate."""
-    first = analysis = analyse(program, progress)
-    if restoration is None:
-        restoration = plan_restoration(settings, first.survey, first.hum)
-    else:
-        first.hum = None  # nothing is notched here
+    analysis, restoration when it rewrites the audio, gain plan, render, report. The
+    recording is decoded and high-passed once: the analysis pass writes it to a spool
+    that the passes after read (a restoration that rewrites it, noise reduction or cuts,
+    reads that and writes a second spool, which the second analysis and the render
+    read). A given ``restoration`` was planned (and done) upstream: a multitrack mix,
+    whose tracks are restored one by one before the crossgate, and which keeps its own
+    spool (tracks/mix.py)."""
     out_mp3.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_mp3.with_name(f".{out_mp3.name}.{os.getpid()}.part")
-    spool = Spool(
-        tmp.with_suffix(".restored"), program.channels, program.source_frames, program.declared_s
+    filtered = (
+        Spool(tmp.with_suffix(".filtered"), program.channels) if restoration is None else None
     )
+    spool = Spool(tmp.with_suffix(".restored"), program.channels)
     try:
+        first = analysis = analyse(program, progress, spool=filtered)
+        rest = restoration  # what is left to do to the recording as the passes read it
+        if restoration is None:
+            restoration = plan_restoration(settings, first.survey, first.hum)
+            filtered.frames, filtered.declared_duration = program.source_frames, program.declared_s
+            program.spool, rest = filtered, restoration.high_passed()
+        else:
+            first.hum = None  # nothing is notched here
+        channels = program.channels
+        transform = lambda s: restored(s, channels, rest)  # noqa: E731
         if restoration.rewrites:  # noise reduction or cuts: restore once, analyse that
-            channels = program.channels
-            analysis = analyse(
-                program, progress, lambda s: spool.tee(restored(s, channels, restoration))
-            )
+            spool.frames, spool.declared_duration = program.source_frames, program.declared_s
+            analysis = analyse(program, progress, lambda s: spool.tee(transform(s)))
             analysis.hum = first.hum
-            program.spool, program.edits = spool, restoration.timeline()
+            program.spool, program.edits, transform = spool, restoration.timeline(), None
+            if filtered is not None:
+                filtered.remove()
         gains = plan(analysis, settings)
-        meter = render(program, tmp, gains, analysis, settings, progress, restoration)
+        meter = render(program, tmp, gains, analysis, settings, progress, transform)
         os.replace(tmp, out_mp3)
     finally:
         tmp.unlink(missing_ok=True)
         spool.remove()
+        if filtered is not None:
+            filtered.remove()
     return report(program, first, analysis, gains, meter, settings, restoration)
