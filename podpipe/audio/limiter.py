@@ -92,7 +92,7 @@ class Limiter:
 
         lo, hi = CONTEXT // MINI, (CONTEXT + ready) // MINI
         region = work[CONTEXT : CONTEXT + ready]
-        energy = np.einsum("ij,ij->i", region, region).reshape(-1, MINI).sum(axis=1)
+        energy = np.add.reduceat(np.einsum("ij,ij->i", region, region), np.arange(0, ready, MINI))
         gain = gain_mb[lo:hi]
         first = (self._start + CONTEXT) // MINI
         block = np.minimum((first + np.arange(hi - lo)) // MINI_PER_BLOCK, len(self.energy) - 1)
@@ -103,27 +103,22 @@ class Limiter:
 
 def _per_frame(gain_mb, lo: int, hi: int):
     """The gain at every frame of mini-blocks lo..hi-1, interpolated linearly between
-    mini-block centres (as np.interp would, without its search): frame i of a mini-block
-    lies between the centre before it and its own (i < MINI / 2) or its own and the next."""
+    mini-block centres (as np.interp would, without its search): one row of MINI frames
+    per stretch from one centre to the next, the first starting MINI // 2 frames before
+    mini-block lo."""
     import numpy as np
 
-    g = gain_mb.astype(np.float32)
-    step = np.diff(g)
-    t, half = _phases()
-    out = np.empty((hi - lo, MINI), np.float32)
-    out[:, :half] = g[lo - 1 : hi - 1, None] + step[lo - 1 : hi - 1, None] * t[:half]
-    out[:, half:] = g[lo:hi, None] + step[lo:hi, None] * t[half:]
-    return out.reshape(-1)
+    g = gain_mb[lo - 1 : hi + 1].astype(np.float32)
+    rows = g[:-1, None] + np.diff(g)[:, None] * _phases()
+    return rows.reshape(-1)[MINI // 2 : MINI // 2 + (hi - lo) * MINI]
 
 
 @functools.cache
 def _phases():
-    """Where each frame of a mini-block sits between the two centres around it (0..1)."""
+    """Where each frame of a stretch sits between its two centres (0..1)."""
     import numpy as np
 
-    i = np.arange(MINI) - MINI / 2  # from the mini-block's centre (at 10.5), in frames
-    half = int(np.count_nonzero(i < 0))
-    return (np.where(i < 0, i + MINI, i) / MINI).astype(np.float32), half
+    return ((np.arange(MINI) + 0.5) / MINI).astype(np.float32)
 
 
 def _shift(values, d: int):

@@ -11,6 +11,8 @@ from podpipe.media.ffmpeg import command, last_error_line
 from podpipe.media.ogg import ogg_truncation
 from podpipe.media.pipes import StderrReader, widen
 
+WAV_PACKET_BYTES = 1 << 20
+
 # Decoder messages that mean the file is damaged even though ffmpeg carried on.
 _DAMAGE_HINTS = (
     "corrupt",
@@ -44,6 +46,7 @@ class Decoder:
         cmd = command(
             "-loglevel",
             "level+info",
+            *(["-max_size", str(WAV_PACKET_BYTES)] if _is_wav(self.path) else []),
             "-i",
             str(self.path),
             "-map",
@@ -151,6 +154,17 @@ class Decoder:
         cut = ogg_truncation(self.path)
         if cut:
             raise ProcessingError(f"the audio is truncated ({cut})", file=self.path)
+
+
+def _is_wav(path: Path) -> bool:
+    """True for a RIFF WAVE file (the WAV demuxer then reads 1 MB packets, not 4 KB:
+    fewer hand-offs between ffmpeg's threads; any other demuxer refuses the option)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return head[:4] == b"RIFF" and head[8:12] == b"WAVE"
 
 
 def _put(q, item, stop) -> bool:
