@@ -176,7 +176,6 @@ class Model:
         return m[0, 0], coefs[..., 0] + 1j * coefs[..., 1], lsnr[0, :, 0]
 
 
-@functools.cache
 def model() -> Model:
     """The process's one model (sessions made on first use; safe from several threads)."""
     with _lock:
