@@ -264,12 +264,13 @@ def _stream(m: Model, x, atten_db: float):
     return out.ravel()
 
 
-def enhance(x, atten_db: float):
+def enhance(x, atten_db: float, net: Model | None = None):
     """``x`` (float32 at the model's rate) through DeepFilterNet3 as libDF's runtime would
-    take it from a fresh state, with its delay taken out: as long as ``x``."""
+    take it from a fresh state, with its delay taken out: as long as ``x``. ``net``: the
+    process's model unless given."""
     import numpy as np
 
-    m = model()
+    m = net or model()
     hop, delay = m.p.hop, m.p.delay
     n = -(-(len(x) + delay) // hop) * hop
     src = np.zeros(n, np.float32)
