@@ -149,9 +149,8 @@ class Model:
         )
         self.widths = np.array(erb_widths(sr, p.fft, p.nb_erb, p.min_erb_bins))
         self.band = np.repeat(np.arange(p.nb_erb), self.widths)  # bin -> its ERB band
-        fb = np.zeros((half + 1, p.nb_erb), np.float32)
-        fb[np.arange(half + 1), self.band] = 1.0 / self.widths[self.band]
-        self.erb_fb = fb  # power spectrum @ erb_fb: mean power per band
+        self.starts = np.concatenate([[0], np.cumsum(self.widths)[:-1]])  # first bin of each band
+        self.inv_widths = (1.0 / self.widths).astype(np.float32)
         self.mean_init = np.linspace(-60.0, -90.0, p.nb_erb, dtype=np.float32)
         self.unit_init = np.linspace(0.001, 0.0001, p.nb_df, dtype=np.float32)
         opts = ort.SessionOptions()
@@ -240,7 +239,10 @@ def _stream(m: Model, x, atten_db: float):
     frames = np.lib.stride_tricks.sliding_window_view(prev, p.fft)[::hop][:n]
     spec = fft.rfft(frames * m.window, axis=1).astype(np.complex64) * np.float32(1 / p.fft)
     power = spec.real**2 + spec.imag**2
-    erb_db = np.float32(10) * np.log10(power @ m.erb_fb + np.float32(1e-10))
+    # mean power per band (reduceat, not a matrix product: OpenBLAS would spread that small
+    # product over both cores and spin, next to the other lane)
+    band_power = np.add.reduceat(power, m.starts, axis=1) * m.inv_widths
+    erb_db = np.float32(10) * np.log10(band_power + np.float32(1e-10))
     feat_erb = (erb_db - _ema(erb_db, p.alpha, m.mean_init)) / np.float32(40)
     low = spec[:, : p.nb_df]
     unit = np.sqrt(_ema(np.abs(low), p.alpha, m.unit_init))
