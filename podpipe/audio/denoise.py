@@ -15,7 +15,8 @@ segments, the seam's overall error is -28 dB after 1 s of warm-up, -29.4 after 2
 after 3) and a little after it (its look-ahead), resampled 44.1 -> 48 ->
 44.1 kHz (``scipy.signal.resample_poly``), and joined to the one before with a ``FADE_S``
 equal-power crossfade. The output is sample-aligned with the input, exactly as long, and
-the same whatever the number of cores (always two lanes). Memory: onnxruntime's
+the same whatever the number of cores (always two lanes; at most ``LANES`` segments in
+the model at once in the whole process). Memory: onnxruntime's
 activations (the stage's peak: 1.1 GB with two lanes of 20 s segments, 1.6 GB with 30
 s; shorter segments would need less, but their warm-ups cost more), and a few segments
 of audio.
@@ -28,6 +29,7 @@ See docs/audio.md for how it was chosen over RNNoise and ffmpeg's afftdn/anlmdn.
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +40,9 @@ from podpipe.audio.frames import RATE
 UP, DOWN = 160, 147  # 44.1 kHz x 160 / 147 = 48 kHz
 SEGMENT_S, WARMUP_S, LOOKAHEAD_S, FADE_S = 20.0, 2.0, 0.1, 0.05
 LANES = 2  # segments worked on at once (one thread each): the machine's two cores
+# ... in the whole process: a multitrack episode streams several tracks through the
+# model at once, and each segment in the model holds some 300 MB of activations
+_RUNNING = threading.BoundedSemaphore(LANES)
 PACKAGE = dfnet.PACKAGE
 
 
@@ -64,7 +69,9 @@ class _Lane:
         fade = min(lead, int(FADE_S * RATE))
         out = np.empty((fade + frames, x.shape[1]), np.float32)
         for ch in range(self.channels):
-            y = dfnet.enhance(signal.resample_poly(x[:, ch], UP, DOWN), self.atten_db)
+            up = signal.resample_poly(x[:, ch], UP, DOWN)
+            with _RUNNING:
+                y = dfnet.enhance(up, self.atten_db)
             z = signal.resample_poly(y, DOWN, UP)[: len(x)]
             out[:, ch] = z[lead - fade : lead + frames]
         return out
