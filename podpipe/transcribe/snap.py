@@ -159,6 +159,7 @@ def _edits(
     ]
     sizes = [len(_letters(c[1])) for c in cores]
     capital = [c[1][:1].isupper() for c in cores]
+    ordinary = [not capital[k] and is_common(c[1]) for k, c in enumerate(cores)]
     found: list[_Edit] = []
     right: set[int] = set()  # words that are a term spelled right already
     for term in terms:
@@ -176,8 +177,9 @@ def _edits(
                 length = sum(sizes[i : i + n])
                 if length not in (len(term.letters), len(term.letters) + 1) and (
                     not term.short <= length <= term.long
+                    or (ordinary[i] and not any(lowered[k] in term.words for k in range(i, i + n)))
                 ):
-                    continue  # neither the same letters nor a word of about its length
+                    continue  # neither the same letters nor a name of about its length
                 stretch = cores[i : i + n], lowered[i : i + n], probs[i : i + n]
                 score = _score(*stretch, term, vocab, starts[i])
                 text = _replacement(cores, i, n, term, starts[i]) if score else ""
@@ -226,9 +228,11 @@ def _score(cores, lowered, probs, term: _Term, vocab: set[str], sentence_start: 
         return 0.0
     if len(heard) < len(term.words) and any(w in term.words for w in lowered):
         return 0.0  # "Okafor said": a person called by one of their names
-    partly = _partly_heard(heard, probs, term)
-    if partly:
-        return partly
+    return _sounds(heard, letters, term, sentence_start) or _partly_heard(heard, probs, term)
+
+
+def _sounds(heard: list[str], letters: str, term: _Term, sentence_start: bool) -> float:
+    """How alike the stretch and the term sound, word by word (0: not enough)."""
     cased = heard[0][:1].isupper()
     if not cased and any(is_common(w) for w in heard):
         return 0.0  # Whisper did not take it for a name, and it is ordinary speech
