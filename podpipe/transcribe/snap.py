@@ -267,7 +267,7 @@ def _partly_heard(heard: list[str], probs: list, term: _Term) -> float:
         odd_heard = heard[odd : odd + pieces]
         alike = _ratio(sound_key("".join(odd_heard)), sound_key(words[odd]))
         if len(words) >= 3 and alike >= MIN_WORD_RATIO:
-            return MIN_RATIO
+            return alike  # ("today to" is more like "Data" than "to" alone is)
         sure = probs[odd] is None or probs[odd] >= UNSURE
         person = all(w[:1].isupper() for w in words)
         name_like = odd_heard[0][:1].isupper() and not is_common(odd_heard[0])
