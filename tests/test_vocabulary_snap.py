@@ -192,12 +192,22 @@ def test_a_title_with_all_but_one_word_heard_as_the_show_writes_them():
     assert snap_pairs(said("we stay out later after dark.", ("later",)), SHOW) == []
 
 
-def test_a_lower_case_word_that_is_no_english_word_and_sounds_like_a_term():
-    assert pairs("start with a matplotlip chart") == [("matplotlip", "matplotlib")]
-    assert snap_pairs(said("a heat map she drew in seaboarn."), SHOW) == [("seaboarn", "seaborn")]
-    # English words that sound about as close are left alone
-    assert snap_pairs(said("a seabird flew over the station"), SHOW) == []
-    assert pairs("a bowl of saffron rice and a matplotlib chart") == []
+RARE = """We sieve the flour and stir in saffron, then the seabird flies over the lighthouse.
+Her vectorized loops ran on parquet files; the aggregations were fast.
+A kettle, a candle and a paddle lay by the tandem bicycle near the pagoda.
+The seaborne cargo and the jupiter probe were in the newsletter.
+Matadors, pandemics and groupings of ordinals are all words.
+The tensors flow, polar bears roam, and kegels and bagels are eaten by the pollards."""
+THIRD = ["Priya Raghunathan", "Mateo Fuentes", "Yuki Tanaka", "Niamh Gallagher"]
+THIRD += ["Code and Coffee", "Polars", "DuckDB", "TensorFlow", "Kaggle"]
+
+
+def test_lower_case_words_missing_from_the_common_words_are_left_alone():
+    """English words the tokenizer's vocabulary lacks ("seaborne", "pollards", "tensors
+    flow") sound like terms, but in lower case Whisper did not take them for names."""
+    segments = [Segment(i, i + 1, line) for i, line in enumerate(RARE.splitlines())]
+    for names in (SHOW, TERMS, THIRD):
+        assert snap_pairs(segments, names) == []
 
 
 def test_common_words_come_from_the_tokenizer_vocabulary():
