@@ -43,6 +43,7 @@ VARIANTS = {  # the glossary -> faster-whisper's options ("_beam": the beam size
     "chunk15": lambda g: {"hotwords": g, "chunk_length": 15},
     "chunk10": lambda g: {"hotwords": g, "chunk_length": 10},
     "second-pass": lambda g: {"hotwords": g},  # and then second_pass()
+    "sequential": lambda g: {"hotwords": g, "_sequential": True},  # the retry's decoding
 }
 UNSURE = 0.5
 CLAUSE = ".?!,;:"
@@ -69,11 +70,16 @@ class VariantEngine:
         options = dict(options)
         beam = options.pop("_beam", beam_size)
         started = time.process_time()
-        found, _ = BatchedInferencePipeline(self.inner.model).transcribe(
+        decode = BatchedInferencePipeline(self.inner.model).transcribe
+        if options.pop("_sequential", False):
+            decode = self.inner.model.transcribe
+            options.update(condition_on_previous_text=False)
+        else:
+            options.update(batch_size=BATCH_SIZE)
+        found, _ = decode(
             audio,
             language=language,
             beam_size=beam,
-            batch_size=BATCH_SIZE,
             vad_filter=True,
             word_timestamps=True,
             **options,
