@@ -1,10 +1,10 @@
 """The show's vocabulary, measured: names and terms spelled right, and WER, on tiny.en.
 
 Recordings: the sample show's three episodes (references in tools/make_sample_show.py)
-and a 12-sentence espeak-ng script naming the show's people and topics, in two voices;
-and, held out (never looked at while tuning snap.py), a second script with other
-sentences and another show's names, and a third (written after the second round of
-snapping rules, never looked at while making them). Modes, all with podpipe's own
+and a 12-sentence espeak-ng script naming the show's people and topics, in four voices;
+and, held out (looked at only to report), a second script with other sentences and
+another show's names, and a third with a third show's (written before the snapping's
+third round of rules, never looked at while making them). Modes, all with podpipe's own
 transcribe(): no vocabulary; the glossary as hot words; hot words plus the near-miss
 snapping of names (snap.py): what podpipe ships. Every recording is also snapped with
 the other scripts' names, and the real speech in tests/data with all of them, so each
@@ -97,7 +97,7 @@ HELD_OUT = [
     "Data After Dark comes back in two weeks.",
     "Thank you, Kwame Mensah and Ingrid Halvorsen, for joining.",
 ]
-# Held out too, written after the snapping's second round of rules and never looked at
+# Held out too, written before the snapping's third round of rules and never looked at
 # while making them: a third show, other sentences, names from other languages.
 HELD_OUT_2_TERMS = [
     "Priya Raghunathan",
