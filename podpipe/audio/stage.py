@@ -18,7 +18,7 @@ from podpipe.config import AudioSettings
 from podpipe.media import ffmpeg_version
 from podpipe.records import AudioReport
 
-STAGE_VERSION = 4  # bump when a change makes the same input sound different (4: denoise lanes)
+STAGE_VERSION = 5  # bump when a change makes the same input sound different (5: dfnet segments)
 
 
 def cache_identity(settings: AudioSettings) -> dict:

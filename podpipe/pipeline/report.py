@@ -164,6 +164,9 @@ def restoration_phrases(r: dict, before: float | None, after: float | None, unit
     """The same for an episode (its AudioReport's fields) or a multitrack episode's
     track (its row: the same keys, floors in dBFS)."""
     notes = []
+    # what the host turned off or could not have (the hum notch, a missing model): said
+    # whether or not the model ran; "not needed" is left to report.json
+    skipped = [p for p in (r.get("restoration_note") or "").split("; ") if "skipped" in p]
     if r.get("hum_hz") is not None:
         notes.append(
             f"mains hum at {r['hum_hz']:.1f} Hz ({r['hum_db']:.0f} dB above its neighbours) notched"
@@ -173,8 +176,7 @@ def restoration_phrases(r: dict, before: float | None, after: float | None, unit
         if before is not None and after is not None:
             floors = f": noise floor {before:.0f} > {after:.0f} {unit}"
         notes.append(f"noise reduced ({r['denoise']}, up to {r['denoise_db']:g} dB){floors}")
-    elif r.get("restoration_note") and "skipped" in r["restoration_note"]:
-        notes.append(r["restoration_note"])
+    notes.extend(skipped)
     if r.get("pauses_cut"):
         notes.append(
             f"{r['pauses_cut']} long pauses shortened ({r['pauses_removed_s']:.1f} s removed)"

@@ -9,8 +9,10 @@ fewer (run together), is compared with each term by a rough sound key of its let
 joined. Only a stretch Whisper itself wrote as a name (starting with a capital) is
 taken by sound, only when it sounds close, and never over a word that is another of the
 show's terms; the same letters spaced or cased differently ("mat plot lib", "scikit
-learn") are taken at once. So ordinary speech stays as Whisper wrote it
-(tests/test_vocabulary_snap.py). The changes are also returned as ``wrong -> right``
+learn") are taken at once. A name half heard exactly is taken too: a person's name
+with its other word heard as no ordinary word (common_words), unsurely ("Staman
+Okafor"), or a title with all but one word as the show writes them ("today to After
+Dark"). So ordinary speech stays as Whisper wrote it (tests/test_vocabulary_snap.py). The changes are also returned as ``wrong -> right``
 pairs, kept with the transcript for `podpipe transcript review`.
 """
 
@@ -23,12 +25,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from podpipe.transcribe.common_words import is_common
 from podpipe.transcribe.cues import Segment, Word, spread_words
 
-SNAP_VERSION = 2  # bump when the snapping changes its output (part of the cache key)
+SNAP_VERSION = 3  # bump when the snapping changes its output (part of the cache key)
 MIN_RATIO = 0.75  # sound keys alike (difflib ratio) for a stretch to be taken for the term
 START_RATIO = 0.86  # at a sentence start, where any word has a capital, more alike
 MIN_WORD_RATIO = 0.5  # and each heard word (or piece) at least this alike its own
+# A word of a name heard exactly beside one heard as no English word, unsurely: the
+# odd word need only be this alike ("Staman Okafor" for Ben Okafor)
+ODD_WORD_RATIO = 0.4
+UNSURE = 0.5  # the decoder's word probability below which a word is unsure
 SIZE_PENALTY = 0.05  # taken off a stretch's score per word more or fewer than the term's
 MIN_LETTERS = 6  # shorter terms are too easy to find by accident
 SENTENCE_END = ".?!"
@@ -113,7 +120,8 @@ def snap_segments(
     ended = True  # the text before ended a sentence
     for seg in segments:
         toks = tokens(seg)
-        edits = _edits([t.text for t in toks], known, vocab, ended) if known else []
+        probs = [t.probability for t in toks]
+        edits = _edits([t.text for t in toks], probs, known, vocab, ended) if known else []
         if toks:
             ended = toks[-1].text.rstrip("\"'”)")[-1:] in SENTENCE_END
         joined = seg.words and len(toks) < sum(1 for w in seg.words if w.text.strip())
@@ -141,7 +149,9 @@ def _terms(terms: Sequence[str]) -> list[_Term]:
     return out
 
 
-def _edits(words: list[str], terms: list[_Term], vocab: set[str], ended: bool) -> list[_Edit]:
+def _edits(
+    words: list[str], probs: list, terms: list[_Term], vocab: set[str], ended: bool
+) -> list[_Edit]:
     """The best non-overlapping edits in one segment's words."""
     cores = [_core(w) for w in words]
     lowered = [c[1].lower() for c in cores]
@@ -151,6 +161,7 @@ def _edits(words: list[str], terms: list[_Term], vocab: set[str], ended: bool) -
     ]
     sizes = [len(_letters(c[1])) for c in cores]
     capital = [c[1][:1].isupper() for c in cores]
+    ordinary = [not capital[k] and is_common(c[1]) for k, c in enumerate(cores)]
     found: list[_Edit] = []
     right: set[int] = set()  # words that are a term spelled right already
     for term in terms:
@@ -167,10 +178,12 @@ def _edits(words: list[str], terms: list[_Term], vocab: set[str], ended: bool) -
                     continue
                 length = sum(sizes[i : i + n])
                 if length not in (len(term.letters), len(term.letters) + 1) and (
-                    not capital[i] or not term.short <= length <= term.long
+                    not term.short <= length <= term.long
+                    or (ordinary[i] and not any(lowered[k] in term.words for k in range(i, i + n)))
                 ):
                     continue  # neither the same letters nor a name of about its length
-                score = _score(cores[i : i + n], lowered[i : i + n], term, vocab, starts[i])
+                stretch = cores[i : i + n], lowered[i : i + n], probs[i : i + n]
+                score = _score(*stretch, term, vocab, starts[i])
                 text = _replacement(cores, i, n, term, starts[i]) if score else ""
                 if score and text != " ".join(words[i : i + n]):
                     # as many words as the term has, when stretches overlap ("Gator After
@@ -201,7 +214,7 @@ def _cased(span: list[str], term: _Term, sentence_start: bool) -> bool:
     return [_core(w)[1] for w in wanted] == written
 
 
-def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -> float:
+def _score(cores, lowered, probs, term: _Term, vocab: set[str], sentence_start: bool) -> float:
     """How surely the stretch is the term misheard (0: it is not)."""
     heard = [c[1] for c in cores]
     inside = [c[2] for c in cores[:-1]] + [c[0] for c in cores[1:]]
@@ -212,13 +225,22 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
         # but "we are learning out loud": ordinary words, not the show's name
         named = len(term.words) > 1 and any(w[:1].isupper() for w in term.text.split())
         return 0.0 if named and heard == [h.lower() for h in heard] else 1.0
-    if not heard[0][:1].isupper():
-        return 0.0  # Whisper did not take it for a name
     # a word that is one of the show's own (another name's) stays what it is
     if any(w in vocab and w not in term.words for w in lowered):
         return 0.0
     if len(heard) < len(term.words) and any(w in term.words for w in lowered):
         return 0.0  # "Okafor said": a person called by one of their names
+    return _sounds(heard, letters, term, sentence_start) or _partly_heard(heard, probs, term)
+
+
+def _sounds(heard: list[str], letters: str, term: _Term, sentence_start: bool) -> float:
+    """How alike the stretch and the term sound, word by word (0: not enough)."""
+    if not heard[0][:1].isupper():
+        # Whisper did not take it for a name: ordinary speech, even a word missing
+        # from common_words ("seaborne", "pollards")
+        return 0.0
+    if sentence_start and is_common(heard[0]) and heard[0].lower() != term.words[0]:
+        return 0.0  # any word has a capital there ("The tensors flow" is not TensorFlow)
     key = sound_key(letters)
     if not 0.7 <= len(key) / max(1, len(term.key)) <= 1.4:
         return 0.0
@@ -226,6 +248,36 @@ def _score(cores, lowered, term: _Term, vocab: set[str], sentence_start: bool) -
     if ratio < (START_RATIO if sentence_start else MIN_RATIO):
         return 0.0
     return ratio if _aligned(tuple(heard), tuple(term.text.split())) else 0.0
+
+
+def _partly_heard(heard: list[str], probs: list, term: _Term) -> float:
+    """A name of several words with all but one heard exactly, written as the show
+    writes them: a person's name whose other word was heard as no English word, and
+    unsurely ("Staman Okafor" for Ben Okafor, but not "Elena Okafor" or "and Okafor"),
+    or a title of three words or more whose odd word sounds like its own, in one piece
+    or two ("today to After Dark" for Data After Dark). Its score (0: neither)."""
+    words = term.text.split()
+    if len(words) < 2 or not all(heard):
+        return 0.0
+    ending = POSSESSIVE.sub("", heard[-1])
+    heard = [*heard[:-1], ending]
+    for odd in range(len(words)):
+        pieces = len(heard) - len(words) + 1  # the odd word heard in this many
+        if pieces not in (1, 2) or (pieces == 2 and len(words) < 3):
+            continue
+        before, after = heard[:odd], heard[odd + pieces :]
+        if before + after != words[:odd] + words[odd + 1 :]:
+            continue  # the other words heard exactly, with the show's capitals
+        odd_heard = heard[odd : odd + pieces]
+        alike = _ratio(sound_key("".join(odd_heard)), sound_key(words[odd]))
+        if len(words) >= 3 and alike >= MIN_WORD_RATIO:
+            return alike  # ("today to" is more like "Data" than "to" alone is)
+        sure = probs[odd] is None or probs[odd] >= UNSURE
+        person = all(w[:1].isupper() for w in words)
+        name_like = odd_heard[0][:1].isupper() and not is_common(odd_heard[0])
+        if person and pieces == 1 and name_like and not sure and alike >= ODD_WORD_RATIO:
+            return MIN_RATIO
+    return 0.0
 
 
 @functools.lru_cache(maxsize=65536)
