@@ -23,12 +23,16 @@ from typing import Any
 
 from podpipe.errors import write_failure
 
+# json.dumps(part, sort_keys=True, default=str), without a new encoder for every call
+# (a large show's publish takes thousands of digests): the same text, so the same keys.
+_ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
+
 
 def digest(*parts: Any) -> str:
     """A short stable hash of JSON-able parts (dataclass reprs, dicts, strings)."""
     h = hashlib.sha256()
     for part in parts:
-        h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(_ENCODE(part).encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
 

@@ -83,7 +83,11 @@ def test_the_incremental_site_is_the_full_build(show, tmp_path):
 def test_one_edit_publish_is_a_fresh_publish_byte_for_byte(show, tmp_path):
     """After one edit the site equals, file for file, the one a publish of a copy of the
     sources with no podpipe state at all makes (no stage, episode, guid or page cache)."""
-    edit_title(show, 4, "Four, retitled")
+    yaml = show / "episodes" / episode_folder(6) / "episode.yaml"
+    text = yaml.read_bytes()
+    yaml.unlink()  # a file of its own: the module's published show keeps its title
+    yaml.write_bytes(text)
+    edit_title(show, 6, "Six, retitled")
     result = pipeline.publish(show, today=TODAY)
     assert result.site_updated and not result.failed
     fresh = tmp_path / "fresh"

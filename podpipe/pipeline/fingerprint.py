@@ -62,11 +62,14 @@ def input_paths(show: Show) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(set(folders))
 
 
-def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> str:
-    """Cheap (stat-based) fingerprint of everything a publish reads."""
+def input_fingerprint(
+    show: Show, today: dt.date, options: dict[str, Any], files: list[str] | None = None
+) -> str:
+    """Cheap (stat-based) fingerprint of everything a publish reads (``files``: the
+    input_files already listed)."""
     stamps = []
     root, package = str(show.root), str(PACKAGE_DIR)
-    for p in input_files(show):
+    for p in input_files(show) if files is None else files:
         # The show's folder and the package's left out: a moved show is not changed.
         name = p.replace(root, "<show>").replace(package, "<podpipe>")
         try:
