@@ -134,8 +134,13 @@ def stamp_file(show: Show) -> Path:
 def site_is_current(show: Show, fingerprint: str) -> bool:
     """Whether the last successful publish read exactly these inputs (``fingerprint``, of
     input_fingerprint) and left the site as it is now: publishing again changes nothing."""
-    stamp = stamp_file(show)
-    return stamp.is_file() and stamp.read_text() == site_stamp(fingerprint, show)
+    try:
+        recorded = stamp_file(show).read_text()
+    except OSError:
+        return False
+    if recorded.partition(" ")[0] != fingerprint:
+        return False  # an input changed: no need to walk the site to tell
+    return recorded == site_stamp(fingerprint, show)
 
 
 def site_stamp(fingerprint: str, show: Show) -> str:
