@@ -23,12 +23,16 @@ from typing import Any
 
 from podpipe.errors import write_failure
 
+# json.dumps(part, sort_keys=True, default=str), without a new encoder for every call
+# (a large show's publish takes thousands of digests): the same text, so the same keys.
+_ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
+
 
 def digest(*parts: Any) -> str:
     """A short stable hash of JSON-able parts (dataclass reprs, dicts, strings)."""
     h = hashlib.sha256()
     for part in parts:
-        h.update(json.dumps(part, sort_keys=True, default=str).encode())
+        h.update(_ENCODE(part).encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
 
@@ -183,13 +187,14 @@ class SourceHashes:
             self._known = {}
         self._dirty = False
         self._resolved: dict[Path, str] = {}  # resolve() walks every component: once
+        self._folders: dict[str, str] = {}  # a folder -> its resolved path
 
     def of(self, path: Path) -> str:
-        st = path.stat()
+        st = os.stat(path)
         stamp = f"{st.st_size}:{st.st_mtime_ns}"
         key = self._resolved.get(path)
         if key is None:
-            key = self._resolved.setdefault(path, str(path.resolve()))
+            key = self._resolved.setdefault(path, self._resolve(path))
         with self._lock:
             known = self._known.get(key)
             if known and known[0] == stamp:
@@ -204,6 +209,24 @@ class SourceHashes:
             self._dirty = True
         return value
 
+    def _resolve(self, path: Path) -> str:
+        """``str(path.resolve())``, each folder resolved once for all the files and
+        folders in it (resolve() lstats every component of every path: a thousand
+        episodes, a thousand walks to the root)."""
+        name = os.fspath(path)
+        if not os.path.isabs(name) or os.path.normpath(name) != name:
+            return str(path.resolve())
+        return self._real(name)
+
+    def _real(self, name: str) -> str:
+        folder, base = os.path.split(name)
+        if not base or os.path.islink(name):
+            return str(Path(name).resolve())
+        real = self._folders.get(folder)
+        if real is None:
+            real = self._folders.setdefault(folder, self._real(folder))
+        return os.path.join(real, base)
+
     def save(self) -> None:
         with self._lock:
             if self._dirty:
@@ -216,12 +239,17 @@ class StageCache:
 
     def __init__(self, root: Path):
         self.root = root
+        self._root = os.fspath(root)
+        self._paths: dict[tuple[str, str], Path] = {}
 
     def path(self, stage: str, key: str) -> Path:
-        return self.root / stage / key
+        found = self._paths.get((stage, key))
+        if found is None:
+            found = self._paths.setdefault((stage, key), Path(self._root, stage, key))
+        return found
 
     def has(self, stage: str, key: str) -> bool:
-        return self.path(stage, key).is_dir()
+        return os.path.isdir(os.path.join(self._root, stage, key))
 
     @contextmanager
     def building(self, stage: str, key: str) -> Iterator[Path]:

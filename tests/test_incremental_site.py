@@ -80,6 +80,22 @@ def test_the_incremental_site_is_the_full_build(show, tmp_path):
     assert tree_bytes(show / "site") == incremental
 
 
+def test_one_edit_publish_is_a_fresh_publish_byte_for_byte(show, tmp_path):
+    """After one edit the site equals, file for file, the one a publish of a copy of the
+    sources with no podpipe state at all makes (no stage, episode, guid or page cache)."""
+    yaml = show / "episodes" / episode_folder(6) / "episode.yaml"
+    text = yaml.read_bytes()
+    yaml.unlink()  # a file of its own: the module's published show keeps its title
+    yaml.write_bytes(text)
+    edit_title(show, 6, "Six, retitled")
+    result = pipeline.publish(show, today=TODAY)
+    assert result.site_updated and not result.failed
+    fresh = tmp_path / "fresh"
+    shutil.copytree(show, fresh, ignore=shutil.ignore_patterns(".podpipe", "site", ".site*"))
+    assert not pipeline.publish(fresh, today=TODAY).failed
+    assert tree_bytes(fresh / "site") == tree_bytes(show / "site")
+
+
 def test_a_page_changed_by_hand_is_rendered_again(show):
     page = show / "site" / "episodes" / episode_folder(4) / "index.html"
     good = page.read_bytes()

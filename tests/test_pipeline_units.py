@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from podpipe import pipeline
 from podpipe.cache import SourceHashes, StageCache, digest
+from podpipe.pipeline import remote
 
 
 def test_stage_order_is_pinned():
@@ -208,3 +210,34 @@ def test_fingerprint_does_not_depend_on_where_the_show_folder_sorts(tmp_path, mo
     today = dt.date(2026, 11, 20)
     prints = [fingerprint.input_fingerprint(load_show(s), today, {}) for s in (first, second)]
     assert prints[0] == prints[1]
+
+
+class _Recorder(concurrent.futures.Executor):
+    """An executor that records what it is given and answers as a job that wrote its
+    output in place (shared files) would."""
+
+    def __init__(self, takes_priority: bool):
+        self.takes_priority = takes_priority
+        self.calls: list[tuple[str, dict]] = []
+
+    def submit(self, fn, /, *args, **kwargs):
+        self.calls.append((args[0], kwargs))
+        done: concurrent.futures.Future = concurrent.futures.Future()
+        done.set_result(None)
+        return done
+
+
+@pytest.mark.parametrize("takes_priority", [True, False])
+def test_whisper_jobs_go_to_a_cluster_before_audio_jobs(tmp_path, takes_priority):
+    """On a cluster (an executor that takes priorities) a Whisper job outranks an audio
+    job, so the workers take the long jobs first; a process pool gets no such argument."""
+    source = tmp_path / "in.mp3"
+    source.write_bytes(b"id3")
+    executor = _Recorder(takes_priority)
+    runner = remote.Runner(executor, shared_files=True)
+    for kind in ("audio", "whisper"):
+        runner.run(kind, {"source": source}, tmp_path / kind, settings=None)
+    if takes_priority:
+        assert executor.calls == [("audio", {"priority": 0}), ("whisper", {"priority": 1})]
+    else:
+        assert executor.calls == [("audio", {}), ("whisper", {})]

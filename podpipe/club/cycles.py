@@ -3,6 +3,7 @@ cycle is open or next, and the checks of those links."""
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 
 from podpipe.config import SHOW_FILE, Cycle, Episode, Show, line_of_key, unknown_cycle
@@ -15,14 +16,34 @@ def announced_cycle(show: Show, episode: Episode) -> Cycle | None:
     In order: the episode's own ``announces``, the cycle whose ``announced_in`` is the
     episode's number, else the first cycle starting on or after the episode's date.
     """
-    cycles = show.club.cycles
     if episode.announces:
         return show.club.cycle(episode.announces)
-    named = next((c for c in cycles if c.announced_in == episode.number), None)
-    if named:
-        return named
-    later = sorted((c for c in cycles if c.start >= episode.date), key=lambda c: c.start)
-    return later[0] if later else None
+    _, named, by_start, starts = _index(show.club.cycles)
+    if episode.number in named:
+        return named[episode.number]
+    at = bisect.bisect_left(starts, episode.date)  # the first starting on or after it
+    return by_start[at] if at < len(by_start) else None
+
+
+_INDEXES: dict[int, tuple] = {}  # id(cycles) -> (cycles, by announced_in, by start, starts)
+
+
+def _index(cycles: tuple[Cycle, ...]) -> tuple:
+    """The cycles by ``announced_in`` (the first of each) and in start order (a stable
+    sort: ties in the show's order), made once per tuple of cycles: a thousand episodes
+    ask, once each on every page that lists them."""
+    found = _INDEXES.get(id(cycles))
+    if found is None or found[0] is not cycles:
+        named: dict[int, Cycle] = {}
+        for c in cycles:
+            if c.announced_in is not None:
+                named.setdefault(c.announced_in, c)
+        by_start = sorted(cycles, key=lambda c: c.start)
+        found = (cycles, named, by_start, [c.start for c in by_start])
+        if len(_INDEXES) > 16:
+            _INDEXES.clear()
+        _INDEXES[id(cycles)] = found
+    return found
 
 
 def featured_cycle(show: Show, episode: Episode) -> Cycle | None:

@@ -8,6 +8,7 @@ order and reprs are part of the stage cache keys: never rename or reorder a fiel
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -279,7 +280,7 @@ class Episode:
     # them in their identities themselves.
     tracks: tuple[Track, ...] = field(default=(), repr=False)
 
-    @property
+    @functools.cached_property  # asked tens of thousands of times in a large show
     def slug(self) -> str:
         """The folder name: the episode's stable path on the site."""
         return self.folder.name

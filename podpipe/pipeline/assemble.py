@@ -31,8 +31,12 @@ def place_media(show: Show, published: list[PublishedEpisode], out: Path) -> Non
     if show.artwork:
         shutil.copyfile(show.artwork, out / urls.show_artwork(show.artwork))
     for p in published:
-        (out / p.page_path).mkdir(parents=True, exist_ok=True)
-        link_or_copy(p.mp3, out / p.mp3_path)
+        mp3 = out / p.mp3_path
+        try:  # its folder is there when the previous site's skeleton was kept
+            os.link(p.mp3, mp3)
+        except OSError:
+            mp3.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(p.mp3, mp3)
         if p.transcript and p.transcript_dir:
             for fmt, name in p.transcript.files.items():
                 link_or_copy(p.transcript_dir / name, out / p.transcript_path(fmt))

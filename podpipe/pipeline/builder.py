@@ -10,8 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, wait
 from pathlib import Path
+from typing import Any
 
 from podpipe import club, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest
@@ -87,21 +91,51 @@ class EpisodeBuilder:
         )
         stages = [s for s in self.stages if s.wanted(self.show, ep)]
         wanted = {s.name for s in stages}
-        for stage in stages:
-            if any(n in wanted and n not in job.outputs for n in stage.needs):
-                # an input is missing (a dry run, or not selected): it would run after it
-                if stage.reported:
-                    outcome.done[stage.name] = "would run" if self.dry_run and run else "missing"
-                continue
-            key = digest(stage.name, *stage.identity(job))
-            folder = self._stage(stage, key, run or stage.always, job, outcome)
-            if not stage.reported:
-                outcome.done.pop(stage.name, None)
-            if folder is not None:
-                job.outputs[stage.name] = folder
+        ahead = self._start_ahead(stages, run, job, outcome)
+        try:
+            for stage in stages:
+                if any(n in wanted and n not in job.outputs for n in stage.needs):
+                    # an input is missing (a dry run, or not selected): it would run after it
+                    if stage.reported:
+                        outcome.done[stage.name] = (
+                            "would run" if self.dry_run and run else "missing"
+                        )
+                    continue
+                if stage.name in ahead:
+                    folder = ahead.pop(stage.name).result()
+                else:
+                    key = digest(stage.name, *stage.identity(job))
+                    folder = self._stage(stage, key, run or stage.always, job, outcome)
+                if not stage.reported:
+                    outcome.done.pop(stage.name, None)
+                if folder is not None:
+                    job.outputs[stage.name] = folder
+        finally:
+            wait(list(ahead.values()))  # a stage failed: its sibling's job still ends here
         if wanted - job.outputs.keys():
             return None
         return self._published(ep, outcome, job.outputs, job)
+
+    def _start_ahead(
+        self, stages: list[Stage], run: bool, job: EpisodeJob, outcome: EpisodeOutcome
+    ) -> dict[str, Future]:
+        """With an executor (``--jobs N``, a cluster), the stages after the first that
+        need no other stage's output (the transcript: Whisper reads the recording, not
+        the mastered audio) start now, in a thread each, beside the first: an episode's
+        audio and transcription jobs are on the workers at once, and the workers are
+        not left idle at the end waiting for the last episodes' audio to finish."""
+        if self.runner.executor is None or self.dry_run:
+            return {}
+        free = [s for s in stages if not s.needs]
+        ahead: dict[str, Future] = {}
+        for stage in free[1:]:
+            key = digest(stage.name, *stage.identity(job))
+            if self.cache.has(stage.name, key) and not (self.force and run):
+                continue  # reused: nothing to wait for
+            ahead[stage.name] = in_thread(
+                self._stage, stage, key, run or stage.always, job, outcome
+            )
+        return ahead
 
     def _stage(
         self, stage: Stage, key: str, run: bool, job: EpisodeJob, outcome: EpisodeOutcome
@@ -179,6 +213,20 @@ class EpisodeBuilder:
             announces=club.announced_cycle(self.show, ep),
             features=club.featured_cycle(self.show, ep),
         )
+
+
+def in_thread(fn: Callable[..., Any], *args: Any) -> Future:
+    """``fn(*args)`` in a thread of its own (it mostly waits for a job), as a Future."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(fn(*args))
+        except BaseException as err:  # noqa: BLE001 - handed to whoever waits for it
+            future.set_exception(err)
+
+    threading.Thread(target=work, daemon=True).start()
+    return future
 
 
 def planner(show: Show, results, progress=None) -> EpisodeBuilder:

@@ -92,8 +92,10 @@ class ClusterExecutor(Executor):
                 self._executor = self._client.get_executor(pure=False)
             return self._executor
 
-    def submit(self, fn, /, *args, **kwargs) -> Future:
-        return self._connect().submit(fn, *args, **kwargs)
+    takes_priority = True  # submit(..., priority=N): Dask runs higher ones first
+
+    def submit(self, fn, /, *args, priority: int = 0, **kwargs) -> Future:
+        return self._connect().submit(fn, *args, priority=priority, **kwargs)
 
     def shares(self, folder: Path) -> bool:
         """Whether the workers see ``folder`` as this machine does (asked once per

@@ -62,11 +62,14 @@ def input_paths(show: Show) -> tuple[list[str], list[str]]:
     return sorted(files), sorted(set(folders))
 
 
-def input_fingerprint(show: Show, today: dt.date, options: dict[str, Any]) -> str:
-    """Cheap (stat-based) fingerprint of everything a publish reads."""
+def input_fingerprint(
+    show: Show, today: dt.date, options: dict[str, Any], files: list[str] | None = None
+) -> str:
+    """Cheap (stat-based) fingerprint of everything a publish reads (``files``: the
+    input_files already listed)."""
     stamps = []
     root, package = str(show.root), str(PACKAGE_DIR)
-    for p in input_files(show):
+    for p in input_files(show) if files is None else files:
         # The show's folder and the package's left out: a moved show is not changed.
         name = p.replace(root, "<show>").replace(package, "<podpipe>")
         try:
@@ -131,8 +134,13 @@ def stamp_file(show: Show) -> Path:
 def site_is_current(show: Show, fingerprint: str) -> bool:
     """Whether the last successful publish read exactly these inputs (``fingerprint``, of
     input_fingerprint) and left the site as it is now: publishing again changes nothing."""
-    stamp = stamp_file(show)
-    return stamp.is_file() and stamp.read_text() == site_stamp(fingerprint, show)
+    try:
+        recorded = stamp_file(show).read_text()
+    except OSError:
+        return False
+    if recorded.partition(" ")[0] != fingerprint:
+        return False  # an input changed: no need to walk the site to tell
+    return recorded == site_stamp(fingerprint, show)
 
 
 def site_stamp(fingerprint: str, show: Show) -> str:

@@ -92,9 +92,10 @@ def publish(
         assigned = guids.assign(show, show.root / guids.REGISTRY_FILE)
         show = dataclasses.replace(show, podcast_guid=assigned.show)
         warnings += assigned.warnings
-        fingerprint = input_fingerprint(show, today, {"only": sorted(only)})
+        inputs = input_paths(show)  # listed once: for the fingerprint and the record
+        fingerprint = input_fingerprint(show, today, {"only": sorted(only)}, inputs[0])
         if not force and not only and site_is_current(show, fingerprint):
-            record_inputs(show, today)  # the next plain publish may tell without this
+            record_inputs(show, today, inputs)  # the next plain publish may tell without this
             return PublishResult(show, [], nothing_changed=True, warnings=warnings)
         artwork = artwork_problems(show)
         if any(p.severity == "error" for p in artwork):
@@ -118,18 +119,19 @@ def publish(
             if only and same_as_a_full_publish(show, results, result):
                 # the episodes kept as last published are what a full publish would make:
                 # `status` and the next plain publish may treat this site as complete
-                fingerprint = input_fingerprint(show, today, {"only": []})
+                fingerprint = input_fingerprint(show, today, {"only": []}, inputs[0])
                 only = ()
             write_atomic(stamp_file(show), site_stamp(fingerprint, show))
             if not only:
-                record_inputs(show, today)
+                record_inputs(show, today, inputs)
         result.seconds = time.monotonic() - started
         return result
 
 
-def record_inputs(show: Show, today: dt.date) -> None:
-    """What this publish read, for podpipe.uptodate (a plain publish that may stop early)."""
-    files, folders = input_paths(show)
+def record_inputs(show: Show, today: dt.date, inputs: tuple[list[str], list[str]]) -> None:
+    """What this publish read (``inputs``: input_paths' files and folders), for
+    podpipe.uptodate (a plain publish that may stop early)."""
+    files, folders = inputs
     uptodate.record(
         show.root,
         files=files,

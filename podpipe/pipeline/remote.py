@@ -87,6 +87,11 @@ JOBS: dict[str, Callable[..., None]] = {
 }
 
 
+# Dask runs the queued job of the highest priority first: the long Whisper runs before
+# the short audio jobs, so the run ends on short jobs and no worker waits long for the
+# last one (longest first).
+PRIORITY = {"whisper": 1, "audio": 0, "tracks": 0}
+
 PROGRESS_TOPIC = "podpipe-progress"  # the Dask event topic a worker's job reports on
 NOT_HERE = "not-here"  # a shared-path job's answer when an input differs on the worker
 
@@ -247,15 +252,21 @@ class Runner:
             for role, p in inputs.items():
                 st = p.stat()
                 stamps[role] = (str(p.resolve()), st.st_size, st.st_mtime_ns)
-            answer = self.executor.submit(run_job, kind, stamps, kwargs, str(out), job).result()
+            answer = self._submit(kind, stamps, kwargs, str(out), job).result()
         if answer == NOT_HERE:
             payload = {role: (p.name, p.read_bytes()) for role, p in inputs.items()}
-            files = self.executor.submit(run_job, kind, payload, kwargs, None, job).result()
+            files = self._submit(kind, payload, kwargs, None, job).result()
             for rel, data in files.items():
                 target = out / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(data)
         board.finish(job, label or kind)
+
+    def _submit(self, kind: str, *args: Any):
+        """run_job(kind, *args) through the executor; on a cluster with its priority."""
+        if getattr(self.executor, "takes_priority", False):
+            return self.executor.submit(run_job, kind, *args, priority=PRIORITY.get(kind, 0))
+        return self.executor.submit(run_job, kind, *args)
 
 
 LOCAL = Runner()  # in this process: what a job without a runner gets

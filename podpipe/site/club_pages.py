@@ -19,7 +19,7 @@ from podpipe.club import (
     timeline,
     write_calendar,
 )
-from podpipe.config import Cycle, Show
+from podpipe.config import Show
 from podpipe.render import UGC_REL, environment, render_page
 from podpipe.site import charts
 from podpipe.site.club_feed import write_club_feed
@@ -44,7 +44,7 @@ def write_club_pages(
     env = env or environment(show)
     results = as_of(load_results(show) if results is None else results, today)
     people = people_of(show, results)
-    links = {c.slug: _episode_links(show, c, episodes) for c in show.club.cycles}
+    links = _episode_links(show, episodes)
     started = [c for c in show.club.cycles if c.state(today) != "upcoming"]
     context = dict(
         show=show,
@@ -102,14 +102,15 @@ def _shown_name(found) -> str:
     return found[0].name if found and found[0].listed else ""
 
 
-def _episode_links(show: Show, cycle: Cycle, episodes: list) -> dict[str, list]:
-    """The published episodes announcing and featuring a cycle."""
-    announced, featured = [], []
+def _episode_links(show: Show, episodes: list) -> dict[str, dict[str, list]]:
+    """Each cycle's published episodes announcing and featuring it (by date), from one
+    pass over the episodes (not one per cycle: a thousand episodes, a dozen cycles)."""
+    links = {c.slug: {"announced": [], "featured": []} for c in show.club.cycles}
     for pe in sorted(episodes, key=lambda pe: pe.episode.date):
         a = announced_cycle(show, pe.episode)
-        if a and a.slug == cycle.slug:
-            announced.append(pe)
+        if a and a.slug in links:
+            links[a.slug]["announced"].append(pe)
         f = featured_cycle(show, pe.episode)
-        if f and f.slug == cycle.slug:
-            featured.append(pe)
-    return {"announced": announced, "featured": featured}
+        if f and f.slug in links:
+            links[f.slug]["featured"].append(pe)
+    return links

@@ -41,6 +41,11 @@ def template_stamp(show: Show) -> list:
     return sorted(stamps)
 
 
+def _folder(path: str) -> bool:
+    """Whether site path ``path`` is a folder's page (served by its index.html)."""
+    return path == "" or path.endswith("/")
+
+
 class PageReuse:
     """``page(path, key, render)``: reuse the previous site's ``path`` while ``key``
     (any JSON-able inputs) is unchanged, else ``render()`` it into the staging site."""
@@ -48,6 +53,7 @@ class PageReuse:
     def __init__(self, show: Show, out_dir: Path):
         self.out_dir = out_dir
         self.old_site = show.site_dir
+        self._old_site = os.fspath(show.site_dir)
         self.index_file = show.work_dir / INDEX_FILE
         show_key = repr(dataclasses.replace(show, episodes=())).replace(str(show.root), "<show>")
         self.base = digest(FORMAT, __version__, template_stamp(show), show_key)
@@ -80,13 +86,16 @@ class PageReuse:
         old = self.old.get(path)
         if not old or old[0] != key:
             return False
-        source = urls.site_file(self.old_site, path)
+        source = os.path.join(self._old_site, path + "index.html" if _folder(path) else path)
         try:
-            st = source.stat()
+            st = os.stat(source)
             if [st.st_size, st.st_mtime_ns] != old[1:]:
                 return False  # changed since it was written: render it again
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.link(source, target)
+            try:
+                os.link(source, target)
+            except FileNotFoundError:  # its folder is not there yet
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
         except OSError:
             return False
         self.new[path] = old
