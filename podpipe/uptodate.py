@@ -45,29 +45,35 @@ def stamps(paths: list[str]) -> str:
 
 
 def tree_hash(root: Path) -> str:
-    """Every folder and file under ``root`` with its size and mtime, in one hash (in the
-    order the file system lists them: an unchanged tree hashes the same; a reordered one
-    only looks changed, which costs the full check, never a wrong answer)."""
+    """Every folder and file under ``root`` with its size and mtime, in one hash, leaving
+    out hidden folders (a deploy's own state, as ``cache.tree_stamp`` does). Each folder's
+    entries by name: the same tree hashes the same, so one walk after a publish serves
+    both this record and the site's stamp (fingerprint.site_stamp). Paths relative to
+    ``root``: a show copied with its mtimes (shutil.copytree) keeps its site's stamp."""
     h = hashlib.sha256()
-    todo = [os.fspath(root)]
+    top = os.fspath(root)
+    cut = len(top)
+    todo = [top]
     while todo:
         folder = todo.pop()
         try:
             with os.scandir(folder) as it:
-                entries = list(it)  # in the folder's order: unchanged, the same order
+                entries = sorted(it, key=lambda e: e.name)
         except OSError:
-            h.update(f"{folder}\0-\n".encode())
+            h.update(f"{folder[cut:]}\0-\n".encode())
             continue
         for e in entries:
             try:
                 if e.is_dir(follow_symlinks=False):
+                    if e.name.startswith("."):
+                        continue
                     todo.append(e.path)
-                    h.update(f"{e.path}/\n".encode())
+                    h.update(f"{e.path[cut:]}/\n".encode())
                     continue
                 st = e.stat()
-                h.update(f"{e.path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                h.update(f"{e.path[cut:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
             except OSError:
-                h.update(f"{e.path}\0-\n".encode())
+                h.update(f"{e.path[cut:]}\0-\n".encode())
     return h.hexdigest()
 
 
@@ -86,9 +92,11 @@ def record(
     site_dir: Path,
     today: dt.date,
     cluster: bool = False,
+    site_tree: str | None = None,
 ) -> None:
     """Record a successful full publish's inputs (called once the site is in place);
-    ``cluster``: the show names one (a publish then contacts it first, change or not)."""
+    ``cluster``: the show names one (a publish then contacts it first, change or not);
+    ``site_tree``: tree_hash(site_dir) if the caller has just taken it."""
     paths = sorted(set(files) | set(folders))
     data = {
         "root": str(Path(show_dir).resolve()),  # a copied or moved show: the full check
@@ -96,7 +104,7 @@ def record(
         "paths": paths,
         "stamps": stamps(paths),
         "site": str(site_dir),
-        "site_tree": tree_hash(site_dir),
+        "site_tree": site_tree or tree_hash(site_dir),
         "cluster": cluster,
     }
     write_atomic(Path(show_dir) / WORK_DIR / RECORD, json.dumps(data, separators=(",", ":")))

@@ -114,3 +114,26 @@ def test_a_running_publish_is_left_to_the_full_check(show):
         assert uptodate.nothing_to_do(show, TODAY) is None
         busy = podpipe("publish", "--today", str(TODAY), cwd=show)
     assert busy.returncode != 0 and "another podpipe publish is running" in busy.stderr
+
+
+def test_the_site_tree_hash_serves_both_records(tmp_path):
+    """One walk after a publish gives uptodate's record and the site's stamp: the hash
+    must not depend on where the tree is or the order it is listed in, must leave hidden
+    folders (a deploy's state) out, and must see any file's size or mtime change."""
+    site = tmp_path / "a" / "site"
+    (site / "episodes" / "e1").mkdir(parents=True)
+    (site / "index.html").write_text("home")
+    (site / "episodes" / "e1" / "index.html").write_text("one")
+    first = uptodate.tree_hash(site)
+    copy = tmp_path / "b" / "elsewhere"
+    shutil.copytree(site, copy)
+    assert uptodate.tree_hash(copy) == first
+    (site / ".git").mkdir()
+    (site / ".git" / "HEAD").write_text("ref")
+    assert uptodate.tree_hash(site) == first
+    page = site / "episodes" / "e1" / "index.html"
+    page.write_text("two")  # same size, new mtime
+    os.utime(page, ns=(page.stat().st_atime_ns, page.stat().st_mtime_ns + 10**9))
+    assert uptodate.tree_hash(site) != first
+    page.unlink()
+    assert uptodate.tree_hash(site) != first

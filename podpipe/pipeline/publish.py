@@ -121,16 +121,20 @@ def publish(
                 # `status` and the next plain publish may treat this site as complete
                 fingerprint = input_fingerprint(show, today, {"only": []}, inputs[0])
                 only = ()
-            write_atomic(stamp_file(show), site_stamp(fingerprint, show))
+            tree = uptodate.tree_hash(show.site_dir) if show.site_dir.is_dir() else None
+            write_atomic(stamp_file(show), site_stamp(fingerprint, show, tree))
             if not only:
-                record_inputs(show, today, inputs)
+                record_inputs(show, today, inputs, tree)
         result.seconds = time.monotonic() - started
         return result
 
 
-def record_inputs(show: Show, today: dt.date, inputs: tuple[list[str], list[str]]) -> None:
+def record_inputs(
+    show: Show, today: dt.date, inputs: tuple[list[str], list[str]], tree: str | None = None
+) -> None:
     """What this publish read (``inputs``: input_paths' files and folders), for
-    podpipe.uptodate (a plain publish that may stop early)."""
+    podpipe.uptodate (a plain publish that may stop early); ``tree``: the site's
+    tree_hash if just taken."""
     files, folders = inputs
     uptodate.record(
         show.root,
@@ -139,6 +143,7 @@ def record_inputs(show: Show, today: dt.date, inputs: tuple[list[str], list[str]
         site_dir=show.site_dir,
         today=today,
         cluster=bool(show.cluster),
+        site_tree=tree,
     )
 
 
