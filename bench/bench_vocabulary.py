@@ -198,6 +198,20 @@ class CachedEngine:
         return self._cached("retry", audio, options, lambda: self.engine.retry(audio, **options))
 
 
+def transcribed(audio, folder, settings, speakers, vocabulary, names, engine) -> list:
+    """podpipe's transcribe() of ``audio`` into ``folder``: its VTT cues."""
+    transcribe(
+        audio,
+        folder,
+        settings,
+        speakers=speakers,
+        vocabulary=vocabulary,
+        names=names,
+        engine=engine,
+    )
+    return read_cue_file(folder / "transcript.vtt")
+
+
 def recordings(tmp: Path):
     """(label, audio, reference, speakers, glossary, names, terms scored)"""
     show = load_show(ROOT)
@@ -232,16 +246,9 @@ def main() -> int:
             modes = (("none", "", ()), ("hotwords", glossary, ()), ("snap", glossary, names))
             for mode, vocab, snap_names in modes:  # "snap": what podpipe ships
                 folder = tmp / f"{label}-{mode}".replace(" ", "_").replace(",", "")
-                transcribe(
-                    audio,
-                    folder,
-                    settings,
-                    speakers=speakers,
-                    vocabulary=vocab,
-                    names=snap_names,
-                    engine=engine,
+                out[mode] = transcribed(
+                    audio, folder, settings, speakers, vocab, snap_names, engine
                 )
-                out[mode] = read_cue_file(folder / "transcript.vtt")
             pairs = json.loads((folder / "transcript.words.json").read_text())["snapped"]
             # the snapping with another show's names: every pair it finds is wrong
             other = [t for _, ts in SCRIPTS.values() if ts is not terms for t in ts]

@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_vocabulary as bench  # noqa: E402
 
 from podpipe.config import TranscriptionSettings  # noqa: E402
-from podpipe.transcribe import Segment, Word, load_engine, read_cue_file, transcribe  # noqa: E402
+from podpipe.transcribe import Segment, Word, load_engine  # noqa: E402
 from podpipe.transcribe.faster_whisper_engine import BATCH_SIZE, _segments  # noqa: E402
 from podpipe.transcribe.snap import tokens  # noqa: E402
 
@@ -183,16 +183,8 @@ def main() -> int:
             for label, audio, ref, speakers, glossary, names, terms in recordings:
                 engine = VariantEngine(inner, variant, names)
                 folder = tmp / f"{variant}-{label}".replace(" ", "_").replace(",", "")
-                transcribe(
-                    audio,
-                    folder,
-                    settings,
-                    speakers=speakers,
-                    vocabulary=glossary,
-                    names=names,
-                    engine=engine,
-                )
-                text = " ".join(" ".join(c.lines) for c in read_cue_file(folder / "transcript.vtt"))
+                cues = bench.transcribed(audio, folder, settings, speakers, glossary, names, engine)
+                text = " ".join(" ".join(c.lines) for c in cues)
                 (right, said), (errors, words) = (
                     bench.names_right(ref, text, terms),
                     bench.wer(ref, text),
