@@ -121,3 +121,25 @@ def test_a_hand_edited_registry_is_read_again(show_root):
     new = "0a4d55a8-d5e7-4bd7-9bb0-111111111111"
     registry.write_text(registry.read_text().replace(guid, new))
     assert guids.assign(show, registry).episodes["002-groupby-stories"] == new
+
+
+def test_the_first_publish_keeps_the_episodes_it_read(tmp_path, monkeypatch):
+    """A new show has no .podpipe/ while its episodes are read; the publish writes their
+    cache once it has made the folder, so the first edit after a no-op publish parses
+    one episode, not all of them (it parsed all: a no-op reads no YAML to keep)."""
+    from podpipe.pipeline.publish import publish
+    from tests.scale_helpers import edit_title, generated_show
+
+    show = generated_show(tmp_path / "show", 4)
+    assert not (show / ".podpipe").exists()
+    publish(show)
+    assert (show / ".podpipe" / CACHE_FILE).is_file()
+    assert publish(show).nothing_changed
+    parsed = []
+    monkeypatch.setattr(
+        "podpipe.config.episodes.read_episode",
+        lambda f, p, real=config.episodes.read_episode: parsed.append(f) or real(f, p),
+    )
+    edit_title(show, 2, "Episode 2, edited")
+    assert not publish(show).nothing_changed
+    assert [f.parent.name for f in parsed] == [sorted((show / "episodes").iterdir())[1].name]

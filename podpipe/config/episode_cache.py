@@ -102,13 +102,32 @@ class EpisodeCache:
         stale = self.entries.keys() - self.used
         for key in stale:
             del self.entries[key]
-        if not (self.dirty or stale) or not self.file.parent.is_dir():
-            return  # nothing new, or no .podpipe/ yet (a check never creates it)
+        if not (self.dirty or stale):
+            return
+        if not self.file.parent.is_dir():
+            # no .podpipe/ yet (a check never creates it): a publish writes this once it
+            # has made the folder (save_pending), so its first edit is not a full parse
+            _PENDING[self.file] = self
+            return
+        _PENDING.pop(self.file, None)
         data = {"code": self.code, "entries": self.entries}
         try:
             write_atomic(self.file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, PodpipeError):  # write_atomic names the path; a cache needs not
             pass  # a read-only show folder, a full disk: the next run parses again
+
+
+# Caches read before their .podpipe/ existed, by file: kept for save_pending().
+_PENDING: dict[Path, EpisodeCache] = {}
+
+
+def save_pending(work_dir: Path) -> None:
+    """Write the episode cache this process read before ``work_dir`` existed (the first
+    publish of a show): otherwise the next publish that has work parses every episode
+    again, since a no-op publish reads none."""
+    cache = _PENDING.pop(work_dir / CACHE_FILE, None)
+    if cache is not None:
+        cache.save()
 
 
 def sha256(file: Path) -> str | None:

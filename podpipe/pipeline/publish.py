@@ -28,6 +28,7 @@ from podpipe.checks import (
     site_dir_problems,
 )
 from podpipe.config import Show
+from podpipe.config.episode_cache import save_pending
 from podpipe.errors import BusyError, ConfigError
 from podpipe.feed import guids
 from podpipe.pipeline.assemble import build_site
@@ -88,6 +89,7 @@ def publish(
     if address:
         check_cluster(address)  # before anything changes: an unreachable one is an error
     with show_lock(show):
+        save_pending(show.work_dir)  # the lock made .podpipe/: the episodes read go in it
         # GUIDs first: recording a new episode's GUID changes guids.yaml, an input.
         assigned = guids.assign(show, show.root / guids.REGISTRY_FILE)
         show = dataclasses.replace(show, podcast_guid=assigned.show)
