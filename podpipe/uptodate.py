@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from podpipe import __version__
-from podpipe.cache import write_atomic
+from podpipe.cache import tree_hash, write_atomic
 from podpipe.config.model import WORK_DIR
 
 RECORD = "published.inputs"
@@ -41,39 +41,6 @@ def stamps(paths: list[str]) -> str:
             h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
         except OSError:
             h.update(f"{p}\0-\n".encode())
-    return h.hexdigest()
-
-
-def tree_hash(root: Path) -> str:
-    """Every folder and file under ``root`` with its size and mtime, in one hash, leaving
-    out hidden folders (a deploy's own state, as ``cache.tree_stamp`` does). Each folder's
-    entries by name: the same tree hashes the same, so one walk after a publish serves
-    both this record and the site's stamp (fingerprint.site_stamp). Paths relative to
-    ``root``: a show copied with its mtimes (shutil.copytree) keeps its site's stamp."""
-    h = hashlib.sha256()
-    top = os.fspath(root)
-    cut = len(top)
-    todo = [top]
-    while todo:
-        folder = todo.pop()
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError:
-            h.update(f"{folder[cut:]}\0-\n".encode())
-            continue
-        for e in entries:
-            try:
-                if e.is_dir(follow_symlinks=False):
-                    if e.name.startswith("."):
-                        continue
-                    todo.append(e.path)
-                    h.update(f"{e.path[cut:]}/\n".encode())
-                    continue
-                st = e.stat()
-                h.update(f"{e.path[cut:]}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-            except OSError:
-                h.update(f"{e.path[cut:]}\0-\n".encode())
     return h.hexdigest()
 
 

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from podpipe import __version__, uptodate
-from podpipe.cache import digest
+from podpipe import __version__
+from podpipe.cache import digest, tree_hash
 from podpipe.config import Show
 
 PACKAGE_DIR = Path(__file__).parent.parent  # podpipe/: templates and static
@@ -146,9 +146,9 @@ def site_is_current(show: Show, fingerprint: str) -> bool:
 def site_stamp(fingerprint: str, show: Show, tree: str | None = None) -> str:
     """The inputs' fingerprint and the site as it was left: a site changed by hand
     (a file deleted, say) is not mistaken for an up-to-date one. ``tree``: the site's
-    uptodate.tree_hash if the caller has just taken it (one walk for both records)."""
+    cache.tree_hash if the caller has just taken it (one walk for both records)."""
     if tree is None and show.site_dir.is_dir():
-        tree = uptodate.tree_hash(show.site_dir)
+        tree = tree_hash(show.site_dir)
     return f"{fingerprint} {digest(tree)}"
 
 

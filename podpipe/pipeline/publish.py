@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from podpipe import club, speakers, uptodate
-from podpipe.cache import SourceHashes, StageCache, exclusive, write_atomic
+from podpipe.cache import SourceHashes, StageCache, exclusive, tree_hash, write_atomic
 from podpipe.checks import (
     artwork_problems,
     future_episodes,
@@ -123,7 +123,7 @@ def publish(
                 # `status` and the next plain publish may treat this site as complete
                 fingerprint = input_fingerprint(show, today, {"only": []}, inputs[0])
                 only = ()
-            tree = uptodate.tree_hash(show.site_dir) if show.site_dir.is_dir() else None
+            tree = tree_hash(show.site_dir) if show.site_dir.is_dir() else None
             write_atomic(stamp_file(show), site_stamp(fingerprint, show, tree))
             if not only:
                 record_inputs(show, today, inputs, tree)

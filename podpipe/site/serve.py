@@ -20,7 +20,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from podpipe.cache import tree_stamp
+from podpipe.cache import tree_hash
 from podpipe.errors import ProcessingError
 from podpipe.transcribe.formats import FORMATS
 
@@ -200,9 +200,9 @@ def watch(
     interval: float = 1.0,
 ) -> None:
     """Call ``on_change`` whenever a file under ``root`` changes, until ``stop`` is set."""
-    last = tree_stamp(root, skip)
+    last = tree_hash(root, skip)
     while not stop.wait(interval):
-        now = tree_stamp(root, skip)
+        now = tree_hash(root, skip)
         if now != last:
             on_change()
-            last = tree_stamp(root, skip)  # what the rebuild itself wrote (guids.yaml) is no change
+            last = tree_hash(root, skip)  # what the rebuild itself wrote (guids.yaml) is no change
