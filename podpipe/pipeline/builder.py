@@ -21,7 +21,9 @@ from podpipe import club, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest
 from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
+from podpipe.pipeline import memo
 from podpipe.pipeline.job import EpisodeJob, Stage, read_audio, read_notes, read_transcript
+from podpipe.pipeline.memo import BuildMemo, RecordingHashes
 from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress
 from podpipe.pipeline.stages import STAGES, on_published_timeline, transcript_folder
@@ -45,6 +47,7 @@ class EpisodeBuilder:
         hashes: SourceHashes,
         cache: StageCache,
         runner: Runner = LOCAL,
+        memo: BuildMemo | None = None,
     ):
         self.show = show
         self.results = results
@@ -60,6 +63,7 @@ class EpisodeBuilder:
         # slug -> stage keys of the episode as last published (for --only)
         self.last_published: dict[str, dict[str, str]] = load_json(show.work_dir / "published.json")
         self.shared: dict = {}  # the parts of stage identities that are the same for every episode
+        self.memo = memo or BuildMemo(show.root, show.work_dir, hashes)
 
     def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
         """``run``: whether the episode is selected (stages may run for it)."""
@@ -74,22 +78,34 @@ class EpisodeBuilder:
         outcome.seconds = time.monotonic() - started
         return outcome
 
-    def _build(self, ep: Episode, run: bool, outcome: EpisodeOutcome) -> PublishedEpisode | None:
+    def _build(
+        self, ep: Episode, run: bool, outcome: EpisodeOutcome, *, use_memo: bool = True
+    ) -> PublishedEpisode | None:
         if not run and not self.dry_run:
             kept = self._as_last_published(ep, outcome)
             if kept:
+                self.memo.carry(ep)
                 return kept
+        recorder = RecordingHashes(self.hashes)
         job = EpisodeJob(
             self.show,
             ep,
             self.results,
-            self.hashes,
+            recorder,  # type: ignore[arg-type]  # a SourceHashes that notes what it hashed
             self.progress.callback,
             cache=self.cache,
             shared=self.shared,
             runner=self.runner,
         )
         stages = [s for s in self.stages if s.wanted(self.show, ep)]
+        inputs = self.memo.inputs(job, self.stages)
+        if use_memo and not (self.force and run):
+            keys = self.memo.lookup(ep, inputs)
+            if keys is not None and self._from_memo(stages, keys, job, outcome):
+                if memo.checking():
+                    self._check_memo(ep, run, outcome)
+                self.memo.carry(ep)
+                return self._published(ep, outcome, job.outputs, job)
         wanted = {s.name for s in stages}
         ahead = self._start_ahead(stages, run, job, outcome)
         try:
@@ -114,7 +130,37 @@ class EpisodeBuilder:
             wait(list(ahead.values()))  # a stage failed: its sibling's job still ends here
         if wanted - job.outputs.keys():
             return None
+        if use_memo:
+            self.memo.remember(ep, inputs, recorder.files, outcome.keys)
         return self._published(ep, outcome, job.outputs, job)
+
+    def _from_memo(
+        self, stages: list[Stage], keys: dict[str, str], job: EpisodeJob, outcome: EpisodeOutcome
+    ) -> bool:
+        """The stage outputs the memo names, as _stage would record them reused; False
+        (nothing recorded) when the memo does not name them all or one is gone."""
+        if keys.keys() != {s.name for s in stages}:
+            return False
+        if not all(self.cache.has(s.name, keys[s.name]) for s in stages):
+            return False
+        for stage in stages:
+            key = keys[stage.name]
+            self.used[stage.name].add(key)
+            outcome.keys[stage.name] = key
+            if stage.reported:
+                outcome.done[stage.name] = "reused"
+            job.outputs[stage.name] = self.cache.path(stage.name, key)
+        return True
+
+    def _check_memo(self, ep: Episode, run: bool, outcome: EpisodeOutcome) -> None:
+        """PODPIPE_CHECK_MEMO: the memo's keys must be the ones the identities give."""
+        full = EpisodeOutcome(ep)
+        self._build(ep, run, full, use_memo=False)
+        if (full.keys, full.done) != (outcome.keys, outcome.done):
+            raise AssertionError(
+                f"{ep.slug}: the build memo gave {outcome.keys} {outcome.done}, the stage "
+                f"identities {full.keys} {full.done}"
+            )
 
     def _start_ahead(
         self, stages: list[Stage], run: bool, job: EpisodeJob, outcome: EpisodeOutcome

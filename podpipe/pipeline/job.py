@@ -37,10 +37,11 @@ class EpisodeJob:
     def portable(self, value: object) -> str:
         return portable(self.show, value)
 
-    def once(self, key: str, make: Callable[[], Any]) -> Any:
-        """``make()``, computed once per run (the builder shares ``shared``)."""
+    def part(self, key: str) -> Any:
+        """The run's shared identity part ``key`` (see SHARED_PARTS), computed once per
+        run (the builder shares ``shared``)."""
         if key not in self.shared:
-            self.shared[key] = make()
+            self.shared[key] = SHARED_PARTS[key](self)
         return self.shared[key]
 
     def report(self, stage: str, read: Callable[[Path], Any]) -> Any:
@@ -50,6 +51,25 @@ class EpisodeJob:
         if key not in self.memo:
             self.memo[key] = read(folder)
         return self.memo[key]
+
+
+# The parts of stage identities that are the same for every episode of a run, by
+# "<stage>.<part>": the show's settings as a stage reads them, and what of the machine
+# they depend on (ffmpeg's version, the Whisper engine and model, the speaker model).
+# An identity reads them with job.part(); the builder's memo (pipeline/memo.py) takes the
+# parts of the wanted stages as the run's stamp, so an identity input that is not the
+# episode, a hashed file or an earlier stage's output belongs here.
+SHARED_PARTS: dict[str, Callable[[EpisodeJob], Any]] = {}
+
+
+def shared_part(key: str) -> Callable:
+    """Register ``make(job)`` as the shared identity part ``key``."""
+
+    def register(make: Callable[[EpisodeJob], Any]) -> Callable[[EpisodeJob], Any]:
+        SHARED_PARTS[key] = make
+        return make
+
+    return register
 
 
 class Stage(Protocol):

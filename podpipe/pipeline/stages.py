@@ -26,6 +26,7 @@ from podpipe.pipeline.job import (
     read_audio,
     read_notes,
     read_transcript,
+    shared_part,
 )
 from podpipe.pipeline.transcript_stages import (
     SpeakersStage,
@@ -46,15 +47,7 @@ class AudioStage:
         return True
 
     def identity(self, job: EpisodeJob) -> tuple:
-        s = job.show.audio
-        # Intro and outro count by content, not by where they sit.
-        extras = job.once(
-            "audio.extras", lambda: [job.hashes.of(p) for p in (s.intro, s.outro) if p]
-        )
-        settings = job.once(
-            "audio.settings",
-            lambda: audio.cache_identity(dataclasses.replace(s, intro=None, outro=None)),
-        )
+        extras, settings = job.part("audio.extras"), job.part("audio.settings")
         if job.episode.tracks:
             return (tracks_identity(job), audio.MULTITRACK_VERSION, settings, extras)
         return (job.hashes.of(job.episode.audio), settings, extras)
@@ -88,11 +81,11 @@ class NotesStage:
 
     def identity(self, job: EpisodeJob) -> tuple:
         return (
-            job.once("notes.show", lambda: job.portable(show_for_notes(job.show))),
+            job.part("notes.show"),
             job.portable(timed_episode(job)),
-            job.once("notes.results", lambda: results_repr(job.results)),
-            job.once("notes.people", lambda: people_stamp(job.show)),
-            job.once("notes.templates", lambda: template_stamp(job.show)),
+            job.part("notes.results"),
+            job.part("notes.people"),
+            job.part("notes.templates"),
         )
 
     def run(self, job: EpisodeJob, out: Path) -> None:
@@ -184,6 +177,39 @@ def episode_tags(job: EpisodeJob) -> EpisodeTags:
 
 
 # --------------------------------------------------------------------------- identities
+
+
+@shared_part("audio.extras")
+def intro_outro(job: EpisodeJob) -> list:
+    """The intro and outro by content, not by where they sit."""
+    s = job.show.audio
+    return [job.hashes.of(p) for p in (s.intro, s.outro) if p]
+
+
+@shared_part("audio.settings")
+def audio_settings(job: EpisodeJob) -> dict:
+    s = job.show.audio
+    return audio.cache_identity(dataclasses.replace(s, intro=None, outro=None))
+
+
+@shared_part("notes.show")
+def notes_show(job: EpisodeJob) -> str:
+    return job.portable(show_for_notes(job.show))
+
+
+@shared_part("notes.results")
+def notes_results(job: EpisodeJob) -> str:
+    return results_repr(job.results)
+
+
+@shared_part("notes.people")
+def notes_people(job: EpisodeJob) -> str:
+    return people_stamp(job.show)
+
+
+@shared_part("notes.templates")
+def notes_templates(job: EpisodeJob) -> list:
+    return template_stamp(job.show)
 
 
 def show_for_notes(show: Show) -> Show:

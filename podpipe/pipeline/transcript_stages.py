@@ -9,7 +9,7 @@ from pathlib import Path
 from podpipe import audio, speakers, transcribe
 from podpipe.cache import StageCache, digest, link_tree, write_atomic
 from podpipe.config import Episode, Show
-from podpipe.pipeline.job import EpisodeJob, audio_timeline, read_transcript
+from podpipe.pipeline.job import EpisodeJob, audio_timeline, read_transcript, shared_part
 from podpipe.records import output_time
 
 WHISPER_DIR = "whisper"  # Whisper's own output, kept inside a corrected transcript's folder
@@ -23,6 +23,18 @@ def transcript_wanted(show: Show, episode: Episode | None) -> bool:
     if episode is None:
         return show.transcription.enabled or any(ep.transcript for ep in show.episodes)
     return show.has_transcript(episode)
+
+
+@shared_part("transcript.settings")
+def transcription_settings(job: EpisodeJob) -> dict:
+    """Whisper's settings, engine version and model file (a replaced model counts)."""
+    return transcribe.cache_identity(job.show.transcription)
+
+
+@shared_part("speakers.model")
+def speaker_model(job: EpisodeJob) -> speakers.Availability:
+    """Whether the speaker model is installed here, and its versions."""
+    return speakers.availability()
 
 
 def tracks_identity(job: EpisodeJob) -> list:
@@ -61,7 +73,7 @@ class TranscriptStage:
             [audio.MULTITRACK_VERSION, tracks_identity(job)]
             if job.episode.tracks
             else job.hashes.of(job.episode.audio),
-            transcribe.cache_identity(job.show.transcription),
+            job.part("transcript.settings"),
             list(job.episode.speakers),
             *([{"vocabulary": vocabulary}] if vocabulary else []),
             *([{"names": names}] if names else []),
@@ -159,7 +171,7 @@ class SpeakersStage:
         return transcript_wanted(show, episode)
 
     def identity(self, job: EpisodeJob) -> tuple:
-        todo, model = speakers.plan(job.show, job.episode), speakers.availability()
+        todo, model = speakers.plan(job.show, job.episode), job.part("speakers.model")
         source = job.outputs["transcript"].name
         if not todo.runs or not model.ok:
             return ("as is", source)

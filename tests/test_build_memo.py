@@ -1,0 +1,185 @@
+"""Issue 17: the builder's memo (pipeline/memo.py). An unchanged episode takes its stage
+keys from the memo instead of computing its stage identities; every input of those
+identities that changes makes the memo's keys the ones the identities give.
+
+These tests run with PODPIPE_CHECK_MEMO off (the rest of the suite runs with it on,
+which checks every memo hit against the identities): here the memo alone must be right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from podpipe.pipeline import publish
+from podpipe.pipeline.memo import CHECK_ENV, MEMO_FILE
+from podpipe.pipeline.stages import AudioStage
+from tests.scale_helpers import edit_title, episode_folder, generated_show
+
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    """A four-episode generated show (transcription off), published once."""
+    root = tmp_path_factory.mktemp("memo") / "show"
+    show = generated_show(root, 4, distinct=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CHECK_ENV, "0")
+        assert not publish(show, today=TODAY).failed
+    return show
+
+
+@pytest.fixture
+def show(published, tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv(CHECK_ENV, "0")
+    copy = tmp_path / "show"
+    shutil.copytree(published, copy, symlinks=True)
+    return copy
+
+
+def published_keys(show: Path) -> dict:
+    return json.loads((show / ".podpipe" / "published.json").read_text())
+
+
+def identity_keys(show: Path) -> dict:
+    """Every episode's stage keys as the identities give them now (no memo)."""
+    memo = show / ".podpipe" / MEMO_FILE
+    aside = memo.with_name("memo.aside")
+    memo.rename(aside)
+    try:
+        result = publish(show, dry_run=True, today=TODAY)
+    finally:
+        aside.rename(memo)
+    return {o.episode.slug: o.keys for o in result.outcomes}
+
+
+def republish(show: Path) -> dict:
+    result = publish(show, today=TODAY)
+    assert not result.failed, [o.error for o in result.failed]
+    return published_keys(show)
+
+
+def test_only_the_edited_episode_computes_its_identities(show, monkeypatch):
+    before = published_keys(show)
+    edit_title(show, 2, "Episode 2, retitled")
+    seen: list[str] = []
+    real = AudioStage.identity
+    monkeypatch.setattr(
+        AudioStage, "identity", lambda self, job: seen.append(job.episode.slug) or real(self, job)
+    )
+    after = republish(show)
+    assert seen == [episode_folder(2)]
+    assert after == identity_keys(show)
+    changed = {slug for slug in after if after[slug] != before[slug]}
+    assert changed == {episode_folder(2)}  # its notes and tags; the others as they were
+    assert after[episode_folder(2)]["audio"] == before[episode_folder(2)]["audio"]
+
+
+def _audio_setting(show: Path) -> None:
+    text = (show / "show.yaml").read_text()
+    (show / "show.yaml").write_text(text.replace("target_lufs: -16", "target_lufs: -18"))
+
+
+def _artwork(show: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (1400, 1400), (20, 90, 160)).save(show / "artwork.png")
+
+
+def _template(show: Path) -> None:
+    templates = show / "templates"
+    templates.mkdir(exist_ok=True)
+    (templates / "notes.md.j2").write_text("{{ episode.title }}: notes of our own.\n")
+
+
+def _people(show: Path) -> None:
+    people = show / "club" / "people.yaml"
+    people.write_text(people.read_text() + "\n# edited\n")
+
+
+def _recording(show: Path) -> None:
+    folder = show / "episodes" / episode_folder(3)
+    shutil.copyfile(
+        show / "episodes" / episode_folder(1) / "interview.mp3", folder / "interview.mp3"
+    )
+
+
+def _hand_edited_transcript(show: Path) -> None:
+    folder = show / "episodes" / episode_folder(4)
+    (folder / "transcript.vtt").write_text(
+        "WEBVTT\n\n00:00:00.000 --> 00:00:02.500\nWords the host typed.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "change, stages",
+    [
+        (_audio_setting, {"audio"}),
+        (_artwork, {"tags"}),
+        (_template, {"notes"}),
+        (_people, {"notes"}),
+        (_recording, {"audio"}),
+        (_hand_edited_transcript, {"transcript"}),
+    ],
+    ids=lambda v: getattr(v, "__name__", "")[1:] or None,
+)
+def test_a_changed_input_gives_the_keys_the_identities_give(show, change, stages):
+    before = published_keys(show)
+    change(show)
+    after = republish(show)
+    assert after == identity_keys(show)
+    moved = {s for slug in after for s, k in after[slug].items() if before[slug].get(s) != k}
+    assert stages <= moved
+
+
+def test_a_second_edit_after_a_change_uses_the_new_entries(show, monkeypatch):
+    _audio_setting(show)
+    republish(show)
+    edit_title(show, 1, "Episode 1, retitled")
+    seen: list[str] = []
+    real = AudioStage.identity
+    monkeypatch.setattr(
+        AudioStage, "identity", lambda self, job: seen.append(job.episode.slug) or real(self, job)
+    )
+    after = republish(show)
+    assert seen == [episode_folder(1)]
+    assert after == identity_keys(show)
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": 1, "episodes": []}', ""])
+def test_a_damaged_memo_is_rebuilt_not_trusted(show, content):
+    (show / ".podpipe" / MEMO_FILE).write_text(content)
+    edit_title(show, 2, "Episode 2, again")
+    assert republish(show) == identity_keys(show)
+    data = json.loads((show / ".podpipe" / MEMO_FILE).read_text())
+    assert sorted(data["episodes"]) == [episode_folder(n) for n in range(1, 5)]
+
+
+def test_a_stage_output_removed_by_hand_is_made_again(show):
+    keys = published_keys(show)[episode_folder(2)]
+    shutil.rmtree(show / ".podpipe" / "stages" / "notes" / keys["notes"])
+    edit_title(show, 3, "Episode 3, retitled")  # a change, so the publish runs
+    result = publish(show, today=TODAY)
+    assert not result.failed
+    done = {o.episode.slug: o.done for o in result.outcomes}
+    assert done[episode_folder(2)]["notes"] == "done"
+    assert (show / ".podpipe" / "stages" / "notes" / keys["notes"]).is_dir()
+
+
+def test_the_check_mode_catches_a_memo_that_disagrees(show, monkeypatch):
+    """PODPIPE_CHECK_MEMO (on for the rest of the suite) fails on a wrong entry."""
+    memo = show / ".podpipe" / MEMO_FILE
+    data = json.loads(memo.read_text())
+    slug = episode_folder(2)
+    wrong = published_keys(show)[episode_folder(1)]["notes"]  # an output that exists
+    data["episodes"][slug]["keys"]["notes"] = wrong
+    memo.write_text(json.dumps(data))
+    edit_title(show, 3, "Episode 3, retitled")
+    monkeypatch.setenv(CHECK_ENV, "1")
+    with pytest.raises(AssertionError, match="build memo"):
+        publish(show, today=TODAY)
