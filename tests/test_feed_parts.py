@@ -210,8 +210,9 @@ def test_parts_of_episodes_gone_are_dropped(sample, tmp_path):
     fewer = episodes[:3]
     assert built(show, fewer, tmp_path / "fewer") == reference(show, fewer, tmp_path / "ref")
     assert len(fragments.read(cache)) == len(fewer) + 1
-    # No episodes: the whole render, and the parts are kept for when they come back.
+    # No episodes: the whole render (it has no lastBuildDate), and no part is left.
     assert built(show, [], tmp_path / "none") == reference(show, [], tmp_path / "ref-none")
+    assert fragments.read(cache) == {}
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "truncated", "flipped", "magic", "index"])
