@@ -30,22 +30,27 @@ def archive_pages(older: list[PublishedEpisode], size: int) -> list[list[Publish
     return [oldest_first[i : i + size] for i in range(0, len(oldest_first), size)]
 
 
-def build_feeds(show: Show, ordered: list[PublishedEpisode], out: Path, feed_bytes) -> None:
+# with_links' arguments besides the document: the self link, the RFC 5005 links, archive.
+Relink = tuple[str, list[tuple[str, str]], bool]
+
+
+def build_feeds(show: Show, ordered: list[PublishedEpisode], out: Path, render) -> None:
     """feed.xml at ``out`` (and its archive pages beside it) for ``ordered`` (newest
-    first), by ``feed_bytes(show, episodes)``."""
+    first), by ``render(show, episodes, relink)``: the document of ``episodes`` with
+    with_links(document, *relink) applied."""
     limit = show.feed.limit
     current, older = ordered[:limit], ordered[limit:]
     pages = archive_pages(older, limit) if show.feed.archive else []
     site = out.parent
     links = [("prev-archive", archive_url(show, len(pages)))] if pages else []
-    write_atomic(out, with_links(feed_bytes(show, current), show.feed_url, links))
+    write_atomic(out, render(show, current, (show.feed_url, links, False)))
     for n, page in enumerate(pages, start=1):
         links = [("current", show.feed_url)]
         if n > 1:
             links.append(("prev-archive", archive_url(show, n - 1)))
         if n < len(pages):
             links.append(("next-archive", archive_url(show, n + 1)))
-        data = with_links(feed_bytes(show, page[::-1]), archive_url(show, n), links, archive=True)
+        data = render(show, page[::-1], (archive_url(show, n), links, True))
         write_atomic(site / urls.feed_archive(n), data)
 
 
@@ -56,7 +61,7 @@ def archive_url(show: Show, n: int) -> str:
 def with_links(data: bytes, self_href: str, links: list[tuple[str, str]], archive=False) -> bytes:
     """The feed document with its atom:link self set to ``self_href``, the RFC 5005
     ``links`` after it and, for an archive page, ``<fh:archive/>``."""
-    if not links and not archive:
+    if not relinks(self_href, links, archive):
         return data
     from lxml import etree
 
@@ -74,3 +79,9 @@ def with_links(data: bytes, self_href: str, links: list[tuple[str, str]], archiv
         el = etree.SubElement(channel, f"{{{FH}}}archive", nsmap={"fh": FH})
         channel.insert(at, el)
     return etree.tostring(root, pretty_print=True, encoding="UTF-8", xml_declaration=True)
+
+
+def relinks(self_href: str, links: list[tuple[str, str]], archive: bool) -> bool:
+    """Whether with_links changes a document (and re-serializes it: lxml's parser turns
+    the CDATA of its items into escaped text)."""
+    return bool(links or archive)
