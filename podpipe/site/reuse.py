@@ -85,7 +85,7 @@ class PageReuse:
         self.index_file = show.work_dir / INDEX_FILE
         show_key = repr(dataclasses.replace(show, episodes=())).replace(self._root, "<show>")
         self.base = digest(FORMAT, __version__, template_stamp(show), show_key)
-        self._shared: dict[int, tuple[object, str]] = {}  # repr of records episodes share
+        self._shared: dict[int, tuple[object, bytes]] = {}  # records episodes share, hashed
         try:
             data = json.loads(self.index_file.read_text())
             self.old = data["pages"] if data.get("format") == FORMAT else {}
@@ -128,7 +128,7 @@ class PageReuse:
 
     def link_pages(self, paths: list[str], key: str) -> list[str]:
         """Link each page of ``paths`` from the previous site while ``key`` is unchanged
-        (an episode's pages, in one call); returns those left to :meth:`rendered`."""
+        (an episode's pages, in one call); returns those left to render (then :meth:`wrote`)."""
         left = []
         for path in paths:
             target = os.path.join(self._out, path + "index.html" if _folder(path) else path)
