@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 
 from podpipe import feed, site, urls
@@ -30,13 +31,14 @@ def place_media(show: Show, published: list[PublishedEpisode], out: Path) -> Non
     """Put the files the feed and pages link into the staging site, at their URLs."""
     if show.artwork:
         shutil.copyfile(show.artwork, out / urls.show_artwork(show.artwork))
+    top = os.fspath(out)
     for p in published:
-        mp3 = out / p.mp3_path
+        mp3 = os.path.join(top, p.mp3_path)
         try:  # its folder is there when the previous site's skeleton was kept
             os.link(p.mp3, mp3)
         except OSError:
-            mp3.parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(p.mp3, mp3)
+            os.makedirs(os.path.dirname(mp3), exist_ok=True)
+            link_or_copy(p.mp3, Path(mp3))
         if p.transcript and p.transcript_dir:
             for fmt, name in p.transcript.files.items():
                 link_or_copy(p.transcript_dir / name, out / p.transcript_path(fmt))
@@ -69,7 +71,8 @@ def build_site(show: Show, published: list[PublishedEpisode], today: dt.date) ->
             warnings = feed.build_feed(show, published, staging / urls.FEED)
             with template_errors():
                 site.build_site(show, published, staging, today=today)
-            drop_empty_folders(staging)  # an episode removed since the skeleton was left
+            # an episode removed since the skeleton was left (those published hold their MP3)
+            drop_empty_folders(staging, holding={p.page_path for p in published})
         return warnings + swap_into_place(staging, show.site_dir, emptied=show.work_dir / EMPTIED)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
@@ -166,19 +169,53 @@ def empty_files(folder: Path) -> None:
     if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
         folder.unlink()
         return
-    for dirpath, _, files in os.walk(folder):
-        for name in files:
-            os.unlink(os.path.join(dirpath, name))
+    if folder.is_dir():
+        _unlink_files(os.fspath(folder))
 
 
-def drop_empty_folders(root: Path) -> None:
-    """Remove the folders under ``root`` that hold nothing (deepest first)."""
-    for dirpath, _, files in os.walk(root, topdown=False):
-        if not files and dirpath != str(root):
+def _unlink_files(folder: str) -> None:
+    with os.scandir(folder) as entries:
+        found = list(entries)
+    for entry in found:
+        if entry.is_dir(follow_symlinks=False):
+            _unlink_files(entry.path)
+        else:
+            os.unlink(entry.path)
+
+
+def drop_empty_folders(root: Path, holding: Collection[str] = ()) -> None:
+    """Remove the folders under ``root`` that hold nothing (deepest first).
+
+    ``holding``: folders (paths relative to ``root``, ``a/b/``) known to hold a file,
+    read only if they have folders of their own: a folder's link count is two plus its
+    subfolders where the file system counts them (else it is read), and a thousand
+    episode folders cost a thousand directory reads otherwise."""
+    top = os.fspath(root)
+    skip = {os.path.join(top, folder.rstrip("/")) for folder in holding}
+    _drop_empty(top, skip)
+
+
+def _drop_empty(folder: str, holding: set[str]) -> bool:
+    """Empty the folders in ``folder`` of empty folders; whether it holds nothing now."""
+    empty = True
+    subfolders = []
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                subfolders.append(entry.path)
+            else:
+                empty = False
+    for sub in subfolders:
+        if sub in holding and os.stat(sub).st_nlink == 2:
+            empty = False  # a file and no folder in it
+        elif _drop_empty(sub, holding):
             try:
-                os.rmdir(dirpath)  # fails (kept) when a subfolder is still there
-            except OSError:
-                pass
+                os.rmdir(sub)
+            except OSError:  # something came in meanwhile
+                empty = False
+        else:
+            empty = False
+    return empty
 
 
 def exchange(a: Path, b: Path) -> bool:

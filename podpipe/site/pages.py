@@ -19,7 +19,7 @@ import shutil
 from pathlib import Path
 
 from podpipe import club, urls
-from podpipe.cache import write_atomic
+from podpipe.cache import digest, write_atomic
 from podpipe.config import Cycle, Show
 from podpipe.records import PublishedEpisode
 from podpipe.render import environment, render_page
@@ -49,17 +49,32 @@ def build_site(
     newest_first = sorted(episodes, key=lambda p: (p.episode.date, p.episode.number), reverse=True)
     copy_static(show, out_dir)
     reuse = PageReuse(show, out_dir)
-    index: list[dict] = []
-    for pub in newest_first:
-        index.extend(_write_episode(env, show, pub, out_dir, reuse))
-    _write_home(env, show, newest_first, out_dir, today)
-    _write_search(env, show, newest_first, index, out_dir)
+    club_pages = _has_club_pages(show)
+    # One fingerprint per episode: its pages, its search entries and its home-page row.
+    keys = [reuse.record_key(pub, "episode", club_pages) for pub in newest_first]
+    search = [
+        _write_episode(env, show, pub, out_dir, reuse, key)
+        for pub, key in zip(newest_first, keys, strict=True)
+    ]
+    _write_home(env, show, newest_first, out_dir, today, reuse, keys)
+    _write_search(env, show, search, out_dir)
     _write_club(env, show, newest_first, out_dir, today)
-    # Last: they list every page written above.
-    sharing.write_sitemap(show, out_dir)
+    # Last: they list every page written above (the episode folders' pages as written).
+    sharing.write_sitemap(show, out_dir, known=_pages_by_folder(newest_first, reuse))
     sharing.write_robots(show, out_dir)
     reuse.save()
     return reuse
+
+
+def _pages_by_folder(episodes: list[PublishedEpisode], reuse: PageReuse) -> dict[str, list]:
+    """The pages of each episode folder, as written through ``reuse`` (the only HTML
+    files there: the rest is media, transcripts and chapters)."""
+    known: dict[str, list] = {pub.page_path: [] for pub in episodes}
+    for path in reuse.new:
+        folder = path if path.endswith("/") else path[: path.rindex("/") + 1]
+        if folder in known:
+            known[folder].append(path)
+    return known
 
 
 def site_environment(show: Show):
@@ -83,10 +98,13 @@ def copy_static(show: Show, out_dir: Path) -> None:
 # --------------------------------------------------------------------------- pages
 
 
-def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> None:
+def _write_home(
+    env, show: Show, episodes, out_dir: Path, today: dt.date, reuse: PageReuse, keys: list[str]
+) -> None:
     cycle = club.open_or_next(show, today)
     artwork = artwork_file(show, out_dir)
     show_art = images.site_art(show, out_dir, artwork) if artwork else None
+    arts = {p.episode.slug: episode_art(show, p, out_dir) or show_art for p in episodes}
     render_page(
         env,
         "index.html",
@@ -95,14 +113,46 @@ def _write_home(env, show: Show, episodes, out_dir: Path, today: dt.date) -> Non
         show=show,
         page="home",
         episodes=episodes,
+        episode_rows=EpisodeRows(env, show, episodes, arts, reuse, keys),
         artwork=artwork,
         show_art=show_art,
-        arts={p.episode.slug: episode_art(show, p, out_dir) or show_art for p in episodes},
+        arts=arts,
         cycle=cycle,
         cycle_state=cycle.state(today) if cycle else None,
         days_left=club.days_left(cycle, today) if cycle else None,
         club_pages=_has_club_pages(show),
     )
+
+
+class EpisodeRows:
+    """The home page's list of episodes, ``{{ episode_rows }}``: one _episode_row.html
+    per episode, each kept with the page index while the episode's fingerprint and its
+    artwork are unchanged. Rendered only if the home page shows it (a show's own
+    index.html may list ``episodes`` itself)."""
+
+    def __init__(self, env, show: Show, episodes, arts: dict, reuse: PageReuse, keys: list):
+        self.env, self.show, self.episodes, self.arts = env, show, episodes, arts
+        self.reuse, self.keys = reuse, keys
+
+    def __html__(self) -> str:
+        template = self.env.get_template("_episode_row.html")
+        art_keys: dict[int, str] = {}  # most rows show the same (the show's) artwork
+        rows = []
+        for pub, key in zip(self.episodes, self.keys, strict=True):
+            art = self.arts[pub.episode.slug]
+            art_key = art_keys.get(id(art))
+            if art_key is None:
+                art_key = art_keys[id(art)] = digest(repr(art))
+            rows.append(
+                self.reuse.extra(
+                    f"row:{pub.episode.slug}",
+                    f"{key}:{art_key}",
+                    lambda pub=pub, art=art: template.render(
+                        show=self.show, root="", pub=pub, art=art
+                    ),
+                )
+            )
+        return "".join(rows)
 
 
 def club_links(pub: PublishedEpisode) -> list[tuple[str, Cycle]]:
@@ -116,75 +166,71 @@ def club_links(pub: PublishedEpisode) -> list[tuple[str, Cycle]]:
     return [(label, c) for label, c in links if c and html.escape(c.title) not in (notes or "")]
 
 
-def _write_episode(env, show: Show, pub: PublishedEpisode, out_dir: Path, reuse: PageReuse):
-    """The episode's page and transcript page (reused while their inputs are unchanged);
-    returns its search entries."""
-    # What the pages show besides what follows from ``pub`` (cues, chapters, downloads):
-    # the fingerprint of both pages.
-    context = dict(show=show, page="episode", pub=pub, club_pages=_has_club_pages(show))
-    key = reuse.key(portable(show, {k: v for k, v in context.items() if k != "show"}))
-    full: dict = {}
-
-    def page_context() -> dict:
-        if not full:
-            full.update(
-                context,
-                episode=pub.episode,
-                cues=load_cues(pub, out_dir),
-                chapters=chapter_rows(pub),
-                downloads=downloads(pub, out_dir),
-                club_links=club_links(pub),
-                card=sharing.episode_card(show, pub),
-                captions=captions(show, pub, out_dir),
-                transcript_json=beside(pub.transcript_path("json"), out_dir),
-            )
-        return full
-
-    for template, path in (
-        ("episode.html", pub.page_path),
-        ("transcript.html", pub.transcript_path("html")),
-    ):
-        reuse.page(
-            path, key, lambda t=template, p=path: render_page(env, t, out_dir, p, **page_context())
-        )
+def _write_episode(
+    env, show: Show, pub: PublishedEpisode, out_dir: Path, reuse: PageReuse, key: str
+) -> list[str]:
+    """The episode's page and transcript page (reused while ``key``, the fingerprint of
+    ``pub`` and the show, is unchanged: what the pages show besides ``pub`` follows from
+    it); returns its part of the search index (JSON: its row in the episode list, its
+    entries)."""
+    pages = {pub.page_path: "episode.html", pub.transcript_path("html"): "transcript.html"}
     if pub.transcript and not pub.transcript.empty:  # the feed's text/html transcript
-        path = pub.transcript_path("fragment")
-        reuse.page(
-            path,
-            key,
-            lambda: render_page(
-                env, "transcript_fragment.html", out_dir, path, cues=page_context()["cues"]
-            ),
-        )
-    return reuse.extra(
-        f"search:{pub.episode.slug}",
-        key,
-        lambda: search_entries(pub, page_context()["cues"]),
+        pages[pub.transcript_path("fragment")] = "transcript_fragment.html"
+    left = reuse.link_pages(list(pages), key)
+    search = reuse.extra(f"search:{pub.episode.slug}", key, None)
+    if not left and search is not None:
+        return search
+    context = dict(
+        show=show,
+        page="episode",
+        pub=pub,
+        club_pages=_has_club_pages(show),
+        episode=pub.episode,
+        cues=load_cues(pub, out_dir),
+        chapters=chapter_rows(pub),
+        downloads=downloads(pub, out_dir),
+        club_links=club_links(pub),
+        card=sharing.episode_card(show, pub),
+        captions=captions(show, pub, out_dir),
+        transcript_json=beside(pub.transcript_path("json"), out_dir),
     )
+    for path in left:
+        if pages[path] == "transcript_fragment.html":
+            written = render_page(env, pages[path], out_dir, path, cues=context["cues"])
+        else:
+            written = render_page(env, pages[path], out_dir, path, **context)
+        reuse.wrote(path, key, written)
+    if search is None:
+        search = reuse.extra(
+            f"search:{pub.episode.slug}", key, lambda: search_json(pub, context["cues"])
+        )
+    return search
 
 
-def portable(show: Show, value: object) -> str:
-    """``repr`` with the show's folder left out: a moved show reuses its pages."""
-    return repr(value).replace(str(show.root), "<show>")
-
-
-def _write_search(env, show: Show, episodes, entries: list[dict], out_dir: Path) -> None:
-    data = {
-        "version": 1,
-        "episodes": [
-            {
-                "slug": p.episode.slug,
-                "title": p.episode.title,
-                "number": p.episode.number,
-                "date": p.episode.date.isoformat(),
-            }
-            for p in episodes
-        ],
-        "entries": entries,
+def search_json(pub: PublishedEpisode, cues) -> list[str]:
+    """An episode's part of search/index.json: its item of the episode list and its
+    entries, each the JSON text it has there (the items of a list, without brackets)."""
+    item = {
+        "slug": pub.episode.slug,
+        "title": pub.episode.title,
+        "number": pub.episode.number,
+        "date": pub.episode.date.isoformat(),
     }
+    return [_json(item), _json(search_entries(pub, cues))[1:-1]]
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _write_search(env, show: Show, parts: list[list[str]], out_dir: Path) -> None:
+    """search/index.json, {"version": 1, "episodes": [...], "entries": [...]}, from the
+    episodes' parts (newest first), and the search page."""
+    episodes = ",".join(item for item, _ in parts)
+    entries = ",".join(text for _, text in parts if text)
     write_atomic(
         urls.site_file(out_dir, urls.SEARCH_INDEX),
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        f'{{"version":1,"episodes":[{episodes}],"entries":[{entries}]}}',
     )
     render_page(env, "search.html", out_dir, urls.SEARCH, show=show, page="search")
 

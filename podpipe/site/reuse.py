@@ -3,6 +3,9 @@
 Every page rendered through :class:`PageReuse` is recorded in ``.podpipe/pages.json``
 with a fingerprint of its inputs (the page's context, the show without its episode
 list, the templates, podpipe's version) and the size and mtime of the file written.
+An episode's fingerprint (:meth:`PageReuse.record_key`) hashes its record's ``repr``
+with the show notes' text fed to the hash as it is: a thousand reprs of notes with
+non-ASCII letters in them cost more than the rest of the reuse checks.
 On the next publish a page whose fingerprint is the same, and whose file in the current
 site is still the one written (not changed by hand), is hard-linked into the staging
 site instead of rendered: the file keeps its inode, and a publish after one edit renders
@@ -14,18 +17,21 @@ every time, so a new page needs nothing here to be correct.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import operator
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from podpipe import __version__, urls
+from podpipe import __version__
 from podpipe.cache import digest, write_atomic
 from podpipe.config import Show
+from podpipe.records import Notes, PublishedEpisode
 
 INDEX_FILE = "pages.json"
-FORMAT = 1
+FORMAT = 2
 TEMPLATES_DIR = Path(__file__).parent.parent / "templates"
 
 
@@ -46,6 +52,26 @@ def _folder(path: str) -> bool:
     return path == "" or path.endswith("/")
 
 
+def _fields(cls) -> Callable[[Any], tuple]:
+    """The values of a dataclass's fields that are in its repr, as a tuple."""
+    names = [f.name for f in dataclasses.fields(cls) if f.repr]
+    get = operator.attrgetter(*names)
+    return get if len(names) > 1 else (lambda value: (get(value),))
+
+
+_PUBLISHED = _fields(PublishedEpisode)
+_NOTES = _fields(Notes)
+
+
+def _text(value: object) -> bytes:
+    """A value for the hash, its length first: a string as it is, None as a mark of its
+    own, anything else by its repr."""
+    if value is None:
+        return b"N"
+    data = (value if type(value) is str else repr(value)).encode("utf-8", "surrogatepass")
+    return b"%d:%s" % (len(data), data)
+
+
 class PageReuse:
     """``page(path, key, render)``: reuse the previous site's ``path`` while ``key``
     (any JSON-able inputs) is unchanged, else ``render()`` it into the staging site."""
@@ -54,9 +80,12 @@ class PageReuse:
         self.out_dir = out_dir
         self.old_site = show.site_dir
         self._old_site = os.fspath(show.site_dir)
+        self._out = os.fspath(out_dir)
+        self._root = str(show.root)
         self.index_file = show.work_dir / INDEX_FILE
-        show_key = repr(dataclasses.replace(show, episodes=())).replace(str(show.root), "<show>")
+        show_key = repr(dataclasses.replace(show, episodes=())).replace(self._root, "<show>")
         self.base = digest(FORMAT, __version__, template_stamp(show), show_key)
+        self._shared: dict[int, tuple[object, bytes]] = {}  # records episodes share, hashed
         try:
             data = json.loads(self.index_file.read_text())
             self.old = data["pages"] if data.get("format") == FORMAT else {}
@@ -71,18 +100,56 @@ class PageReuse:
     def key(self, *parts: Any) -> str:
         return digest(self.base, *parts)
 
+    def record_key(self, pub: PublishedEpisode, *parts: Any) -> str:
+        """The fingerprint of everything ``pub`` holds (with ``parts``, JSON-able):
+        ``repr`` of its fields with the show's folder left out (a moved show reuses its
+        pages), the show notes' text as it is (notes naming the show's folder are
+        other notes once it moved). A record several episodes share (a club cycle) is
+        written out once per build."""
+        values = []
+        h = hashlib.sha256(self.base.encode())
+        for value in _PUBLISHED(pub):
+            if type(value) is Notes:
+                h.update(b"".join(map(_text, _NOTES(value))))
+                value = ...
+            elif hasattr(type(value), "__dataclass_fields__") and type(value).__hash__:
+                known = self._shared.get(id(value))
+                if known is None or known[0] is not value:
+                    text = repr(value).replace(self._root, "<show>")
+                    known = self._shared[id(value)] = (
+                        value,
+                        hashlib.sha256(text.encode()).digest(),
+                    )
+                h.update(known[1])
+                value = ...
+            values.append(value)
+        h.update(_text(repr((values, parts)).replace(self._root, "<show>")))
+        return h.hexdigest()[:24]
+
+    def link_pages(self, paths: list[str], key: str) -> list[str]:
+        """Link each page of ``paths`` from the previous site while ``key`` is unchanged
+        (an episode's pages, in one call); returns those left to render (then :meth:`wrote`)."""
+        left = []
+        for path in paths:
+            target = os.path.join(self._out, path + "index.html" if _folder(path) else path)
+            if self._link(path, key, target):
+                self.reused.append(path)
+            else:
+                left.append(path)
+        return left
+
     def page(self, path: str, key: str, render: Callable[[], Path]) -> None:
         """The page at site path ``path``: linked from the previous site, or rendered."""
-        target = urls.site_file(self.out_dir, path)
-        if self._link(path, key, target):
-            self.reused.append(path)
-        else:
-            written = render()
-            self.rendered.append(path)
-            st = written.stat()
-            self.new[path] = [key, st.st_size, st.st_mtime_ns]
+        if self.link_pages([path], key):
+            self.wrote(path, key, render())
 
-    def _link(self, path: str, key: str, target: Path) -> bool:
+    def wrote(self, path: str, key: str, written: Path) -> None:
+        """Record page ``path``, just rendered into ``written`` with inputs ``key``."""
+        self.rendered.append(path)
+        st = written.stat()
+        self.new[path] = [key, st.st_size, st.st_mtime_ns]
+
+    def _link(self, path: str, key: str, target: str) -> bool:
         old = self.old.get(path)
         if not old or old[0] != key:
             return False
@@ -94,18 +161,24 @@ class PageReuse:
             try:
                 os.link(source, target)
             except FileNotFoundError:  # its folder is not there yet
-                target.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
                 os.link(source, target)
         except OSError:
             return False
         self.new[path] = old
         return True
 
-    def extra(self, name: str, key: str, make: Callable[[], Any]) -> Any:
+    def extra(self, name: str, key: str, make: Callable[[], Any] | None) -> Any:
         """A JSON-able value kept with the index while ``key`` is unchanged (an
-        episode's search entries, say), else made again."""
+        episode's search entries, say), else made again (``make`` None: None, nothing
+        recorded)."""
         kept = self.extras.get(name)
-        value = kept[1] if kept and kept[0] == key else make()
+        if kept and kept[0] == key:
+            value = kept[1]
+        elif make is None:
+            return None
+        else:
+            value = make()
         self.new_extras[name] = [key, value]
         return value
 

@@ -38,19 +38,26 @@ def episode_card(show: Show, pub: PublishedEpisode) -> dict:
     }
 
 
-def site_pages(out_dir: Path) -> list[str]:
-    """Every HTML page in the built site, as site paths (``episodes/<slug>/``)."""
+def site_pages(out_dir: Path, known: dict[str, list[str]] | None = None) -> list[str]:
+    """Every HTML page in the built site, as site paths (``episodes/<slug>/``).
+
+    ``known``: folders (site paths) whose pages the caller wrote, with those pages: they
+    are not looked into (a thousand episode folders, a thousand directory reads)."""
+    known = known or {}
     top = os.fspath(out_dir)
-    files = []
-    for dirpath, _, names in os.walk(top):  # not rglob: 2,000 pages, one Path each
+    files = [p + "index.html" if p.endswith("/") else p for ps in known.values() for p in ps]
+    for dirpath, dirs, names in os.walk(top):  # not rglob: 2,000 pages, one Path each
         rel = dirpath[len(top) :].lstrip(os.sep).replace(os.sep, "/")
+        if known:
+            dirs[:] = [d for d in dirs if (f"{rel}/{d}/" if rel else f"{d}/") not in known]
         files += [f"{rel}/{n}" if rel else n for n in names if n.endswith(".html")]
     return sorted(urls.page_of(f) for f in files if urls.is_page(f))
 
 
-def write_sitemap(show: Show, out_dir: Path) -> Path:
-    """sitemap.xml listing every page (no dates: an unchanged show gives unchanged bytes)."""
-    rows = [f"<url><loc>{escape(address(show, p))}</loc></url>" for p in site_pages(out_dir)]
+def write_sitemap(show: Show, out_dir: Path, known: dict[str, list[str]] | None = None) -> Path:
+    """sitemap.xml listing every page (no dates: an unchanged show gives unchanged bytes);
+    ``known`` as for :func:`site_pages`."""
+    rows = [f"<url><loc>{escape(address(show, p))}</loc></url>" for p in site_pages(out_dir, known)]
     text = "\n".join(
         ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">', *rows]
     )
