@@ -64,14 +64,20 @@ def republish(show: Path) -> dict:
     return published_keys(show)
 
 
-def test_only_the_edited_episode_computes_its_identities(show, monkeypatch):
-    before = published_keys(show)
-    edit_title(show, 2, "Episode 2, retitled")
+def identity_calls(monkeypatch) -> list[str]:
+    """The slugs whose audio identity is computed from now on, in order."""
     seen: list[str] = []
     real = AudioStage.identity
     monkeypatch.setattr(
         AudioStage, "identity", lambda self, job: seen.append(job.episode.slug) or real(self, job)
     )
+    return seen
+
+
+def test_only_the_edited_episode_computes_its_identities(show, monkeypatch):
+    before = published_keys(show)
+    edit_title(show, 2, "Episode 2, retitled")
+    seen = identity_calls(monkeypatch)
     after = republish(show)
     assert seen == [episode_folder(2)]
     assert after == identity_keys(show)
@@ -141,11 +147,7 @@ def test_a_second_edit_after_a_change_uses_the_new_entries(show, monkeypatch):
     _audio_setting(show)
     republish(show)
     edit_title(show, 1, "Episode 1, retitled")
-    seen: list[str] = []
-    real = AudioStage.identity
-    monkeypatch.setattr(
-        AudioStage, "identity", lambda self, job: seen.append(job.episode.slug) or real(self, job)
-    )
+    seen = identity_calls(monkeypatch)
     after = republish(show)
     assert seen == [episode_folder(1)]
     assert after == identity_keys(show)

@@ -14,6 +14,8 @@ site's business. http URLs into the site are reported once, with a count, not pe
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -46,9 +48,10 @@ class _Lint:
     def __init__(self, show: Show, site_dir: Path):
         self.show = show
         self.site = site_dir
+        self.site_str = str(site_dir)  # files are looked up by string (1000s per feed)
         self.findings: list[Problem] = []
         self.site_http: list[str] = []  # http URLs into the site, reported once
-        self.checked_images: set[Path] = set()
+        self.checked_images: set[str] = set()
 
     def error(self, where: str, message: str) -> None:
         self.findings.append(Problem.at(where, message))
@@ -189,10 +192,10 @@ def _check_artwork(lint: _Lint, url: str, where: str) -> None:
     if path in lint.checked_images:
         return
     lint.checked_images.add(path)
-    if not path.is_file():
+    if _size(path) is None:
         lint.error(where, f"artwork {url} is missing from the site ({path})")
         return
-    for severity, message in check_image(path):
+    for severity, message in check_image(Path(path)):
         lint.findings.append(Problem.at(_site_rel(lint, path), message, severity))
 
 
@@ -260,13 +263,14 @@ def _check_enclosure(lint: _Lint, item, label: str) -> None:
     path = _local_file(lint, url)
     if path is None:
         return
-    if not path.is_file():
+    size = _size(path)
+    if size is None:
         lint.error(where, f"{label}: enclosure {url} is missing from the site ({path})")
-    elif path.stat().st_size != int(length):
+    elif size != int(length):
         lint.error(
             where,
             f"{label}: enclosure length is {length} bytes but "
-            f"{_site_rel(lint, path)} is {path.stat().st_size} bytes",
+            f"{_site_rel(lint, path)} is {size} bytes",
         )
 
 
@@ -277,10 +281,10 @@ def _check_linked_files(lint: _Lint, item, label: str) -> None:
         path = _local_file(lint, url)
         if path is None:
             continue
-        if not path.is_file():
+        if _size(path) is None:
             lint.error(_where(el), f"{label}: {what} file {url} is missing from the site")
         elif what == "chapters":
-            problem = chapters_problem(path)
+            problem = chapters_problem(Path(path))
             if problem:
                 lint.error(_where(el), f"{label}: {_site_rel(lint, path)}: {problem}")
 
@@ -317,9 +321,15 @@ def _url_fields(channel):
 
 def _check_urls(lint: _Lint, channel) -> None:
     base = urlsplit(lint.show.base_url)
+    # Most URLs point into the site: those are absolute, and http exactly if base_url is.
+    into_site = f"{base.scheme}://{base.netloc}/" if base.scheme and base.netloc else None
     site_http: list[tuple[object, str]] = []
     for el, url in _url_fields(channel):
         url = (url or "").strip()
+        if into_site and url.startswith(into_site):
+            if base.scheme == "http":
+                site_http.append((el, url))
+            continue
         parts = urlsplit(url)
         if not parts.scheme or not parts.netloc:
             lint.error(_where(el), f"URL {url!r} is not absolute: apps cannot resolve it")
@@ -346,19 +356,27 @@ def _check_urls(lint: _Lint, channel) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def _local_file(lint: _Lint, url: str) -> Path | None:
-    """The file in site_dir a URL under base_url points at; None for other URLs."""
+def _local_file(lint: _Lint, url: str) -> str | None:
+    """The path of the file in site_dir a URL under base_url points at; None for other
+    URLs."""
     base = lint.show.base_url
     if not url.startswith(base):
         return None
     rel = url[len(base) :].split("#")[0].split("?")[0]
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
-    return lint.site / rel
+    return os.path.join(lint.site_str, rel)
 
 
-def _site_rel(lint: _Lint, path: Path) -> str:
+def _size(path: str) -> int | None:
+    """The size of the regular file at ``path``; None if there is none."""
     try:
-        return str(path.relative_to(lint.site))
-    except ValueError:
-        return str(path)
+        st = os.stat(path)
+    except (OSError, ValueError):
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+def _site_rel(lint: _Lint, path: str) -> str:
+    prefix = os.path.join(lint.site_str, "")
+    return path[len(prefix) :] if path.startswith(prefix) else path
