@@ -5,7 +5,9 @@ For each size it generates a show of 3-second episodes with transcription off (a
 issue 17's table), publishes it once (the real work: identical clips share one cached
 audio output) and then alternates, in the same run, `podpipe --version` (the start-up
 floor) with: a no-op publish, a publish after one episode's title was edited, `status`
-and `check`. It prints the least of the repeats and each one's ratio to --version.
+and `check`; every round times every size, so the sizes are compared over the same
+stretch of a shared machine's time. It prints the least of the repeats and each one's
+ratio to --version, and the CPU seconds (user + system) as a load-proof second figure.
 
     python3 bench/bench_scale.py [--sizes 30,300,1000] [--repeats 3] [--tree DIR]
 
@@ -34,6 +36,13 @@ TARGETS = {"publish (no change)": 5, "publish (one edit)": 15, "status": 5, "che
 
 
 CPU: dict[str, float] = {}  # least CPU seconds (user + system) per command
+CPU_KEYS = {  # the rows' labels: their key in CPU
+    "--version": "--version",
+    "publish (no change)": "publish",
+    "publish (one edit)": "edit",
+    "status": "status",
+    "check": "check",
+}
 
 
 def timed(code: Path, args: list[str], cwd: Path, ok=(0,), key: str = "") -> float:
@@ -80,58 +89,69 @@ def main() -> int:
     args = parser.parse_args()
     code = args.tree.resolve()
     one_edit: dict[int, float] = {}
-    print(f"code: {code}; least of {args.repeats} alternating runs; ratio to --version")
+    one_edit_cpu: dict[int, float] = {}
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"code: {code}; least of {args.repeats} runs, alternating the commands and the sizes;")
+    print("ratio to --version")
     print(f"{'episodes':>8} {'command':<22}{'seconds':>9}{'ratio':>8}{'target':>8}{'lines':>7}")
     with tempfile.TemporaryDirectory(prefix="i17-bench-", dir="/tmp/i17") as tmp:
-        for size in (int(s) for s in args.sizes.split(",")):
+        shows: dict[int, Path] = {}
+        first: dict[int, float] = {}
+        for size in sizes:
             root = Path(tmp) / f"s{size}" / "show"
             root.parent.mkdir()
-            show = generated_show(root, size)
+            shows[size] = generated_show(root, size)
             started = time.perf_counter()
-            timed(code, ["-q", "publish"], show)  # the real work, once
-            first = time.perf_counter() - started
-            best = {k: float("inf") for k in ("--version", *TARGETS)}
-            CPU.clear()
-            for r in range(args.repeats):
-                best["--version"] = min(best["--version"], timed(code, ["--version"], show))
-                best["publish (no change)"] = min(
-                    best["publish (no change)"], timed(code, ["publish"], show)
+            timed(code, ["-q", "publish"], shows[size])  # the real work, once
+            first[size] = time.perf_counter() - started
+        best = {size: {k: float("inf") for k in ("--version", *TARGETS)} for size in sizes}
+        cpu_best: dict[int, dict[str, float]] = {size: {} for size in sizes}
+        # Every round times every size, so a machine that slows down for a while slows
+        # all sizes alike (the growth figure compares sizes).
+        for r in range(args.repeats):
+            for size in sizes:
+                show, b = shows[size], best[size]
+                CPU.clear()
+                b["--version"] = min(b["--version"], timed(code, ["--version"], show))
+                b["publish (no change)"] = min(
+                    b["publish (no change)"], timed(code, ["publish"], show)
                 )
                 edit_one(show, size, r)
-                best["publish (one edit)"] = min(
-                    best["publish (one edit)"], timed(code, ["publish"], show, key="edit")
+                b["publish (one edit)"] = min(
+                    b["publish (one edit)"], timed(code, ["publish"], show, key="edit")
                 )
-                best["status"] = min(best["status"], timed(code, ["status"], show, ok=(0, 1)))
-                best["check"] = min(best["check"], timed(code, ["check"], show, ok=(0, 1)))
+                b["status"] = min(b["status"], timed(code, ["status"], show, ok=(0, 1)))
+                b["check"] = min(b["check"], timed(code, ["check"], show, ok=(0, 1)))
+                for label, key in CPU_KEYS.items():
+                    cpu_best[size][label] = min(cpu_best[size].get(label, float("inf")), CPU[key])
+        for size in sizes:
+            show, b, cpu = shows[size], best[size], cpu_best[size]
             edit_one(show, size, args.repeats)
             lines = {"publish (one edit)": output_lines(code, ["publish"], show)}
             lines["status"] = output_lines(code, ["status"], show)
             feed_kb = (show / "site" / "feed.xml").stat().st_size / 1000
-            print(f"{size:>8} {'first publish':<22}{first:>9.2f}")
-            base = best["--version"]
-            cpu = {
-                "--version": CPU["--version"],
-                "publish (no change)": CPU["publish"],
-                "publish (one edit)": CPU["edit"],
-                "status": CPU["status"],
-                "check": CPU["check"],
-            }
+            print(f"{size:>8} {'first publish':<22}{first[size]:>9.2f}")
+            base = b["--version"]
             print(f"{size:>8} {'--version':<22}{base:>9.3f}{1:>7.2f}x   cpu {cpu['--version']:.3f}")
             for label, target in TARGETS.items():
-                ratio = best[label] / base
+                ratio = b[label] / base
                 mark = "" if size != 1000 else ("ok" if ratio <= target else "MISS")
                 cpu_ratio = f"   cpu {cpu[label] / cpu['--version']:.2f}x"
                 print(
-                    f"{size:>8} {label:<22}{best[label]:>9.3f}{ratio:>7.2f}x"
+                    f"{size:>8} {label:<22}{b[label]:>9.3f}{ratio:>7.2f}x"
                     f"{f'<={target}x':>8} {mark}{lines.get(label, ''):>6}{cpu_ratio}"
                 )
-            print(f"{size:>8} load average {os.getloadavg()[0]:.1f}")
             print(f"{size:>8} {'feed.xml':<22}{feed_kb:>8.0f}K")
-            one_edit[size] = best["publish (one edit)"]
-    sizes = sorted(one_edit)
+            one_edit[size] = b["publish (one edit)"]
+            one_edit_cpu[size] = cpu["publish (one edit)"]
+    print(f"load average {os.getloadavg()[0]:.1f}")
     if len(sizes) > 1:
-        growth = one_edit[sizes[-1]] / one_edit[sizes[0]]
-        print(f"one edit at {sizes[-1]} / at {sizes[0]}: {growth:.2f}x (target <= 2x)")
+        big, small = max(sizes), min(sizes)
+        growth = one_edit[big] / one_edit[small]
+        cpu_growth = one_edit_cpu[big] / one_edit_cpu[small]
+        print(
+            f"one edit at {big} / at {small}: {growth:.2f}x (target <= 2x); cpu {cpu_growth:.2f}x"
+        )
     return 0
 
 

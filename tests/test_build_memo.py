@@ -8,17 +8,20 @@ which checks every memo hit against the identities): here the memo alone must be
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
 from podpipe.pipeline import publish
-from podpipe.pipeline.memo import CHECK_ENV, MEMO_FILE
+from podpipe.pipeline.memo import CHECK_ENV, MEMO_FILE, REPORTS_FILE
 from podpipe.pipeline.stages import AudioStage
 from tests.scale_helpers import edit_title, episode_folder, generated_show
+from tests.show_helpers import tree_bytes
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -184,4 +187,56 @@ def test_the_check_mode_catches_a_memo_that_disagrees(show, monkeypatch):
     edit_title(show, 3, "Episode 3, retitled")
     monkeypatch.setenv(CHECK_ENV, "1")
     with pytest.raises(AssertionError, match="build memo"):
+        publish(show, today=TODAY)
+
+
+def reads(monkeypatch) -> list[str]:
+    """The stage-output folders whose report files the builder reads from now on."""
+    from podpipe.pipeline import builder
+
+    seen: list[str] = []
+    for name in ("read_audio", "read_notes"):
+        real = getattr(builder, name)
+        monkeypatch.setattr(
+            builder, name, lambda folder, real=real: seen.append(folder.name) or real(folder)
+        )
+    return seen
+
+
+def test_unchanged_episodes_reports_come_from_the_report_store(show, monkeypatch):
+    edit_title(show, 2, "Episode 2, retitled")
+    seen = reads(monkeypatch)
+    republish(show)
+    edited = published_keys(show)[episode_folder(2)]
+    assert set(seen) <= {edited["notes"]}  # read by the notes stage, or from its folder
+    # Without the store, every episode's reports are read from their files.
+    (show / ".podpipe" / REPORTS_FILE).unlink()
+    edit_title(show, 2, "Episode 2, retitled again")
+    seen.clear()
+    republish(show)
+    keys = published_keys(show)
+    assert {keys[episode_folder(n)]["notes"] for n in (1, 3, 4)} <= set(seen)
+
+
+@pytest.mark.parametrize("content", [b"", b"not a pickle", pickle.dumps(("old", {"x": 1}))])
+def test_a_damaged_report_store_is_read_again_from_the_files(show, content):
+    edit_title(show, 2, "Episode 2, retitled")
+    (show / ".podpipe" / REPORTS_FILE).unlink()
+    republish(show)
+    expected = tree_bytes(show / "site")
+    edit_title(show, 2, "Episode 2, retitled")  # the same title again: a new mtime
+    (show / ".podpipe" / REPORTS_FILE).write_bytes(content)
+    republish(show)
+    assert tree_bytes(show / "site") == expected
+
+
+def test_the_check_mode_catches_a_stored_report_that_disagrees(show, monkeypatch):
+    store = show / ".podpipe" / REPORTS_FILE
+    stamp, reports = pickle.loads(store.read_bytes())
+    key = next(k for k in reports if k.startswith("audio/"))
+    reports[key] = dataclasses.replace(reports[key], output_lufs=-30.0)
+    store.write_bytes(pickle.dumps((stamp, reports)))
+    edit_title(show, 3, "Episode 3, retitled")
+    monkeypatch.setenv(CHECK_ENV, "1")
+    with pytest.raises(AssertionError, match="report store"):
         publish(show, today=TODAY)

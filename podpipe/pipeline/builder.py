@@ -23,7 +23,7 @@ from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
 from podpipe.pipeline import memo
 from podpipe.pipeline.job import EpisodeJob, Stage, read_audio, read_notes, read_transcript
-from podpipe.pipeline.memo import BuildMemo, RecordingHashes
+from podpipe.pipeline.memo import BuildMemo, RecordingHashes, ReportStore
 from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.pipeline.report import EpisodeOutcome, NullProgress
 from podpipe.pipeline.stages import STAGES, on_published_timeline, transcript_folder
@@ -64,6 +64,7 @@ class EpisodeBuilder:
         self.last_published: dict[str, dict[str, str]] = load_json(show.work_dir / "published.json")
         self.shared: dict = {}  # the parts of stage identities that are the same for every episode
         self.memo = memo or BuildMemo(show.root, show.work_dir, hashes)
+        self.reports = ReportStore(show.work_dir)
 
     def build(self, ep: Episode, run: bool) -> EpisodeOutcome:
         """``run``: whether the episode is selected (stages may run for it)."""
@@ -205,6 +206,7 @@ class EpisodeBuilder:
         started = time.monotonic()
         with self.cache.building(name, key) as tmp:
             stage.run(job, tmp)
+        self.reports.forget(name, key)
         outcome.done[name] = "done"
         log.info("%s %s: done in %.1f s", name, slug, time.monotonic() - started)
         return self.cache.path(name, key)
@@ -227,12 +229,10 @@ class EpisodeBuilder:
     def _published(
         self, ep: Episode, outcome: EpisodeOutcome, outputs: dict[str, Path], job=None
     ) -> PublishedEpisode:
-        report = job.report("audio", read_audio) if job else read_audio(outputs["audio"])
-        folder = transcript_folder(outputs)
+        report = self._report(job, outputs, "audio", read_audio)
+        timed = "timeline" if "timeline" in outputs else "transcript"
         transcript = (
-            job.report("timeline" if "timeline" in outputs else "transcript", read_transcript)
-            if job and folder
-            else read_transcript(folder)
+            self._report(job, outputs, timed, read_transcript) if timed in outputs else None
         )
         if transcript and transcript.empty:
             outcome.warnings.append("the transcript is empty (no speech detected)")
@@ -253,12 +253,26 @@ class EpisodeBuilder:
             mp3_size=mp3.stat().st_size,
             duration_s=report.duration_s,
             audio=report,
-            notes=job.report("notes", read_notes) if job else read_notes(outputs["notes"]),
+            notes=self._report(job, outputs, "notes", read_notes),
             transcript=transcript,
             transcript_dir=transcript_folder(outputs),
             announces=club.announced_cycle(self.show, ep),
             features=club.featured_cycle(self.show, ep),
         )
+
+    def _report(self, job, outputs: dict[str, Path], stage: str, read: Callable) -> Any:
+        """A stage output's report: the episode's own read (a stage that ran read it),
+        or the one kept from the last publish (the report store), or the file; kept in
+        the store for the next publish."""
+        folder = outputs[stage]
+        if job is None:
+            return self.reports.get(stage, folder, read)
+        key = (stage, folder)
+        if key in job.memo:
+            self.reports.keep(stage, folder, job.memo[key])
+        else:
+            job.memo[key] = self.reports.get(stage, folder, read)
+        return job.memo[key]
 
 
 def in_thread(fn: Callable[..., Any], *args: Any) -> Future:

@@ -20,8 +20,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import pickle
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from podpipe import __version__
 from podpipe.cache import SourceHashes, digest, tree_hash, write_atomic
@@ -30,6 +33,7 @@ from podpipe.pipeline.fingerprint import PACKAGE_DIR
 from podpipe.pipeline.job import SHARED_PARTS, EpisodeJob
 
 MEMO_FILE = "built.json"
+REPORTS_FILE = "reports.cache"
 FORMAT = 1
 CHECK_ENV = "PODPIPE_CHECK_MEMO"
 SHOW = "<show>/"  # a file in the show folder, by its path in it
@@ -37,6 +41,16 @@ SHOW = "<show>/"  # a file in the show folder, by its path in it
 
 def checking() -> bool:
     return os.environ.get(CHECK_ENV, "") not in ("", "0")
+
+
+_CODE: list[str] = []
+
+
+def code_stamp() -> str:
+    """podpipe's code as installed (one walk of the package per process)."""
+    if not _CODE:
+        _CODE.append(tree_hash(PACKAGE_DIR, skip={"__pycache__"}))
+    return _CODE[0]
 
 
 class RecordingHashes:
@@ -80,7 +94,7 @@ class BuildMemo:
             if self._stamp is None:
                 wanted = [s.name for s in stages]
                 parts = {k: job.part(k) for k in sorted(SHARED_PARTS) if k.split(".")[0] in wanted}
-                code = tree_hash(PACKAGE_DIR, skip={"__pycache__"})
+                code = code_stamp()
                 show = job.portable(dataclasses.replace(job.show, episodes=()))
                 self._stamp = digest(FORMAT, __version__, code, show, wanted, parts)
             return self._stamp
@@ -132,3 +146,71 @@ class BuildMemo:
             return
         data = {"format": FORMAT, "episodes": self.new}
         write_atomic(self.file, json.dumps(data, separators=(",", ":"), sort_keys=True))
+
+
+class ReportStore:
+    """The stage reports (audio report, transcript report, notes) a publish read, kept
+    parsed in ``.podpipe/reports.cache`` by stage and key: a 1000-episode publish reads
+    one file, not 2000. An output folder is content-keyed and never changes in place;
+    one that a stage makes again (``--force``, a deleted folder) is forgotten when it is
+    made. Kept with podpipe's code stamp: another version reads the files again."""
+
+    def __init__(self, work_dir: Path):
+        self.file = work_dir / REPORTS_FILE
+        self._old: dict[str, Any] | None = None  # read on first use
+        self.new: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def old(self) -> dict[str, Any]:
+        with self._lock:
+            if self._old is None:
+                self._old = {}
+                try:
+                    with open(self.file, "rb") as f:
+                        stamp, old = pickle.load(f)
+                    if stamp == self.stamp() and isinstance(old, dict):
+                        self._old = old
+                except Exception:  # absent, damaged, another Python's: read the files
+                    pass
+            return self._old
+
+    @staticmethod
+    def stamp() -> str:
+        return digest(FORMAT, __version__, code_stamp())
+
+    def get(self, stage: str, folder: Path, read: Callable[[Path], Any]) -> Any:
+        """``read(folder)``, kept for the next run."""
+        key = f"{stage}/{folder.name}"
+        value = self.new.get(key) or self.old.get(key)
+        if value is None:
+            value = read(folder)
+        elif checking() and value != read(folder):
+            raise AssertionError(f"report store: {key} is not what its folder holds")
+        with self._lock:
+            self.new[key] = value
+        return value
+
+    def keep(self, stage: str, folder: Path, value: Any) -> None:
+        """``value`` was read from ``folder`` this run (by the stage that made it)."""
+        key = f"{stage}/{folder.name}"
+        if checking() and self.old.get(key, value) != value:
+            raise AssertionError(f"report store: {key} is not what its folder holds")
+        with self._lock:
+            self.new[key] = value
+
+    def forget(self, stage: str, key: str) -> None:
+        """The stage made ``key`` again: its report is read from the new folder."""
+        old = self.old
+        with self._lock:
+            old.pop(f"{stage}/{key}", None)
+            self.new.pop(f"{stage}/{key}", None)
+
+    def save(self) -> None:
+        """Keep the reports this run read (a report no episode uses is dropped)."""
+        if self._old is None and not self.new:
+            return  # nothing read (a no-op publish decided before the builder)
+        old = self.old
+        if self.new.keys() == old.keys() and all(self.new[k] is old[k] for k in self.new):
+            return
+        write_atomic(self.file, pickle.dumps((self.stamp(), self.new), pickle.HIGHEST_PROTOCOL))

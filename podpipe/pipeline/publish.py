@@ -177,6 +177,7 @@ def publish_locked(
     finally:
         hashes.save()
         builder.memo.save()
+        builder.reports.save()
     result = PublishResult(show, outcomes, warnings=warnings)
     for o in outcomes:
         if o.published is None and not o.error:
