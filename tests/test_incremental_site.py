@@ -39,7 +39,7 @@ def published(tmp_path_factory) -> Path:
 def show(published, tmp_path) -> Path:
     copy = tmp_path / "show"
     shutil.copytree(published, copy, symlinks=True, copy_function=os.link)
-    # the site's files with their own inodes (and the same mtimes: pages.json holds)
+    # the site's files with their own inodes (and the same mtimes: pages.cache holds)
     shutil.rmtree(copy / "site")
     shutil.copytree(published / "site", copy / "site")
     return copy

@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import marshal
 import os
 import shutil
 from pathlib import Path
@@ -279,3 +280,12 @@ def test_drop_empty_folders_reads_a_holding_folder_that_has_folders(tmp_path):
     assemble.drop_empty_folders(root, holding={"episodes/a/", "episodes/c/"})
     left = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
     assert left == ["episodes", "episodes/a", "episodes/a/a.mp3", "episodes/c", "episodes/c/c.mp3"]
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00garbage", marshal.dumps([1, 2]), b'{"format": 2}'])
+def test_a_damaged_page_index_renders_every_page_again(show, content):
+    (show / ".podpipe" / INDEX_FILE).write_bytes(content)
+    edit_title(show, 2, "Two, after the index was damaged")
+    before, after = republish(show)
+    assert rendered(before, after) == set(after)  # nothing taken from a damaged index
+    assert_as_built_from_nothing(show)
