@@ -240,3 +240,28 @@ def test_the_check_mode_catches_a_stored_report_that_disagrees(show, monkeypatch
     monkeypatch.setenv(CHECK_ENV, "1")
     with pytest.raises(AssertionError, match="report store"):
         publish(show, today=TODAY)
+
+
+def test_inputs_left_out_of_the_records_repr_still_count(show):
+    """An episode's corrections and the show's are not in the records' repr (the
+    transcript stage names them itself); the memo takes them all the same."""
+    folder = show / "episodes" / episode_folder(4)
+    _hand_edited_transcript(show)
+    republish(show)
+    edits = [
+        (folder / "episode.yaml", lambda t: t + 'corrections:\n  - "typed -> written"\n'),
+        (
+            show / "show.yaml",
+            lambda t: t.replace(
+                "  language: en\n", '  language: en\n  corrections: ["host -> hosts"]\n', 1
+            ),
+        ),
+    ]
+    for path, change in edits:
+        before = published_keys(show)[episode_folder(4)]["transcript"]
+        text = path.read_text()
+        assert change(text) != text, path
+        path.write_text(change(text))
+        after = republish(show)
+        assert after == identity_keys(show)
+        assert after[episode_folder(4)]["transcript"] != before, path

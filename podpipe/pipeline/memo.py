@@ -43,6 +43,26 @@ def checking() -> bool:
     return os.environ.get(CHECK_ENV, "") not in ("", "0")
 
 
+def record(value: object) -> str:
+    """Every field of a config record, nested: unlike its ``repr``, which leaves out the
+    fields that stages name in their identities themselves (an episode's transcript,
+    corrections, vocabulary and tracks, a guest's voice sample, the show's corrections):
+    the memo stands for every identity, so it takes them all."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(
+            f"{f.name}={record(getattr(value, f.name))}" for f in dataclasses.fields(value)
+        )
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(record(v) for v in value) + ")"
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: repr(kv[0]))
+        return "{" + ", ".join(f"{k!r}: {record(v)}" for k, v in items) + "}"
+    if isinstance(value, (set, frozenset)):  # in an order that is the same in every run
+        return "{" + ", ".join(sorted(record(v) for v in value)) + "}"
+    return repr(value)
+
+
 _CODE: list[str] = []
 
 
@@ -95,12 +115,12 @@ class BuildMemo:
                 wanted = [s.name for s in stages]
                 parts = {k: job.part(k) for k in sorted(SHARED_PARTS) if k.split(".")[0] in wanted}
                 code = code_stamp()
-                show = job.portable(dataclasses.replace(job.show, episodes=()))
+                show = job.portable(record(dataclasses.replace(job.show, episodes=())))
                 self._stamp = digest(FORMAT, __version__, code, show, wanted, parts)
             return self._stamp
 
     def inputs(self, job: EpisodeJob, stages) -> str:
-        return digest(self.stamp(job, stages), job.portable(job.episode))
+        return digest(self.stamp(job, stages), job.portable(record(job.episode)))
 
     def lookup(self, ep: Episode, inputs: str) -> dict[str, str] | None:
         """The stage keys last computed for ``ep`` from these inputs, if every file its
