@@ -48,19 +48,27 @@ def record(value: object) -> str:
     fields that stages name in their identities themselves (an episode's transcript,
     corrections, vocabulary and tracks, a guest's voice sample, the show's corrections):
     the memo stands for every identity, so it takes them all."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        inner = ", ".join(
-            f"{f.name}={record(getattr(value, f.name))}" for f in dataclasses.fields(value)
-        )
-        return f"{type(value).__name__}({inner})"
+    kind = type(value)
+    if kind in _PLAIN:
+        return repr(value)
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        inner = ", ".join([f"{n}={record(getattr(value, n))}" for n in names])
+        return f"{kind.__name__}({inner})"
     if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(record(v) for v in value) + ")"
+        return "(" + ", ".join([record(v) for v in value]) + ")"
     if isinstance(value, dict):
         items = sorted(value.items(), key=lambda kv: repr(kv[0]))
         return "{" + ", ".join(f"{k!r}: {record(v)}" for k, v in items) + "}"
     if isinstance(value, (set, frozenset)):  # in an order that is the same in every run
         return "{" + ", ".join(sorted(record(v) for v in value)) + "}"
     return repr(value)
+
+
+_PLAIN = {str, int, float, bool, type(None), type(Path())}
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 _CODE: list[str] = []
