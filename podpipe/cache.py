@@ -25,6 +25,15 @@ from podpipe.errors import write_failure
 
 # json.dumps(part, sort_keys=True, default=str), without a new encoder for every call
 # (a large show's publish takes thousands of digests): the same text, so the same keys.
+PACKAGE_DIR = Path(__file__).parent  # podpipe/: templates and static
+
+
+def portable(root: Path | str, value: object) -> str:
+    """``repr(value)`` with the show folder ``root`` and podpipe's own folder left out:
+    a cache key that a moved show (or a moved install) keeps."""
+    return repr(value).replace(str(root), "<show>").replace(str(PACKAGE_DIR), "<podpipe>")
+
+
 _ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
 
 

@@ -18,7 +18,7 @@ from html import escape
 from pathlib import Path
 
 from podpipe import __version__, urls
-from podpipe.cache import digest, write_atomic
+from podpipe.cache import digest, portable, write_atomic
 from podpipe.config import Episode, Person, Show
 from podpipe.feed import archive, fragments, podcast_ns
 from podpipe.feed.podcast_ns import ChapterTag, PersonTag, TranscriptTag
@@ -119,7 +119,7 @@ def document(
     if parts is None or not ordered:
         return finish(feed_bytes(show, ordered))
     base = _parts_base(show, relinked=bool(relink and archive.relinks(*relink)))
-    channel = portable(show, dataclasses.replace(show, episodes=()))
+    channel = portable(show.root, dataclasses.replace(show, episodes=()))
     head_key = digest(base, "channel", channel, ordered[0].episode.date, relink)
     keys = [_item_key(show, base, p) for p in ordered]
     data = parts.document(
@@ -156,14 +156,9 @@ def _item_key(show: Show, base: str, published: PublishedEpisode) -> str:
     reads. The notes' HTML goes in as it is (no repr to escape it) and the hash is not
     cache.digest, whose JSON encoding of that much text costs as much again."""
     record = (published.episode, published.guid, published.mp3_size, published.duration_s)
-    text = portable(show, (*record, published.transcript))
+    text = portable(show.root, (*record, published.transcript))
     html = published.notes.html or ""
     return hashlib.sha256(f"{base}\0{len(html)}\0{html}\0{text}".encode()).hexdigest()[:24]
-
-
-def portable(show: Show, value: object) -> str:
-    """``repr`` with the show's folder left out: a moved show keeps its parts."""
-    return repr(value).replace(str(show.root), "<show>")
 
 
 def _render(show: Show, ordered: list[PublishedEpisode], items: list[PublishedEpisode]) -> bytes:

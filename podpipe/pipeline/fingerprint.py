@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from podpipe import __version__
-from podpipe.cache import digest, tree_hash
+from podpipe.cache import PACKAGE_DIR, digest, tree_hash
 from podpipe.config import Show
 
-PACKAGE_DIR = Path(__file__).parent.parent  # podpipe/: templates and static
 TOOL_DISTS = (
     "feedgen",
     "mutagen",
@@ -80,11 +79,6 @@ def input_fingerprint(
     # Sorted by the portable path: the order must not depend on where the show folder
     # sits relative to the installed package (a moved show would look changed).
     return digest(__version__, tool_versions(), str(today), options, sorted(stamps, key=str))
-
-
-def portable(show: Show, value: object) -> str:
-    """``repr`` with the show's folder left out: moving a show folder changes nothing."""
-    return repr(value).replace(str(show.root), "<show>").replace(str(PACKAGE_DIR), "<podpipe>")
 
 
 def tool_versions(dists: tuple[str, ...] = TOOL_DISTS) -> dict[str, str]:

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from podpipe.cache import SourceHashes, StageCache
+from podpipe.cache import SourceHashes, StageCache, portable
 from podpipe.config import Episode, Show
-from podpipe.pipeline.fingerprint import portable
 from podpipe.pipeline.remote import LOCAL, Runner
 from podpipe.records import AudioReport, Notes, TranscriptReport
 
@@ -35,7 +34,7 @@ class EpisodeJob:
     runner: Runner = field(default_factory=lambda: LOCAL)  # here, processes, a cluster
 
     def portable(self, value: object) -> str:
-        return portable(self.show, value)
+        return portable(self.show.root, value)
 
     def part(self, key: str) -> Any:
         """The run's shared identity part ``key`` (see SHARED_PARTS), computed once per

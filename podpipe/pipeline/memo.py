@@ -18,6 +18,7 @@ job.hashes is caught by any test that changes it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import pickle
@@ -27,9 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from podpipe import __version__
-from podpipe.cache import SourceHashes, digest, tree_hash, write_atomic
+from podpipe.cache import PACKAGE_DIR, SourceHashes, digest, tree_hash, write_atomic
 from podpipe.config import Episode
-from podpipe.pipeline.fingerprint import PACKAGE_DIR
 from podpipe.pipeline.job import SHARED_PARTS, EpisodeJob
 
 MEMO_FILE = "built.json"
@@ -71,14 +71,10 @@ _PLAIN = {str, int, float, bool, type(None), type(Path())}
 _FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-_CODE: list[str] = []
-
-
+@functools.cache
 def code_stamp() -> str:
     """podpipe's code as installed (one walk of the package per process)."""
-    if not _CODE:
-        _CODE.append(tree_hash(PACKAGE_DIR, skip={"__pycache__"}))
-    return _CODE[0]
+    return tree_hash(PACKAGE_DIR, skip={"__pycache__"})
 
 
 class RecordingHashes:

@@ -17,9 +17,8 @@ import shutil
 from pathlib import Path
 
 from podpipe import audio, club, notes, tags, urls
-from podpipe.cache import write_atomic
+from podpipe.cache import PACKAGE_DIR, portable, write_atomic
 from podpipe.config import AudioSettings, Chapter, Episode, Show, TranscriptionSettings
-from podpipe.pipeline.fingerprint import PACKAGE_DIR, portable
 from podpipe.pipeline.job import (
     EpisodeJob,
     Stage,
@@ -238,5 +237,7 @@ def results_repr(results: dict[str, list]) -> str:
 def template_stamp(show: Show) -> list:
     folders = [PACKAGE_DIR / "templates"] + ([show.templates_dir] if show.templates_dir else [])
     return [
-        (portable(show, p), p.stat().st_mtime_ns) for f in folders for p in sorted(f.rglob("*.j2"))
+        (portable(show.root, p), p.stat().st_mtime_ns)
+        for f in folders
+        for p in sorted(f.rglob("*.j2"))
     ]

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from podpipe import __version__
-from podpipe.cache import digest, write_atomic
+from podpipe.cache import digest, portable, write_atomic
 from podpipe.config import Show
 from podpipe.records import Notes, PublishedEpisode
 
@@ -83,7 +83,7 @@ class PageReuse:
         self._out = os.fspath(out_dir)
         self._root = str(show.root)
         self.index_file = show.work_dir / INDEX_FILE
-        show_key = repr(dataclasses.replace(show, episodes=())).replace(self._root, "<show>")
+        show_key = portable(self._root, dataclasses.replace(show, episodes=()))
         self.base = digest(FORMAT, __version__, template_stamp(show), show_key)
         self._shared: dict[int, tuple[object, bytes]] = {}  # records episodes share, hashed
         try:
@@ -115,7 +115,7 @@ class PageReuse:
             elif hasattr(type(value), "__dataclass_fields__") and type(value).__hash__:
                 known = self._shared.get(id(value))
                 if known is None or known[0] is not value:
-                    text = repr(value).replace(self._root, "<show>")
+                    text = portable(self._root, value)
                     known = self._shared[id(value)] = (
                         value,
                         hashlib.sha256(text.encode()).digest(),
@@ -123,7 +123,7 @@ class PageReuse:
                 h.update(known[1])
                 value = ...
             values.append(value)
-        h.update(_text(repr((values, parts)).replace(self._root, "<show>")))
+        h.update(_text(portable(self._root, (values, parts))))
         return h.hexdigest()[:24]
 
     def link_pages(self, paths: list[str], key: str) -> list[str]:
