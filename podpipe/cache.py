@@ -8,6 +8,7 @@ publish killed at any moment never leaves a half-written output that is reused.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import fcntl
 import hashlib
@@ -23,8 +24,6 @@ from typing import Any
 
 from podpipe.errors import write_failure
 
-# json.dumps(part, sort_keys=True, default=str), without a new encoder for every call
-# (a large show's publish takes thousands of digests): the same text, so the same keys.
 PACKAGE_DIR = Path(__file__).parent  # podpipe/: templates and static
 
 
@@ -34,6 +33,42 @@ def portable(root: Path | str, value: object) -> str:
     return repr(value).replace(str(root), "<show>").replace(str(PACKAGE_DIR), "<podpipe>")
 
 
+def record(value: object) -> str:
+    """Every field of a config record, nested: unlike its ``repr``, which leaves out the
+    fields that stages name in their identities themselves (an episode's transcript,
+    corrections, vocabulary and tracks, a guest's voice sample, the show's corrections):
+    the memo stands for every identity, so it takes them all."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return repr(value)
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        inner = ", ".join([f"{n}={record(getattr(value, n))}" for n in names])
+        return f"{kind.__name__}({inner})"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join([record(v) for v in value]) + ")"
+    if isinstance(value, dict):
+        items = sorted(value.items(), key=lambda kv: repr(kv[0]))
+        return "{" + ", ".join(f"{k!r}: {record(v)}" for k, v in items) + "}"
+    if isinstance(value, (set, frozenset)):  # in an order that is the same in every run
+        return "{" + ", ".join(sorted(record(v) for v in value)) + "}"
+    return repr(value)
+
+
+_PLAIN = {str, int, float, bool, type(None), type(Path())}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def record_digest(root: Path | str, value: object) -> str:
+    """The hash of a config record's every field (``record``), portable as cache keys
+    are (the show folder ``root`` and podpipe's own left out)."""
+    return hashlib.sha256(portable(root, record(value)).encode()).hexdigest()
+
+
+# json.dumps(part, sort_keys=True, default=str), without a new encoder for every call
+# (a large show's publish takes thousands of digests): the same text, so the same keys.
 _ENCODE = json.JSONEncoder(sort_keys=True, default=str).encode
 
 

@@ -7,7 +7,10 @@ unchanged file is not parsed again), the folder's mtime (a file added or removed
 second recording), and the size and mtime of every file the episode names (audio,
 notes_file, artwork, hand-edited transcript). An episode with an error is not kept: it
 is read again until it is fixed. The cache is podpipe's own state, written atomically,
-and thrown away whole when podpipe's config code changes.
+and thrown away whole when podpipe's config code changes. With each episode it keeps
+the hash of its record (cache.record_digest), which the build memo would otherwise take
+anew for every episode of every publish: ``known_digest`` gives it for an episode this
+process read through the cache, as long as it is that very object.
 """
 
 from __future__ import annotations
@@ -18,19 +21,19 @@ import pickle
 from collections.abc import Callable
 from pathlib import Path
 
-from podpipe import __version__
-from podpipe.cache import write_atomic
+from podpipe import __version__, cache
+from podpipe.cache import record_digest, write_atomic
 from podpipe.config.model import Episode
 from podpipe.errors import PodpipeError, Problem
 
 CACHE_FILE = "episodes.cache"
-FORMAT = 1
+FORMAT = 2
 CONFIG_CODE = Path(__file__).parent
 
 Stamp = tuple[int, int] | None  # (size, mtime_ns); None when the path is not there
 
 
-def stamp(path: Path) -> Stamp:
+def stamp(path: Path | str) -> Stamp:
     try:
         st = os.stat(path)
     except OSError:
@@ -39,9 +42,11 @@ def stamp(path: Path) -> Stamp:
 
 
 def code_stamp() -> tuple:
-    """podpipe's version and its config code as it is now: a change drops the cache."""
+    """podpipe's version, its config code and cache.record as they are now: a change
+    drops the cache."""
     files = sorted(p for p in os.listdir(CONFIG_CODE) if p.endswith(".py"))
-    return (FORMAT, __version__, tuple((f, stamp(CONFIG_CODE / f)) for f in files))
+    config = tuple((f, stamp(CONFIG_CODE / f)) for f in files)
+    return (FORMAT, __version__, config, stamp(Path(cache.__file__)))  # cache: record()
 
 
 def named_paths(episode: Episode) -> tuple[Path, ...]:
@@ -56,6 +61,7 @@ class EpisodeCache:
 
     def __init__(self, work_dir: Path):
         self.file = work_dir / CACHE_FILE
+        self.root = os.fspath(work_dir.parent)  # the show folder: records hashed without it
         self.code = code_stamp()
         self.entries: dict[str, tuple] = {}
         self.used: set[str] = set()
@@ -78,13 +84,15 @@ class EpisodeCache:
         now = stamp(file)
         entry = self.entries.get(key)
         if entry is not None:
-            file_stamp, content, folder, named, episode, problems = entry
-            if folder == stamp(file.parent) and all(stamp(p) == s for p, s in named):
-                if file_stamp == now:
-                    return episode, list(problems)
-                if now is not None and content == sha256(file):
-                    self.entries[key] = (now, content, *entry[2:])
-                    self.dirty = True
+            file_stamp, content, folder, named, episode, problems, record = entry
+            if folder == stamp(os.path.dirname(key)) and all(stamp(p) == s for p, s in named):
+                if file_stamp != now and (now is None or content != sha256(file)):
+                    pass  # changed: read again
+                else:
+                    if file_stamp != now:  # touched, the same bytes
+                        self.entries[key] = (now, *entry[1:])
+                        self.dirty = True
+                    _DIGESTS[id(episode)] = (episode, self.root, record)
                     return episode, list(problems)
         problems: list[Problem] = []
         folder = stamp(file.parent)
@@ -94,7 +102,9 @@ class EpisodeCache:
             self.entries.pop(key, None)
         else:
             named = tuple((p, stamp(p)) for p in named_paths(episode))
-            self.entries[key] = (now, content, folder, named, episode, tuple(problems))
+            record = record_digest(self.root, episode)
+            self.entries[key] = (now, content, folder, named, episode, tuple(problems), record)
+            _DIGESTS[id(episode)] = (episode, self.root, record)
         self.dirty = True
         return episode, problems
 
@@ -115,6 +125,21 @@ class EpisodeCache:
             write_atomic(self.file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
         except (OSError, PodpipeError):  # write_atomic names the path; a cache needs not
             pass  # a read-only show folder, a full disk: the next run parses again
+
+
+# id(episode) -> (the episode, the show folder, its record digest), for the episodes
+# read this process (each holds its episode: an id is never another's meanwhile).
+_DIGESTS: dict[int, tuple[Episode, str, str]] = {}
+
+
+def known_digest(episode: Episode, root: Path | str) -> str | None:
+    """``cache.record_digest(root, episode)`` as kept with the episode's cache entry, if
+    ``episode`` is the very record read through the cache (one changed since by
+    dataclasses.replace is another object) in the show folder ``root``."""
+    found = _DIGESTS.get(id(episode))
+    if found is None or found[0] is not episode or found[1] != os.fspath(root):
+        return None
+    return found[2]
 
 
 # Caches read before their .podpipe/ existed, by file: kept for save_pending().

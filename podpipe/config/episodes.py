@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 from pathlib import Path
 
 from podpipe.config.episode_cache import EpisodeCache
@@ -219,7 +220,10 @@ def load_episodes(root: Path, problems: list[Problem]) -> tuple[list[Episode], l
     episodes = []
     unreadable: list[Path] = []
     cache = EpisodeCache(root / WORK_DIR)
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    with os.scandir(folder) as entries:  # names, not Paths, sorted: a thousand folders
+        names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    for name in names:
+        sub = folder / name
         file = sub / EPISODE_FILE
         if not file.is_file():
             audio = find_audio(sub)

@@ -28,8 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from podpipe import __version__
-from podpipe.cache import PACKAGE_DIR, SourceHashes, digest, tree_hash, write_atomic
-from podpipe.config import Episode
+from podpipe.cache import (
+    PACKAGE_DIR,
+    SourceHashes,
+    digest,
+    record,
+    record_digest,
+    tree_hash,
+    write_atomic,
+)
+from podpipe.config import Episode, episode_cache
 from podpipe.pipeline.job import SHARED_PARTS, EpisodeJob
 
 MEMO_FILE = "built.json"
@@ -41,34 +49,6 @@ SHOW = "<show>/"  # a file in the show folder, by its path in it
 
 def checking() -> bool:
     return os.environ.get(CHECK_ENV, "") not in ("", "0")
-
-
-def record(value: object) -> str:
-    """Every field of a config record, nested: unlike its ``repr``, which leaves out the
-    fields that stages name in their identities themselves (an episode's transcript,
-    corrections, vocabulary and tracks, a guest's voice sample, the show's corrections):
-    the memo stands for every identity, so it takes them all."""
-    kind = type(value)
-    if kind in _PLAIN:
-        return repr(value)
-    names = _FIELDS.get(kind)
-    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
-    if names is not None:
-        inner = ", ".join([f"{n}={record(getattr(value, n))}" for n in names])
-        return f"{kind.__name__}({inner})"
-    if isinstance(value, (tuple, list)):
-        return "(" + ", ".join([record(v) for v in value]) + ")"
-    if isinstance(value, dict):
-        items = sorted(value.items(), key=lambda kv: repr(kv[0]))
-        return "{" + ", ".join(f"{k!r}: {record(v)}" for k, v in items) + "}"
-    if isinstance(value, (set, frozenset)):  # in an order that is the same in every run
-        return "{" + ", ".join(sorted(record(v) for v in value)) + "}"
-    return repr(value)
-
-
-_PLAIN = {str, int, float, bool, type(None), type(Path())}
-_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 @functools.cache
@@ -124,7 +104,14 @@ class BuildMemo:
             return self._stamp
 
     def inputs(self, job: EpisodeJob, stages) -> str:
-        return digest(self.stamp(job, stages), job.portable(record(job.episode)))
+        ep, root = job.episode, job.show.root
+        known = episode_cache.known_digest(ep, root)
+        if known is None or checking():
+            fresh = record_digest(root, ep)
+            if known not in (None, fresh):
+                raise AssertionError(f"{ep.slug}: the episode cache's record digest is stale")
+            known = fresh
+        return digest(self.stamp(job, stages), known)
 
     def lookup(self, ep: Episode, inputs: str) -> dict[str, str] | None:
         """The stage keys last computed for ``ep`` from these inputs, if every file its
