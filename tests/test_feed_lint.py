@@ -269,3 +269,56 @@ def test_feed_built_for_another_base_url(good):
         "https://new.example.org/feed.xml: publish again" in w
         for w in warnings
     )
+
+
+def _counting_parses(monkeypatch) -> list:
+    from podpipe.checks import feed_rules
+
+    parsed: list = []
+    real = feed_rules._parse
+    monkeypatch.setattr(feed_rules, "_parse", lambda lint, path: parsed.append(path) or real(lint, path))
+    return parsed
+
+
+def test_the_lint_of_an_unchanged_site_is_kept_until_a_file_changes(site, tmp_path, monkeypatch):
+    """`status` and `check` of a large show: a site that did not change is not parsed
+    and looked up again; any change in it (a file's size, feed.xml's bytes) is."""
+    show = dataclasses.replace(site.show, root=tmp_path / "show")
+    show.work_dir.mkdir(parents=True)
+    p = site.episodes[0]
+    with (site.dir / p.mp3_path).open("ab") as f:
+        f.write(b"\0" * 10)
+    first = checks.lint_site(show, site.dir)
+    assert (show.work_dir / "lint.cache").is_file()
+    parsed = _counting_parses(monkeypatch)
+    assert checks.lint_site(show, site.dir) == first and len(first) == 1
+    assert parsed == []
+    with (site.dir / p.mp3_path).open("ab") as f:  # grows again: a new size to report
+        f.write(b"\0" * 10)
+    [second] = checks.lint_site(show, site.dir)
+    assert len(parsed) == 1 and second.message != first[0].message
+    assert str((site.dir / p.mp3_path).stat().st_size) in second.message
+    feed_xml = site.dir / "feed.xml"
+    text = feed_xml.read_text(encoding="utf-8")
+    title = p.episode.title
+    feed_xml.write_text(text.replace(f"<title>{title}", f"<title>{title[::-1]}", 1), "utf-8")
+    assert len(feed_xml.read_text(encoding="utf-8")) == len(text)  # the same size
+    found = checks.lint_site(show, site.dir)
+    assert len(parsed) == 2 and title[::-1] in found[0].message
+    # another base_url (and so feed_url): looked at again
+    moved = dataclasses.replace(show, base_url="https://elsewhere.example/show/")
+    assert any("was built for" in f.message for f in checks.lint_site(moved, site.dir))
+    assert len(parsed) == 3
+
+
+def test_a_lint_that_looked_outside_the_site_is_not_kept(site, tmp_path, monkeypatch):
+    show = dataclasses.replace(site.show, root=tmp_path / "show")
+    show.work_dir.mkdir(parents=True)
+    p = site.episodes[0]
+    outside = tmp_path / "outside.mp3"
+    outside.write_bytes(b"\0" * p.mp3_size)
+    site.edit_feed(f"{site.show.base_url}{p.mp3_path}", f"{site.show.base_url}../outside.mp3")
+    assert checks.lint_site(show, site.dir) == []  # the file is there, at its size
+    assert not (show.work_dir / "lint.cache").exists()
+    outside.unlink()
+    assert any("missing from the site" in f.message for f in checks.lint_site(show, site.dir))

@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from podpipe.checks import lint_memo
 from podpipe.checks.images import check_image
 from podpipe.config import APPLE_CATEGORIES, Show
 from podpipe.errors import Problem
@@ -52,6 +53,7 @@ class _Lint:
         self.findings: list[Problem] = []
         self.site_http: list[str] = []  # http URLs into the site, reported once
         self.checked_images: set[str] = set()
+        self.looked_up: list[str] = []  # the files of the site it looked at
 
     def error(self, where: str, message: str) -> None:
         self.findings.append(Problem.at(where, message))
@@ -61,14 +63,22 @@ class _Lint:
 
 
 def lint_site(show: Show, site_dir: Path) -> list[Problem]:
-    """Check ``site_dir/feed.xml`` and the files it references; errors first."""
+    """Check ``site_dir/feed.xml`` and the files it references; errors first (as found
+    the last time, if nothing in the site changed since: lint_memo)."""
+    key = lint_memo.key(show, site_dir)
+    kept = lint_memo.recall(show, key)
+    if kept is not None:
+        return kept
     lint = _Lint(show, site_dir)
     channel = _parse(lint, site_dir / "feed.xml")
     if channel is not None:
         _check_channel(lint, channel)
         _check_items(lint, channel)
         _check_urls(lint, channel)
-    return sorted(lint.findings, key=lambda f: f.severity != "error")
+    findings = sorted(lint.findings, key=lambda f: f.severity != "error")
+    if lint_memo.covered(site_dir, lint.looked_up):
+        lint_memo.keep(show, key, findings)
+    return findings
 
 
 def site_problems(show: Show, site_dir: Path | None = None) -> list[Problem]:
@@ -365,7 +375,9 @@ def _local_file(lint: _Lint, url: str) -> str | None:
     rel = url[len(base) :].split("#")[0].split("?")[0]
     if rel == "" or rel.endswith("/"):
         rel += "index.html"
-    return os.path.join(lint.site_str, rel)
+    path = os.path.join(lint.site_str, rel)
+    lint.looked_up.append(path)
+    return path
 
 
 def _size(path: str) -> int | None:

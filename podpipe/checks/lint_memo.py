@@ -1,0 +1,86 @@
+"""The feed lint's findings kept with what they were found in: `status` and `check` of a
+large show do not parse a 3 MB feed.xml and look up 3000 files again when nothing
+in the site changed.
+
+An entry is kept in ``.podpipe/lint.cache`` under a key of podpipe's version and the
+lint's code, the show's ``base_url`` and ``feed_url``, the site folder, the content
+hash of its feed.xml and the tree_hash of the site (every file's size and mtime). It
+is used only when the lint looked at nothing outside the site's tree_hash (a URL that
+leaves the site, a hidden folder): then the findings are the ones the lint would give.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from podpipe import __version__
+from podpipe.cache import digest, tree_hash, write_atomic
+from podpipe.config import Show
+from podpipe.errors import PodpipeError, Problem
+
+LINT_FILE = "lint.cache"
+FORMAT = 1
+CODE = (Path(__file__).parent, Path(__file__).parent.parent / "config")  # the rules, categories
+
+
+def code_stamp() -> list:
+    """Every module of the lint and the config it reads (APPLE_CATEGORIES), as it is now."""
+    found = []
+    for folder in CODE:
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py"):
+                st = os.stat(folder / name)
+                found.append([name, st.st_size, st.st_mtime_ns])
+    return found
+
+
+def key(show: Show, site_dir: Path) -> str | None:
+    """The key of the lint of ``site_dir`` as it is now; None without a feed.xml."""
+    try:
+        feed = hashlib.sha256((site_dir / "feed.xml").read_bytes()).hexdigest()
+    except OSError:
+        return None
+    site = tree_hash(site_dir)
+    return digest(
+        FORMAT, __version__, code_stamp(), show.base_url, show.feed_url, str(site_dir), feed, site
+    )
+
+
+def covered(site_dir: Path, paths: list[str]) -> bool:
+    """Whether every file the lint looked up is one the site's tree_hash stamps."""
+    top = os.path.join(os.path.normpath(os.fspath(site_dir)), "")
+    for p in paths:
+        p = os.path.normpath(p)
+        if not p.startswith(top) or "/." in "/" + p[len(top) :]:
+            return False
+    return True
+
+
+def recall(show: Show, lint_key: str | None) -> list[Problem] | None:
+    if lint_key is None:
+        return None
+    try:
+        data = json.loads((show.work_dir / LINT_FILE).read_text())
+        if data["key"] != lint_key:
+            return None
+        return [
+            Problem(Path(f), line, k, message, severity)
+            for f, line, k, message, severity in data["findings"]
+        ]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def keep(show: Show, lint_key: str | None, findings: list[Problem]) -> None:
+    """Keep ``findings`` for the next lint (not where there is no .podpipe/: a check of
+    a show never published does not make one)."""
+    if lint_key is None or not show.work_dir.is_dir():
+        return
+    rows = [[str(p.file), p.line, p.key, p.message, p.severity] for p in findings]
+    try:
+        write_atomic(show.work_dir / LINT_FILE, json.dumps({"key": lint_key, "findings": rows}))
+    except (OSError, PodpipeError):
+        pass  # a read-only show folder: the next lint looks again
