@@ -302,6 +302,9 @@ class StageCache:
         self.root = root
         self._root = os.fspath(root)
         self._paths: dict[tuple[str, str], Path] = {}
+        # stage -> the keys in its folder, listed on first use (one listdir, not a stat
+        # per episode and stage) and kept up to date by building() and remove()
+        self._listed: dict[str, set[str]] = {}
 
     def path(self, stage: str, key: str) -> Path:
         found = self._paths.get((stage, key))
@@ -310,7 +313,24 @@ class StageCache:
         return found
 
     def has(self, stage: str, key: str) -> bool:
-        return os.path.isdir(os.path.join(self._root, stage, key))
+        listed = self._listed.get(stage)
+        if listed is None:
+            try:
+                names = os.listdir(os.path.join(self._root, stage))
+            except OSError:
+                names = []
+            listed = self._listed.setdefault(stage, set(names))
+        if key in listed:
+            return True
+        if os.path.isdir(os.path.join(self._root, stage, key)):  # made by another process
+            listed.add(key)
+            return True
+        return False
+
+    def remove(self, stage: str, key: str) -> None:
+        """Delete a stage output (to build it again)."""
+        self._listed.get(stage, set()).discard(key)
+        shutil.rmtree(self.path(stage, key))
 
     @contextmanager
     def building(self, stage: str, key: str) -> Iterator[Path]:
@@ -324,6 +344,7 @@ class StageCache:
                 shutil.rmtree(tmp)
             else:
                 os.replace(tmp, final)
+            self._listed.get(stage, set()).add(key)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -202,7 +201,7 @@ class EpisodeBuilder:
             outcome.done[name] = "would run" if self.dry_run and run else "missing"
             return None
         if redo and self.cache.has(name, key):
-            shutil.rmtree(self.cache.path(name, key))
+            self.cache.remove(name, key)
         started = time.monotonic()
         with self.cache.building(name, key) as tmp:
             stage.run(job, tmp)

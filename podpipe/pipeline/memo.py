@@ -171,6 +171,7 @@ class ReportStore:
         self._old: dict[str, Any] | None = None  # read on first use
         self.new: dict[str, Any] = {}
         self._lock = threading.Lock()
+        self._checking = checking()
 
     @property
     def old(self) -> dict[str, Any]:
@@ -192,14 +193,16 @@ class ReportStore:
 
     def get(self, stage: str, folder: Path, read: Callable[[Path], Any]) -> Any:
         """``read(folder)``, kept for the next run."""
-        key = f"{stage}/{folder.name}"
-        value = self.new.get(key) or self.old.get(key)
+        key = stage + "/" + folder.name
+        value = self.new.get(key)
         if value is None:
-            value = read(folder)
-        elif checking() and value != read(folder):
-            raise AssertionError(f"report store: {key} is not what its folder holds")
-        with self._lock:
-            self.new[key] = value
+            old = self._old if self._old is not None else self.old
+            value = old.get(key)
+            if value is None:
+                value = read(folder)
+            elif self._checking and value != read(folder):
+                raise AssertionError(f"report store: {key} is not what its folder holds")
+            self.new[key] = value  # one dict item: atomic, as forget()'s pop is
         return value
 
     def keep(self, stage: str, folder: Path, value: Any) -> None:
