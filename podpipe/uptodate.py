@@ -85,9 +85,11 @@ def nothing_to_do(
     force: bool = False,
     dry_run: bool = False,
     cluster: str | None = None,
+    site_tree: tuple[Path, str] | None = None,
 ) -> Path | None:
     """The site folder when a publish with these options would change nothing, as far as
-    the record of the last one tells; None when the full check must decide."""
+    the record of the last one tells; None when the full check must decide.
+    ``site_tree``: (a folder, its tree_hash) if the caller has just taken it."""
     if only or force or dry_run or cluster:
         return None
     work = Path(show_dir) / WORK_DIR
@@ -100,7 +102,8 @@ def nothing_to_do(
         if data["environment"][-1] or data["cluster"] or stamps(data["paths"]) != data["stamps"]:
             return None
         site = Path(data["site"])
-        if tree_hash(site) != data["site_tree"]:
+        known = site_tree[1] if site_tree and site_tree[0] == site else None
+        if (known or tree_hash(site)) != data["site_tree"]:
             return None
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -62,10 +62,11 @@ class _Lint:
         self.findings.append(Problem.at(where, message, "warning"))
 
 
-def lint_site(show: Show, site_dir: Path) -> list[Problem]:
+def lint_site(show: Show, site_dir: Path, tree: str | None = None) -> list[Problem]:
     """Check ``site_dir/feed.xml`` and the files it references; errors first (as found
-    the last time, if nothing in the site changed since: lint_memo)."""
-    key = lint_memo.key(show, site_dir)
+    the last time, if nothing in the site changed since: lint_memo). ``tree``: the
+    site's cache.tree_hash if the caller has just taken it."""
+    key = lint_memo.key(show, site_dir, tree)
     kept = lint_memo.recall(show, key)
     if kept is not None:
         return kept
@@ -81,14 +82,17 @@ def lint_site(show: Show, site_dir: Path) -> list[Problem]:
     return findings
 
 
-def site_problems(show: Show, site_dir: Path | None = None) -> list[Problem]:
-    """Everything ``podpipe check`` reports about the feed: the built site, then GUIDs.
+def site_problems(
+    show: Show, site_dir: Path | None = None, tree: str | None = None
+) -> list[Problem]:
+    """Everything ``podpipe check`` reports about the feed: the built site, then GUIDs
+    (``tree``: the site's tree_hash if the caller has just taken it).
 
     A GUID recorded in guids.yaml whose episode is gone is a warning: subscribers keep the
     episode, but it vanished from the feed (deleted or renamed beyond recognition).
     """
     site = site_dir or show.site_dir
-    findings = lint_site(show, site) if (site / "feed.xml").exists() else []
+    findings = lint_site(show, site, tree) if (site / "feed.xml").exists() else []
     registry = guids.registry_path(show)
     for o in guids.orphans(show, registry):
         findings.append(
@@ -259,7 +263,7 @@ def _check_enclosure(lint: _Lint, item, label: str) -> None:
         return
     where = _where(enc)
     url, kind, length = enc.get("url", ""), enc.get("type", ""), enc.get("length", "")
-    suffix = Path(urlsplit(url).path).suffix.lower()
+    suffix = os.path.splitext(urlsplit(url).path)[1].lower()
     expected = ENCLOSURE_TYPES.get(suffix)
     if expected is None:
         lint.error(where, f"{label}: enclosure {url} is not MP3 or AAC audio")

@@ -37,13 +37,14 @@ def code_stamp() -> list:
     return found
 
 
-def key(show: Show, site_dir: Path) -> str | None:
-    """The key of the lint of ``site_dir`` as it is now; None without a feed.xml."""
+def key(show: Show, site_dir: Path, tree: str | None = None) -> str | None:
+    """The key of the lint of ``site_dir`` as it is now (``tree``: its tree_hash, if
+    just taken); None without a feed.xml."""
     try:
         feed = hashlib.sha256((site_dir / "feed.xml").read_bytes()).hexdigest()
     except OSError:
         return None
-    site = tree_hash(site_dir)
+    site = tree or tree_hash(site_dir)
     return digest(
         FORMAT, __version__, code_stamp(), show.base_url, show.feed_url, str(site_dir), feed, site
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podpipe import club, uptodate
+from podpipe.cache import tree_hash
 from podpipe.checks import future_episodes, site_problems, source_problems
 from podpipe.config import Cycle, Episode, Show
 from podpipe.errors import ConfigError, Problem, exit_code
@@ -126,6 +127,8 @@ def status(show_dir: Path, today: dt.date, *, all_rows: bool = False) -> StatusR
         results = club.as_of(results, today)  # as publish --today would show them
     except ConfigError as err:
         return StatusReport(None, today, problems=err.problems)
+    # one walk of the site for both: is it as published, and the feed lint's key
+    tree = tree_hash(show.site_dir) if show.site_dir.is_dir() else None
     report = StatusReport(
         show,
         today,
@@ -133,7 +136,10 @@ def status(show_dir: Path, today: dt.date, *, all_rows: bool = False) -> StatusR
         results=results,
         site_built=show.site_dir.is_dir(),
         # the last publish's record says so in a stat per file; else the full check
-        site_current=uptodate.nothing_to_do(show.root, today) is not None
+        site_current=uptodate.nothing_to_do(
+            show.root, today, site_tree=(show.site_dir, tree) if tree else None
+        )
+        is not None
         or site_is_current(show, input_fingerprint(show, today, {"only": []})),
         all_rows=all_rows,
     )
@@ -167,7 +173,7 @@ def status(show_dir: Path, today: dt.date, *, all_rows: bool = False) -> StatusR
         else:
             report.hidden += 1
         report.episodes.append(st)
-    report.findings = site_problems(show, show.site_dir)  # as `podpipe check` does
+    report.findings = site_problems(show, show.site_dir, tree)  # as `podpipe check` does
     return report
 
 
