@@ -15,6 +15,7 @@ from pathlib import Path
 
 from podpipe import checks
 from podpipe.checks import CheckReport
+from podpipe.pipeline import collector
 from podpipe.pipeline.assemble import build_site, swap_into_place
 from podpipe.pipeline.builder import EpisodeBuilder, planner
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current
@@ -35,8 +36,9 @@ from podpipe.pipeline.transcripts import (
 def check(show_dir: Path) -> CheckReport:
     """`podpipe check`: validate the configuration (raises ConfigError on errors), then
     the source files, the built feed and site."""
-    show, problems, results = load(show_dir)
-    return checks.check(show, problems + correction_problems(show, results))
+    with collector.paused():  # bookkeeping only
+        show, problems, results = load(show_dir)
+        return checks.check(show, problems + correction_problems(show, results))
 
 
 __all__ = [

@@ -20,7 +20,7 @@ from podpipe import club, transcribe
 from podpipe.cache import SourceHashes, StageCache, digest
 from podpipe.config import Episode, Show
 from podpipe.errors import PodpipeError
-from podpipe.pipeline import memo
+from podpipe.pipeline import collector, memo
 from podpipe.pipeline.job import EpisodeJob, Stage, read_audio, read_notes, read_transcript
 from podpipe.pipeline.memo import BuildMemo, RecordingHashes, ReportStore
 from podpipe.pipeline.remote import LOCAL, Runner
@@ -203,7 +203,7 @@ class EpisodeBuilder:
         if redo and self.cache.has(name, key):
             self.cache.remove(name, key)
         started = time.monotonic()
-        with self.cache.building(name, key) as tmp:
+        with self.cache.building(name, key) as tmp, collector.running():
             stage.run(job, tmp)
         self.reports.forget(name, key)
         outcome.done[name] = "done"

@@ -31,6 +31,7 @@ from podpipe.config import Show
 from podpipe.config.episode_cache import save_pending
 from podpipe.errors import BusyError, ConfigError
 from podpipe.feed import guids
+from podpipe.pipeline import collector
 from podpipe.pipeline.assemble import build_site
 from podpipe.pipeline.builder import EpisodeBuilder, planner
 from podpipe.pipeline.cluster import check_cluster, cluster_address, runner_for
@@ -68,7 +69,14 @@ def publish(
     cluster: str | None = None,
 ) -> PublishResult:
     """``cluster``: a Dask scheduler's address for the heavy jobs (else $PODPIPE_CLUSTER,
-    else show.yaml's ``cluster:``); ``jobs``: episodes at once (N > 1: local processes)."""
+    else show.yaml's ``cluster:``); ``jobs``: episodes at once (N > 1: local processes).
+    Bookkeeping with the garbage collector paused, stage work with it running
+    (pipeline.collector)."""
+    with collector.paused():
+        return _publish(show_dir, only, force, dry_run, jobs, today, progress, cluster)
+
+
+def _publish(show_dir, only, force, dry_run, jobs, today, progress, cluster) -> PublishResult:
     started = time.monotonic()
     today = today or dt.date.today()
     progress = progress or NullProgress()

@@ -12,6 +12,7 @@ from podpipe.cache import tree_hash
 from podpipe.checks import future_episodes, site_problems, source_problems
 from podpipe.config import Cycle, Episode, Show
 from podpipe.errors import ConfigError, Problem, exit_code
+from podpipe.pipeline import collector
 from podpipe.pipeline.builder import planner
 from podpipe.pipeline.fingerprint import input_fingerprint, site_is_current
 from podpipe.pipeline.load import load
@@ -122,6 +123,11 @@ class StatusReport:
 def status(show_dir: Path, today: dt.date, *, all_rows: bool = False) -> StatusReport:
     """Where the show stands. The table is compact for a large show (the episodes that
     are not up to date and the newest ones) unless ``all_rows``."""
+    with collector.paused():  # bookkeeping only
+        return _status(show_dir, today, all_rows)
+
+
+def _status(show_dir: Path, today: dt.date, all_rows: bool) -> StatusReport:
     try:
         show, problems, results = load(show_dir)
         results = club.as_of(results, today)  # as publish --today would show them
