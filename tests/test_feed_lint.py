@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import shutil
 from pathlib import Path
 
@@ -320,7 +319,7 @@ def test_a_lint_that_looked_outside_the_site_is_not_kept(site, tmp_path, monkeyp
     outside.write_bytes(b"\0" * p.mp3_size)
     site.edit_feed(f"{site.show.base_url}{p.mp3_path}", f"{site.show.base_url}../outside.mp3")
     assert checks.lint_site(show, site.dir) == []  # the file is there, at its size
-    assert json.loads((show.work_dir / "lint.cache").read_text())["key"] == ""  # not kept
+    assert not (show.work_dir / "lint.cache").exists()  # not kept
     outside.unlink()
     assert any("missing from the site" in f.message for f in checks.lint_site(show, site.dir))
 
@@ -328,16 +327,36 @@ def test_a_lint_that_looked_outside_the_site_is_not_kept(site, tmp_path, monkeyp
 def test_artwork_is_decoded_again_only_when_it_changes(site, tmp_path, monkeypatch):
     """Every publish changes feed.xml, so the lint runs again; the artwork it checks
     (PIL, to import and decode) is checked again only if the file changed."""
-    from podpipe.checks import lint_memo
+    from podpipe.checks import images
 
     show = dataclasses.replace(site.show, root=tmp_path / "show")
     show.work_dir.mkdir(parents=True)
     assert checks.lint_site(show, site.dir) == []
     decoded: list = []
-    real = lint_memo.check_image
-    monkeypatch.setattr(lint_memo, "check_image", lambda p: decoded.append(p) or real(p))
+    real = images.check_image
+    monkeypatch.setattr(images, "check_image", lambda p: decoded.append(p) or real(p))
     site.edit_feed("</title>", " </title>")  # a new feed: linted again
     assert checks.lint_site(show, site.dir) == [] and decoded == []
     Image.new("RGBA", (1000, 800), (0, 0, 0, 0)).save(site.dir / "artwork.png")
     found = {f.message for f in checks.lint_site(show, site.dir, None)}
     assert decoded and "artwork is 1000x800: it must be square" in found
+
+
+def test_source_artwork_checks_are_kept_until_the_file_changes(tmp_path, monkeypatch):
+    """publish, status and check look at the show's artwork every run (Apple's rules, the
+    placeholder `init` made); PIL decodes it again only when the file changed."""
+    from podpipe.checks import images
+
+    show = config.load_show(make_show(tmp_path))
+    show.work_dir.mkdir(parents=True, exist_ok=True)
+    assert checks.artwork_problems(show) == []
+    decoded: list = []
+    real = images.check_image
+    monkeypatch.setattr(images, "check_image", lambda p: decoded.append(p) or real(p))
+    assert checks.artwork_problems(show) == [] and decoded == []
+    placeholders = checks.placeholder_problems(show)  # the test show's example.com URLs
+    assert not any(p.key == "artwork" for p in placeholders) and decoded == []
+    Image.new("RGB", (1000, 1000), "red").save(show.artwork)
+    [problem] = checks.artwork_problems(show)
+    assert decoded == [show.artwork] and "1000x1000 px" in problem.message
+    assert problem.file.name == "show.yaml" and problem.key == "artwork"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
@@ -63,3 +65,67 @@ def is_placeholder_artwork(path: Path) -> bool:
             return PLACEHOLDER_KEY in image.info
     except (OSError, ValueError):
         return False
+
+
+CHECKS_FILE = "images.cache"  # in .podpipe/: ImageChecks
+
+
+class ImageChecks:
+    """check_image and is_placeholder_artwork by file, kept in ``.podpipe/images.cache``
+    with each file's size, mtime and inode and this module's own stamp: `publish`,
+    `status` and `check` (and the feed lint after every publish) do not import PIL and
+    decode the same artwork on every run. ``work_dir`` None, or a show without its
+    .podpipe/ yet: checked every time, nothing written (``save`` is a no-op)."""
+
+    def __init__(self, work_dir: Path | None):
+        self.file = work_dir / CHECKS_FILE if work_dir is not None else None
+        st = os.stat(__file__)
+        self.code = [st.st_size, st.st_mtime_ns]
+        self.kept: dict = {}
+        self.changed = False
+        if self.file is not None:
+            try:
+                data = json.loads(self.file.read_text())
+                if data.get("code") == self.code and isinstance(data.get("files"), dict):
+                    self.kept = data["files"]
+            except (OSError, ValueError, AttributeError):
+                pass
+
+    def _entry(self, path: Path) -> dict | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None  # checked as it is: "not a readable image"
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        name = os.fspath(path)
+        entry = self.kept.get(name)
+        if not isinstance(entry, dict) or entry.get("stamp") != stamp:
+            entry = {
+                "stamp": stamp,
+                "problems": [list(p) for p in check_image(Path(path))],
+                "placeholder": is_placeholder_artwork(Path(path)),
+            }
+            self.kept[name] = entry
+            self.changed = True
+        return entry
+
+    def problems(self, path: Path) -> list[tuple[str, str]]:
+        entry = self._entry(path)
+        if entry is None:
+            return check_image(Path(path))
+        return [(str(severity), str(message)) for severity, message in entry["problems"]]
+
+    def placeholder(self, path: Path) -> bool:
+        entry = self._entry(path)
+        return bool(entry["placeholder"]) if entry is not None else is_placeholder_artwork(path)
+
+    def save(self) -> None:
+        if not self.changed or self.file is None or not self.file.parent.is_dir():
+            return
+        from podpipe.cache import write_atomic
+
+        try:
+            write_atomic(self.file, json.dumps({"code": self.code, "files": self.kept}))
+        except Exception:  # noqa: BLE001 - a cache: a read-only show folder checks again
+            return
+        self.changed = False

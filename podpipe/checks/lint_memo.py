@@ -7,8 +7,8 @@ lint's code, the show's ``base_url`` and ``feed_url``, the site folder, the cont
 hash of its feed.xml and the tree_hash of the site (every file's size and mtime). It
 is used only when the lint looked at nothing outside the site's tree_hash (a URL that
 leaves the site, a hidden folder): then the findings are the ones the lint would give.
-Beside it, the artwork checks by file (Images): a changed feed (every publish) does not
-decode the same artwork again.
+The artwork it checks is kept by file apart from it (images.ImageChecks): a changed feed
+(every publish) does not decode the same artwork again.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from pathlib import Path
 
 from podpipe import __version__
 from podpipe.cache import digest, tree_hash, write_atomic
-from podpipe.checks.images import check_image
 from podpipe.config import Show
 from podpipe.errors import PodpipeError, Problem
 
@@ -84,41 +83,13 @@ def recall(show: Show, lint_key: str | None) -> list[Problem] | None:
         return None
 
 
-class Images:
-    """Artwork checks (check_image: PIL's decoding, and PIL itself to import) kept by
-    file, with its size, mtime and inode: a lint of a changed feed checks again only
-    the images that changed."""
-
-    def __init__(self, show: Show):
-        data = _read(show).get("images")
-        code = digest(code_stamp())
-        ok = isinstance(data, dict) and data.get("code") == code
-        self.old: dict = data["files"] if ok and isinstance(data.get("files"), dict) else {}
-        self.new: dict = {}
-        self.code = code
-
-    def check(self, path: str) -> list[tuple[str, str]]:
-        st = os.stat(path)
-        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
-        found = self.old.get(path)
-        if isinstance(found, list) and len(found) == 2 and found[0] == stamp:
-            results = [(str(s), str(m)) for s, m in found[1]]
-        else:
-            results = check_image(Path(path))
-        self.new[path] = [stamp, [list(r) for r in results]]
-        return results
-
-    def as_json(self) -> dict:
-        return {"code": self.code, "files": self.new}
-
-
-def keep(show: Show, lint_key: str | None, findings: list[Problem], images: Images) -> None:
-    """Keep ``findings`` for the next lint (``lint_key`` None: only the image checks),
-    not where there is no .podpipe/: a check of a show never published makes none."""
-    if not show.work_dir.is_dir():
+def keep(show: Show, lint_key: str | None, findings: list[Problem]) -> None:
+    """Keep ``findings`` for the next lint (not where there is no .podpipe/: a check of
+    a show never published makes none)."""
+    if lint_key is None or not show.work_dir.is_dir():
         return
     rows = [[str(p.file), p.line, p.key, p.message, p.severity] for p in findings]
-    data = {"key": lint_key or "", "findings": rows, "images": images.as_json()}
+    data = {"key": lint_key, "findings": rows}
     try:
         write_atomic(show.work_dir / LINT_FILE, json.dumps(data))
     except (OSError, PodpipeError):

@@ -8,7 +8,7 @@ import re
 from urllib.parse import urlsplit
 
 from podpipe import urls
-from podpipe.checks.images import PLACEHOLDER_AUTHOR, check_image, is_placeholder_artwork
+from podpipe.checks.images import PLACEHOLDER_AUTHOR, ImageChecks
 from podpipe.checks.models import model_problems
 from podpipe.config import SHOW_FILE, Show, line_of_key
 from podpipe.errors import Problem
@@ -32,14 +32,16 @@ def artwork_problems(show: Show) -> list[Problem]:
     files = [(show.root / SHOW_FILE, show.artwork)]
     files += [(ep.source_file, ep.artwork) for ep in show.episodes if ep.artwork]
     problems = []
+    images = ImageChecks(show.work_dir)
     for yaml_file, image in files:
         if image is None:
             continue
-        for severity, message in check_image(image):
+        for severity, message in images.problems(image):
             line = line_of_key(yaml_file, "artwork")
             problems.append(
                 Problem(yaml_file, line, "artwork", f"{image.name}: {message}", severity)
             )
+    images.save()
     return problems
 
 
@@ -65,7 +67,7 @@ def placeholder_problems(show: Show) -> list[Problem]:
         )
     if show.author.strip().lower() == PLACEHOLDER_AUTHOR.lower():
         found.append(("author", f"still the placeholder {PLACEHOLDER_AUTHOR!r}"))
-    if show.artwork and is_placeholder_artwork(show.artwork):
+    if show.artwork and _placeholder(show):
         found.append(
             (
                 "artwork",
@@ -122,3 +124,11 @@ def site_dir_problems(show: Show) -> list[Problem]:
             )
         ]
     return []
+
+
+def _placeholder(show: Show) -> bool:
+    images = ImageChecks(show.work_dir)
+    try:
+        return images.placeholder(show.artwork)
+    finally:
+        images.save()

@@ -7,9 +7,9 @@ engine reads them without the page's own address to resolve relative links again
 
 from __future__ import annotations
 
+import html
 import os
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from podpipe import urls
 from podpipe.cache import write_atomic
@@ -57,7 +57,12 @@ def site_pages(out_dir: Path, known: dict[str, list[str]] | None = None) -> list
 def write_sitemap(show: Show, out_dir: Path, known: dict[str, list[str]] | None = None) -> Path:
     """sitemap.xml listing every page (no dates: an unchanged show gives unchanged bytes);
     ``known`` as for :func:`site_pages`."""
-    rows = [f"<url><loc>{escape(address(show, p))}</loc></url>" for p in site_pages(out_dir, known)]
+    # html.escape without quote=: xml.sax.saxutils.escape's output (&, <, >), without
+    # its import of urllib.request (25 ms of every publish, status and check)
+    rows = [
+        f"<url><loc>{html.escape(address(show, p), quote=False)}</loc></url>"
+        for p in site_pages(out_dir, known)
+    ]
     text = "\n".join(
         ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{SITEMAP_NS}">', *rows]
     )
