@@ -21,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from podpipe.checks import lint_memo
-from podpipe.checks.images import ImageChecks, check_image
+from podpipe.checks.images import ImageChecks
 from podpipe.config import APPLE_CATEGORIES, Show
 from podpipe.errors import Problem
 from podpipe.feed import guids
@@ -54,7 +54,7 @@ class _Lint:
         self.site_http: list[str] = []  # http URLs into the site, reported once
         self.checked_images: set[str] = set()
         self.looked_up: list[str] = []  # the files of the site it looked at
-        self.images: ImageChecks | None = None  # artwork checks kept by file
+        self.images = ImageChecks(show.work_dir)  # artwork checks kept by file
 
     def error(self, where: str, message: str) -> None:
         self.findings.append(Problem.at(where, message))
@@ -72,7 +72,6 @@ def lint_site(show: Show, site_dir: Path, tree: str | None = None) -> list[Probl
     if kept is not None:
         return kept
     lint = _Lint(show, site_dir)
-    lint.images = ImageChecks(show.work_dir)
     channel = _parse(lint, site_dir / "feed.xml")
     if channel is not None:
         _check_channel(lint, channel)
@@ -212,8 +211,7 @@ def _check_artwork(lint: _Lint, url: str, where: str) -> None:
     if _size(path) is None:
         lint.error(where, f"artwork {url} is missing from the site ({path})")
         return
-    checked = lint.images.problems(Path(path)) if lint.images else check_image(Path(path))
-    for severity, message in checked:
+    for severity, message in lint.images.problems(Path(path)):
         lint.findings.append(Problem.at(_site_rel(lint, path), message, severity))
 
 

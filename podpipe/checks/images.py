@@ -6,6 +6,8 @@ import json
 import os
 from pathlib import Path
 
+from podpipe.cache import write_atomic
+
 ARTWORK_MIN, ARTWORK_MAX = 1400, 3000
 ARTWORK_ADVISED_BYTES = 512 * 1024
 
@@ -122,8 +124,6 @@ class ImageChecks:
     def save(self) -> None:
         if not self.changed or self.file is None or not self.file.parent.is_dir():
             return
-        from podpipe.cache import write_atomic
-
         try:
             write_atomic(self.file, json.dumps({"code": self.code, "files": self.kept}))
         except Exception:  # noqa: BLE001 - a cache: a read-only show folder checks again
