@@ -62,6 +62,7 @@ class EpisodeCache:
     def __init__(self, work_dir: Path):
         self.file = work_dir / CACHE_FILE
         self.root = os.fspath(work_dir.parent)  # the show folder: records hashed without it
+        _DIGESTS.clear()  # the last read's episodes (serve --watch reads on every change)
         self.code = code_stamp()
         self.entries: dict[str, tuple] = {}
         self.used: set[str] = set()
@@ -127,8 +128,8 @@ class EpisodeCache:
             pass  # a read-only show folder, a full disk: the next run parses again
 
 
-# id(episode) -> (the episode, the show folder, its record digest), for the episodes
-# read this process (each holds its episode: an id is never another's meanwhile).
+# id(episode) -> (the episode, the show folder, its record digest), for the episodes of
+# the latest read (each holds its episode: an id is never another's meanwhile).
 _DIGESTS: dict[int, tuple[Episode, str, str]] = {}
 
 
