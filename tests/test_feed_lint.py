@@ -276,7 +276,9 @@ def _counting_parses(monkeypatch) -> list:
 
     parsed: list = []
     real = feed_rules._parse
-    monkeypatch.setattr(feed_rules, "_parse", lambda lint, path: parsed.append(path) or real(lint, path))
+    monkeypatch.setattr(
+        feed_rules, "_parse", lambda lint, path: parsed.append(path) or real(lint, path)
+    )
     return parsed
 
 
@@ -333,8 +335,8 @@ def test_artwork_is_decoded_again_only_when_it_changes(site, tmp_path, monkeypat
     show.work_dir.mkdir(parents=True)
     assert checks.lint_site(show, site.dir) == []
     decoded: list = []
-    real = images.check_image
-    monkeypatch.setattr(images, "check_image", lambda p: decoded.append(p) or real(p))
+    real = images.examine
+    monkeypatch.setattr(images, "examine", lambda p: decoded.append(p) or real(p))
     site.edit_feed("</title>", " </title>")  # a new feed: linted again
     assert checks.lint_site(show, site.dir) == [] and decoded == []
     Image.new("RGBA", (1000, 800), (0, 0, 0, 0)).save(site.dir / "artwork.png")
@@ -351,8 +353,8 @@ def test_source_artwork_checks_are_kept_until_the_file_changes(tmp_path, monkeyp
     show.work_dir.mkdir(parents=True, exist_ok=True)
     assert checks.artwork_problems(show) == []
     decoded: list = []
-    real = images.check_image
-    monkeypatch.setattr(images, "check_image", lambda p: decoded.append(p) or real(p))
+    real = images.examine
+    monkeypatch.setattr(images, "examine", lambda p: decoded.append(p) or real(p))
     assert checks.artwork_problems(show) == [] and decoded == []
     placeholders = checks.placeholder_problems(show)  # the test show's example.com URLs
     assert not any(p.key == "artwork" for p in placeholders) and decoded == []

@@ -14,13 +14,18 @@ ARTWORK_ADVISED_BYTES = 512 * 1024
 
 def check_image(path: Path) -> list[tuple[str, str]]:
     """Apple's artwork rules: (severity, message) for each one the file breaks."""
+    return examine(path)[0]
+
+
+def examine(path: Path) -> tuple[list[tuple[str, str]], bool]:
+    """check_image's findings and whether the file is init's placeholder, in one read."""
     from PIL import Image, UnidentifiedImageError
 
     try:
         with Image.open(path) as img:
             fmt, (w, h), mode, info = img.format, img.size, img.mode, dict(img.info)
-    except (UnidentifiedImageError, OSError) as e:
-        return [("error", f"not a readable image: {e}")]
+    except (UnidentifiedImageError, OSError, ValueError) as e:
+        return [("error", f"not a readable image: {e}")], False
     out = []
     if fmt not in ("JPEG", "PNG"):
         out.append(("error", f"artwork is {fmt}: Apple accepts JPEG or PNG"))
@@ -45,10 +50,10 @@ def check_image(path: Path) -> list[tuple[str, str]]:
         out.append(("warning", "artwork is a palette image: Apple asks for RGB"))
     elif mode not in ("RGB",):
         out.append(("error", f"artwork colour mode is {mode}: Apple requires RGB"))
-    size = path.stat().st_size
+    size = Path(path).stat().st_size
     if size > ARTWORK_ADVISED_BYTES:
         out.append(("warning", f"artwork is {size // 1024} KB: hosts advise at most 512 KB"))
-    return out
+    return out, PLACEHOLDER_KEY in info
 
 
 # `podpipe init` writes its placeholder artwork with this PNG text key: `check` and
@@ -102,10 +107,11 @@ class ImageChecks:
         name = os.fspath(path)
         entry = self.kept.get(name)
         if not isinstance(entry, dict) or entry.get("stamp") != stamp:
+            problems, placeholder = examine(Path(path))
             entry = {
                 "stamp": stamp,
-                "problems": [list(p) for p in check_image(Path(path))],
-                "placeholder": is_placeholder_artwork(Path(path)),
+                "problems": [list(p) for p in problems],
+                "placeholder": placeholder,
             }
             self.kept[name] = entry
             self.changed = True

@@ -29,14 +29,8 @@ CODE = (Path(__file__).parent, Path(__file__).parent.parent / "config")  # the r
 
 
 def code_stamp() -> list:
-    """Every module of the lint and the config it reads (APPLE_CATEGORIES), as it is now."""
-    found = []
-    for folder in CODE:
-        for name in sorted(os.listdir(folder)):
-            if name.endswith(".py"):
-                st = os.stat(folder / name)
-                found.append([name, st.st_size, st.st_mtime_ns])
-    return found
+    """Every file of the lint and the config it reads (APPLE_CATEGORIES), as it is now."""
+    return [tree_hash(folder, skip={"__pycache__"}) for folder in CODE]
 
 
 def key(show: Show, site_dir: Path, tree: str | None = None) -> str | None:
